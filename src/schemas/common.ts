@@ -1,0 +1,49 @@
+/** zod building blocks shared by every edge: HTTP bodies, the calculator's scenarios, CSV imports. */
+import { z } from 'zod';
+import { InvalidTimeValue, parseBusinessDate, parseInstant } from '../domain/time';
+
+function fromParser<T>(parse: (text: string) => T) {
+  return (text: string, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      if (!(error instanceof InvalidTimeValue)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  };
+}
+
+/** An ISO-8601 instant with an offset, as UTC epoch milliseconds. */
+export const InstantText = z
+  .string()
+  .transform(fromParser(parseInstant))
+  .meta({ type: 'string', format: 'date-time', example: '2026-01-10T10:30:00+09:00', description: 'ISO-8601 instant with an offset' });
+
+/** A Japan-time calendar date `YYYY-MM-DD`, checked to exist. */
+export const BusinessDateText = z
+  .string()
+  .transform(fromParser(parseBusinessDate))
+  .meta({ type: 'string', format: 'date', example: '2026-01-15', description: 'business date in Japan time' });
+
+/** Integer yen, never negative. */
+export const YenAmount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** `["incidents", 1, "intervals", 0, "end"]` → `incidents[1].intervals[0].end`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text === '' ? String(key) : `.${String(key)}`;
+  }
+  return text;
+}
+
+export function fieldErrorsOf(error: z.ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
+  return error.issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]) || '(body)', message: issue.message }));
+}

@@ -1,0 +1,109 @@
+/** The calculator's input (API.md, "Scenario"), parsed into the rules core's terms. */
+import { z } from 'zod';
+import type { ContractTerms } from '../domain/contract';
+import { CAUSES, SEVERITIES, type IncidentFacts } from '../domain/incident';
+import { Policy } from '../domain/policy';
+import type { Instant } from '../domain/time';
+import { BusinessDateText, InstantText, YenAmount } from './common';
+
+export const DownIntervalInput = z
+  .object({ start: InstantText, end: InstantText.nullable().optional() })
+  .superRefine((interval, ctx) => {
+    if (interval.end != null && interval.end <= interval.start) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+    }
+  });
+
+export const IncidentScopeInput = z.object({
+  regions: z.array(z.string().min(1)).default([]),
+  contractIds: z.array(z.string().min(1)).default([]),
+  excludeContractIds: z.array(z.string().min(1)).default([]),
+});
+
+/** awareAt before the incident's first start is invalid input (SPEC.md rule 5), never clamped. */
+export function checkAwareAt(incident: { awareAt: Instant; intervals: readonly { start: Instant }[] }, ctx: z.RefinementCtx) {
+  if (incident.intervals.length === 0) return;
+  const firstStart = Math.min(...incident.intervals.map((interval) => interval.start));
+  if (incident.awareAt < firstStart) {
+    ctx.addIssue({ code: 'custom', path: ['awareAt'], message: "must not be before the incident's first interval start" });
+  }
+}
+
+const ScenarioIncident = z
+  .object({
+    id: z.string().min(1).optional(),
+    cause: z.enum(CAUSES),
+    severity: z.enum(SEVERITIES),
+    awareAt: InstantText,
+    intervals: z.array(DownIntervalInput).min(1),
+    scope: IncidentScopeInput.optional(),
+  })
+  .superRefine(checkAwareAt);
+
+const ScenarioOption = z.object({
+  kind: z.literal('multi-region'),
+  regions: z.array(z.string().min(1)).min(1),
+  monthlyFee: YenAmount,
+  billingStartDate: BusinessDateText.nullable().optional(),
+  endDate: BusinessDateText.nullable().optional(),
+});
+
+const ScenarioContract = z.object({
+  id: z.string().min(1).optional(),
+  billingStartDate: BusinessDateText,
+  terminationEffectiveDate: BusinessDateText.nullable().optional(),
+  monthlyFee: YenAmount,
+  region: z.string().min(1).nullable().optional(),
+  feeChanges: z.array(z.object({ effectiveDate: BusinessDateText, monthlyFee: YenAmount })).default([]),
+  options: z.array(ScenarioOption).default([]),
+});
+
+export const Scenario = z
+  .object({
+    asOf: InstantText,
+    contract: ScenarioContract,
+    incidents: z.array(ScenarioIncident),
+    policy: Policy.default(Policy.parse({})),
+  })
+  .superRefine((scenario, ctx) => {
+    if (scenario.contract.region == null) {
+      scenario.incidents.forEach((incident, index) => {
+        if ((incident.scope?.regions.length ?? 0) > 0) {
+          ctx.addIssue({ code: 'custom', path: ['contract', 'region'], message: `required: incidents[${index}] is regional (scope.regions)` });
+        }
+      });
+    }
+  });
+export type Scenario = z.output<typeof Scenario>;
+
+export function contractTermsOf(contract: Scenario['contract']): ContractTerms {
+  return {
+    id: contract.id ?? null,
+    billingStartDate: contract.billingStartDate,
+    terminationEffectiveDate: contract.terminationEffectiveDate ?? null,
+    monthlyFee: contract.monthlyFee,
+    feeChanges: contract.feeChanges,
+    region: contract.region ?? null,
+    options: contract.options.map((option) => ({
+      kind: option.kind,
+      regions: option.regions,
+      monthlyFee: option.monthlyFee,
+      billingStartDate: option.billingStartDate ?? null,
+      endDate: option.endDate ?? null,
+    })),
+  };
+}
+
+/** Without a scope an incident names the scenario's contract; ids default to the incident's position. */
+export function incidentFactsOf(incidents: Scenario['incidents']): IncidentFacts[] {
+  return incidents.map((incident, index) => ({
+    id: incident.id ?? `incidents[${index}]`,
+    cause: incident.cause,
+    severity: incident.severity,
+    awareAt: incident.awareAt,
+    intervals: incident.intervals.map((interval) => ({ start: interval.start, end: interval.end ?? null })),
+    scope: incident.scope
+      ? { regions: incident.scope.regions, contractIds: incident.scope.contractIds, excludeContractIds: incident.scope.excludeContractIds }
+      : null,
+  }));
+}
