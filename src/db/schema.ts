@@ -1,0 +1,191 @@
+/**
+ * The SQLite schema. Instants are INTEGER UTC epoch milliseconds, business dates TEXT `YYYY-MM-DD`,
+ * money INTEGER yen. Change it, then `npm run db:generate` writes the migration into `migrations/`.
+ */
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => integer('created_at').notNull();
+
+export const customers = sqliteTable('customers', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email'),
+  address: text('address'),
+  createdAt: createdAt(),
+});
+
+export const contracts = sqliteTable(
+  'contracts',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id').notNull().references(() => customers.id),
+    contractNumber: text('contract_number').notNull(),
+    licenses: integer('licenses').notNull(),
+    concurrentDevices: integer('concurrent_devices').notNull(),
+    servers: integer('servers').notNull(),
+    region: text('region').notNull(),
+    redundancy: integer('redundancy', { mode: 'boolean' }).notNull(),
+    billingStartDate: text('billing_start_date').notNull(),
+    /** The basic monthly fee from the billing start; later fees are in contract_fee_changes (Art. 5). */
+    monthlyFee: integer('monthly_fee').notNull(),
+    cancellationNoticeDate: text('cancellation_notice_date'),
+    cancellationRequestedDate: text('cancellation_requested_date'),
+    terminationEffectiveDate: text('termination_effective_date'),
+    earlyTerminationCharge: integer('early_termination_charge'),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('contracts_number_unique').on(table.contractNumber), index('contracts_customer_idx').on(table.customerId)],
+);
+
+export const contractFeeChanges = sqliteTable(
+  'contract_fee_changes',
+  {
+    id: text('id').primaryKey(),
+    contractId: text('contract_id').notNull().references(() => contracts.id),
+    effectiveDate: text('effective_date').notNull(),
+    monthlyFee: integer('monthly_fee').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('fee_changes_contract_date_unique').on(table.contractId, table.effectiveDate)],
+);
+
+export const contractOptions = sqliteTable(
+  'contract_options',
+  {
+    id: text('id').primaryKey(),
+    contractId: text('contract_id').notNull().references(() => contracts.id),
+    kind: text('kind', { enum: ['multi-region'] }).notNull(),
+    /** JSON array of region names. */
+    regions: text('regions', { mode: 'json' }).$type<string[]>().notNull(),
+    monthlyFee: integer('monthly_fee').notNull(),
+    billingStartDate: text('billing_start_date').notNull(),
+    endDate: text('end_date'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('options_contract_idx').on(table.contractId)],
+);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['admin', 'support', 'finance', 'customer'] }).notNull(),
+    customerId: text('customer_id').references(() => customers.id),
+    /** scrypt, `scrypt$N$r$p$salt$hash` in base64url; null when the user has no password. */
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('users_email_unique').on(table.email)],
+);
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id),
+    /** SHA-256 of the token, hex: tokens are random 256-bit secrets, so a fast hash is enough. */
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    revokedAt: integer('revoked_at'),
+  },
+  (table) => [uniqueIndex('api_tokens_hash_unique').on(table.tokenHash)],
+);
+
+export const incidents = sqliteTable('incidents', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  description: text('description'),
+  cause: text('cause', { enum: ['provider', 'customer', 'third_party', 'force_majeure', 'maintenance'] }).notNull(),
+  severity: text('severity', { enum: ['total', 'equivalent', 'partial'] }).notNull(),
+  awareAt: integer('aware_at').notNull(),
+  createdBy: text('created_by').notNull().references(() => users.id),
+  createdAt: createdAt(),
+  updatedAt: integer('updated_at').notNull(),
+  /** Bumped on every correction. */
+  version: integer('version').notNull().default(1),
+});
+
+export const incidentIntervals = sqliteTable(
+  'incident_intervals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: text('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    start: integer('start').notNull(),
+    /** Null while still down. */
+    end: integer('end'),
+  },
+  (table) => [index('intervals_incident_idx').on(table.incidentId)],
+);
+
+/** One row per region named, contract named, or contract excluded: lets SQL find the incidents of a contract. */
+export const incidentScope = sqliteTable(
+  'incident_scope',
+  {
+    incidentId: text('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['region', 'contract', 'exclude'] }).notNull(),
+    value: text('value').notNull(),
+  },
+  (table) => [uniqueIndex('incident_scope_unique').on(table.incidentId, table.kind, table.value), index('incident_scope_value_idx').on(table.kind, table.value)],
+);
+
+export const claims = sqliteTable(
+  'claims',
+  {
+    id: text('id').primaryKey(),
+    contractId: text('contract_id').notNull().references(() => contracts.id),
+    /** The start of the outage as claimed; the claim follows the outage through corrections (rule 11). */
+    outageStart: integer('outage_start').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    recordedBy: text('recorded_by').notNull().references(() => users.id),
+    note: text('note'),
+    status: text('status', { enum: ['awaiting-resolution', 'pending-approval', 'approved', 'rejected'] }).notNull(),
+    /** The Outage (API shape) as computed at the last change. */
+    outage: text('outage', { mode: 'json' }),
+    creditNoticeId: text('credit_notice_id'),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('claims_contract_outage_unique').on(table.contractId, table.outageStart),
+    uniqueIndex('claims_idempotency_unique').on(table.recordedBy, table.idempotencyKey),
+    index('claims_contract_idx').on(table.contractId),
+  ],
+);
+
+/** Annex 1: a contract's observed monthly peak of concurrent devices. */
+export const usageObservations = sqliteTable(
+  'usage_observations',
+  {
+    id: text('id').primaryKey(),
+    contractId: text('contract_id').notNull().references(() => contracts.id),
+    month: text('month').notNull(),
+    peakConcurrentDevices: integer('peak_concurrent_devices').notNull(),
+    /** The contracted number when recorded, so the flag stays explainable after a change. */
+    contractedConcurrentDevices: integer('contracted_concurrent_devices').notNull(),
+    recordedBy: text('recorded_by').notNull().references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('usage_contract_month_unique').on(table.contractId, table.month)],
+);
+
+/** Append-only: the application never updates or deletes a row, and triggers refuse it. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+    reason: text('reason'),
+  },
+  (table) => [index('audit_entity_idx').on(table.entityType, table.entityId), index('audit_at_idx').on(table.at)],
+);
+

@@ -1,0 +1,54 @@
+/** One error type for every refusal a use case makes, with API.md's stable codes. */
+import type { FieldError } from './schemas/common';
+
+export const ERROR_STATUS = {
+  'validation-failed': 422,
+  'bad-request': 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'already-claimed': 409,
+  'claim-window-closed': 422,
+  'outage-not-qualifying': 422,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ERROR_TITLE: Record<ErrorCode, string> = {
+  'validation-failed': 'The request has invalid fields',
+  'bad-request': 'The request could not be read',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Not allowed for this role',
+  'not-found': 'Not found',
+  conflict: 'Conflict with the current state',
+  'already-claimed': 'This outage has already been claimed',
+  'claim-window-closed': 'The claim window has closed',
+  'outage-not-qualifying': 'The outage does not qualify for a credit',
+  'payload-too-large': 'The request body is too large',
+  'unsupported-media-type': 'The request body must be JSON',
+};
+
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    detail: string,
+    readonly errors?: FieldError[],
+    /** Extension members of the problem document, e.g. the claim deadline. */
+    readonly extensions?: Record<string, unknown>,
+  ) {
+    super(detail);
+    this.name = 'ServiceError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string, id: string) => new ServiceError('not-found', `${what} ${id} does not exist`);
+
+export function invalid(path: string, message: string): ServiceError {
+  return new ServiceError('validation-failed', `${path}: ${message}`, [{ path, message }]);
+}

@@ -1,0 +1,44 @@
+/** One definition per endpoint: Express registers it and the OpenAPI document describes it, from the same schemas. */
+import type { Response } from 'express';
+import type { z } from 'zod';
+import type { Role, ServiceContext } from '../services/context';
+
+export interface EndpointRequest<B, Q> {
+  params: Record<string, string>;
+  body: B;
+  query: Q;
+  header(name: string): string | undefined;
+}
+
+/** A handler's answer when it needs more than "the default status with this JSON". */
+export class Reply {
+  constructor(
+    readonly body: unknown,
+    readonly options: { status?: number; headers?: Record<string, string>; contentType?: string } = {},
+  ) {}
+}
+
+export interface Endpoint<B = unknown, Q = unknown> {
+  method: 'get' | 'post' | 'patch';
+  /** Express style, under /api/v1: `/contracts/:id`. */
+  path: string;
+  summary: string;
+  /** Who may call it (documentation; the use case itself enforces it). */
+  roles: readonly Role[] | 'anyone';
+  tag: string;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  response?: z.ZodType;
+  status?: number;
+  /** Without a token (the token exchange). */
+  public?: boolean;
+  handle(ctx: ServiceContext | null, request: EndpointRequest<B, Q>, res: Response): unknown | Reply;
+}
+
+/** Keeps the body and query types of one endpoint tied to its schemas. */
+export function endpoint<B = undefined, Q = undefined>(definition: Endpoint<B, Q>): Endpoint<B, Q> {
+  return definition;
+}
+
+export type AnyEndpoint = Endpoint<any, any>;
+

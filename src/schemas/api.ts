@@ -1,0 +1,341 @@
+/** Request and response shapes of the HTTP API (API.md). The OpenAPI document is generated from these. */
+import { z } from 'zod';
+import { CAUSES, SEVERITIES } from '../domain/incident';
+import { Policy } from '../domain/policy';
+import { CONCURRENT_DEVICE_CHOICES, LICENSES, SERVERS } from '../domain/terms';
+import { ROLES } from '../services/context';
+import { BusinessDateText, InstantText, YenAmount } from './common';
+import { OutageJson } from './outage';
+import { DownIntervalInput, checkAwareAt } from './scenario';
+
+const Id = z.string().min(1).max(200);
+const Text = (max: number) => z.string().trim().min(1).max(max);
+const Email = z.string().trim().email().max(320);
+const InstantOut = z.string().meta({ format: 'date-time', example: '2026-01-10T01:30:00.000Z' });
+const DateOut = z.string().meta({ format: 'date', example: '2026-04-12' });
+const MonthText = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+
+// ---- users and sessions
+
+export const UserInput = z
+  .object({
+    name: Text(200),
+    email: Email,
+    role: z.enum(ROLES),
+    customerId: Id.optional(),
+    password: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
+  })
+  .strict()
+  .meta({ id: 'UserInput' });
+export type UserInput = z.infer<typeof UserInput>;
+
+export const User = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    role: z.enum(ROLES),
+    customerId: z.string().nullable(),
+    createdAt: InstantOut,
+    token: z.string().optional().meta({ description: 'the API token, shown once' }),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof User>;
+
+export const TokenRequest = z.object({ email: Email, password: z.string().min(1).max(200) }).strict().meta({ id: 'TokenRequest' });
+export const TokenResponse = z.object({ token: z.string(), user: User }).meta({ id: 'TokenResponse' });
+
+// ---- customers
+
+export const CustomerInput = z
+  .object({ name: Text(200), email: Email.optional(), address: Text(500).optional() })
+  .strict()
+  .meta({ id: 'CustomerInput' });
+export type CustomerInput = z.infer<typeof CustomerInput>;
+
+export const Customer = z
+  .object({ id: z.string(), name: z.string(), email: z.string().nullable(), address: z.string().nullable(), createdAt: InstantOut })
+  .meta({ id: 'Customer' });
+export type Customer = z.infer<typeof Customer>;
+
+// ---- contracts (Art. 3, 5, 6, 8, 10)
+
+export const MultiRegionOptionInput = z
+  .object({
+    kind: z.literal('multi-region'),
+    regions: z.array(Text(50)).min(1),
+    monthlyFee: YenAmount,
+    billingStartDate: BusinessDateText,
+    endDate: BusinessDateText.optional(),
+  })
+  .strict()
+  .superRefine((option, ctx) => {
+    if (option.endDate !== undefined && option.endDate < option.billingStartDate) {
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must not be before billingStartDate' });
+    }
+  });
+
+export const ContractInput = z
+  .object({
+    customerId: Id,
+    contractNumber: Text(100),
+    licenses: z
+      .number()
+      .int()
+      .min(LICENSES.min)
+      .max(LICENSES.max)
+      .refine((n) => n % LICENSES.step === 0, `must be a multiple of ${LICENSES.step} (Art. 3 (1))`),
+    concurrentDevices: z
+      .number()
+      .int()
+      .refine((n) => (CONCURRENT_DEVICE_CHOICES as readonly number[]).includes(n), `must be one of ${CONCURRENT_DEVICE_CHOICES.join(', ')} (Art. 3 (2))`),
+    servers: z.number().int().min(SERVERS.min).max(SERVERS.max),
+    region: Text(50),
+    redundancy: z.boolean(),
+    billingStartDate: BusinessDateText,
+    monthlyFee: YenAmount,
+    options: z.array(MultiRegionOptionInput).default([]),
+  })
+  .strict()
+  .meta({ id: 'ContractInput' });
+export type ContractInput = z.infer<typeof ContractInput>;
+
+export const FeeChangeInput = z.object({ effectiveDate: BusinessDateText, monthlyFee: YenAmount }).strict().meta({ id: 'FeeChangeInput' });
+export type FeeChangeInput = z.infer<typeof FeeChangeInput>;
+
+export const CancellationInput = z
+  .object({ noticeReceivedDate: BusinessDateText, requestedDate: BusinessDateText.optional() })
+  .strict()
+  .meta({ id: 'CancellationInput' });
+export type CancellationInput = z.infer<typeof CancellationInput>;
+
+export const Cancellation = z
+  .object({
+    noticeReceivedDate: DateOut,
+    requestedDate: DateOut.nullable(),
+    effectiveDate: DateOut,
+    minimumPeriodEnd: DateOut,
+    earlyTerminationCharge: z.number().int(),
+  })
+  .meta({ id: 'Cancellation' });
+export type Cancellation = z.infer<typeof Cancellation>;
+
+export const Contract = z
+  .object({
+    id: z.string(),
+    customerId: z.string(),
+    contractNumber: z.string(),
+    licenses: z.number().int(),
+    concurrentDevices: z.number().int(),
+    servers: z.number().int(),
+    region: z.string(),
+    redundancy: z.boolean(),
+    billingStartDate: DateOut,
+    monthlyFee: z.number().int().meta({ description: 'the basic monthly fee from the billing start date' }),
+    currentMonthlyFee: z.number().int().meta({ description: 'the basic monthly fee in effect today' }),
+    feeChanges: z.array(z.object({ effectiveDate: DateOut, monthlyFee: z.number().int() })),
+    options: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.literal('multi-region'),
+        regions: z.array(z.string()),
+        monthlyFee: z.number().int(),
+        billingStartDate: DateOut,
+        endDate: DateOut.nullable(),
+      }),
+    ),
+    minimumPeriodEnd: DateOut,
+    terminationEffectiveDate: DateOut.nullable(),
+    cancellation: Cancellation.nullable(),
+    createdAt: InstantOut,
+  })
+  .meta({ id: 'Contract' });
+export type Contract = z.infer<typeof Contract>;
+
+// ---- incidents
+
+export const ScopeInput = z
+  .object({
+    regions: z.array(Text(50)).default([]),
+    contractIds: z.array(Id).default([]),
+    excludeContractIds: z.array(Id).default([]),
+  })
+  .strict();
+
+const incidentFields = {
+  title: Text(200),
+  description: z.string().trim().max(5000).optional(),
+  cause: z.enum(CAUSES),
+  severity: z.enum(SEVERITIES),
+  scope: ScopeInput,
+  awareAt: InstantText,
+  intervals: z.array(DownIntervalInput).min(1).max(1000),
+};
+
+function checkScopeNamesSomething(incident: { scope: { regions: string[]; contractIds: string[] } }, ctx: z.RefinementCtx) {
+  if (incident.scope.regions.length === 0 && incident.scope.contractIds.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['scope'], message: 'must name at least one region or contract' });
+  }
+}
+
+export const IncidentInput = z
+  .object(incidentFields)
+  .strict()
+  .superRefine(checkAwareAt)
+  .superRefine(checkScopeNamesSomething)
+  .meta({ id: 'IncidentInput' });
+export type IncidentInput = z.infer<typeof IncidentInput>;
+
+/** A correction: any field, plus the reason, which the audit log keeps. */
+export const IncidentPatch = z
+  .object({ ...incidentFields, reason: Text(2000) })
+  .partial()
+  .required({ reason: true })
+  .strict()
+  .meta({ id: 'IncidentPatch' });
+export type IncidentPatch = z.infer<typeof IncidentPatch>;
+
+const IntervalOut = z.object({ start: InstantOut, end: InstantOut.nullable() });
+
+export const Incident = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    cause: z.enum(CAUSES),
+    severity: z.enum(SEVERITIES),
+    qualifying: z.boolean().meta({ description: 'SPEC.md rule 1: provider fault, total or equivalent' }),
+    scope: z.object({ regions: z.array(z.string()), contractIds: z.array(z.string()), excludeContractIds: z.array(z.string()) }),
+    awareAt: InstantOut,
+    intervals: z.array(IntervalOut),
+    ongoing: z.boolean(),
+    affectedContractIds: z.array(z.string()),
+    createdBy: z.string(),
+    createdAt: InstantOut,
+    updatedAt: InstantOut,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Incident' });
+export type Incident = z.infer<typeof Incident>;
+
+export const IncidentPreview = z
+  .object({
+    affectedContractIds: z.array(z.string()),
+    contracts: z.array(
+      z.object({
+        contractId: z.string(),
+        contractNumber: z.string(),
+        currentOutages: z.array(OutageJson),
+        outages: z.array(OutageJson).meta({ description: 'the outages if the incident were saved' }),
+      }),
+    ),
+  })
+  .meta({ id: 'IncidentPreview' });
+export type IncidentPreview = z.infer<typeof IncidentPreview>;
+
+export const IncidentListQuery = z.object({
+  contractId: Id.optional(),
+  from: InstantText.optional(),
+  to: InstantText.optional(),
+});
+
+// ---- outages and claims
+
+export const OutagesQuery = z.object({ asOf: InstantText.optional() });
+
+export const ContractOutages = z
+  .object({ contractId: z.string(), asOf: InstantOut, policy: Policy, outages: z.array(OutageJson) })
+  .meta({ id: 'ContractOutages' });
+export type ContractOutages = z.infer<typeof ContractOutages>;
+
+export const CLAIM_STATUSES = ['awaiting-resolution', 'pending-approval', 'approved', 'rejected'] as const;
+
+export const ClaimInput = z
+  .object({
+    contractId: Id,
+    outageStart: InstantText,
+    receivedAt: InstantText.optional().meta({ description: 'support/admin only: when a claim sent by mail or phone arrived' }),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict()
+  .meta({ id: 'ClaimInput' });
+export type ClaimInput = z.infer<typeof ClaimInput>;
+
+export const Claim = z
+  .object({
+    id: z.string(),
+    contractId: z.string(),
+    customerId: z.string(),
+    outageStart: InstantOut,
+    receivedAt: InstantOut,
+    recordedBy: z.string(),
+    note: z.string().nullable(),
+    status: z.enum(CLAIM_STATUSES),
+    outage: OutageJson.nullable().meta({ description: 'the Outage as computed at the last change; null if a correction removed it' }),
+    creditNoticeId: z.string().nullable(),
+    createdAt: InstantOut,
+    updatedAt: InstantOut,
+  })
+  .meta({ id: 'Claim' });
+export type Claim = z.infer<typeof Claim>;
+
+export const ClaimListQuery = z.object({ contractId: Id.optional(), status: z.enum(CLAIM_STATUSES).optional() });
+
+// ---- usage observations (Annex 1)
+
+export const UsageInput = z
+  .object({ month: MonthText, peakConcurrentDevices: z.number().int().min(0).max(10_000_000) })
+  .strict()
+  .meta({ id: 'UsageInput' });
+export type UsageInput = z.infer<typeof UsageInput>;
+
+export const UsageObservation = z
+  .object({
+    id: z.string(),
+    contractId: z.string(),
+    month: z.string(),
+    peakConcurrentDevices: z.number().int(),
+    contractedConcurrentDevices: z.number().int(),
+    overage: z.number().int().meta({ description: 'devices above the contracted number; 0 when within it' }),
+    flagged: z.boolean().meta({ description: 'above the contracted number: for finance (Annex 1)' }),
+    recordedBy: z.string(),
+    createdAt: InstantOut,
+  })
+  .meta({ id: 'UsageObservation' });
+export type UsageObservation = z.infer<typeof UsageObservation>;
+
+export const UsageListQuery = z.object({ month: MonthText.optional(), flagged: z.enum(['true', 'false']).optional() });
+
+// ---- audit
+
+export const AuditQuery = z.object({
+  entityType: z.string().max(50).optional(),
+  entityId: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export const AuditEntry = z
+  .object({
+    id: z.number().int(),
+    at: InstantOut,
+    actorId: z.string().nullable(),
+    action: z.string(),
+    entityType: z.string(),
+    entityId: z.string(),
+    before: z.unknown(),
+    after: z.unknown(),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: 'AuditEntry' });
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });

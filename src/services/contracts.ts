@@ -1,0 +1,216 @@
+/** Contracts with their Art. 3 parameters, effective-dated fees (Art. 5), options (Art. 6) and cancellation. */
+import { asc, eq, inArray } from 'drizzle-orm';
+import { inTransaction } from '../db/client';
+import { contractFeeChanges, contractOptions, contracts, customers } from '../db/schema';
+import type { ContractTerms } from '../domain/contract';
+import { basicFeeOn } from '../domain/contract';
+import { cancelContract as cancellationOf, minimumPeriodEnd } from '../domain/terms';
+import { businessDateOf, formatInstant } from '../domain/time';
+import { ServiceError, invalid, notFound } from '../errors';
+import type { CancellationInput, Cancellation, Contract, ContractInput, FeeChangeInput } from '../schemas/api';
+import { refreshClaims } from './claims';
+import { canSeeCustomer, newId, recordAudit, requireRole, type ServiceContext } from './context';
+
+type ContractRow = typeof contracts.$inferSelect;
+type FeeChangeRow = typeof contractFeeChanges.$inferSelect;
+type OptionRow = typeof contractOptions.$inferSelect;
+
+export interface ContractRecord {
+  row: ContractRow;
+  feeChanges: FeeChangeRow[];
+  options: OptionRow[];
+}
+
+/** The rules core's view of a stored contract. */
+export function termsOf({ row, feeChanges, options }: ContractRecord): ContractTerms {
+  return {
+    id: row.id,
+    billingStartDate: row.billingStartDate,
+    terminationEffectiveDate: row.terminationEffectiveDate,
+    monthlyFee: row.monthlyFee,
+    feeChanges: feeChanges.map((change) => ({ effectiveDate: change.effectiveDate, monthlyFee: change.monthlyFee })),
+    region: row.region,
+    options: options.map((option) => ({
+      kind: option.kind,
+      regions: option.regions,
+      monthlyFee: option.monthlyFee,
+      billingStartDate: option.billingStartDate,
+      endDate: option.endDate,
+    })),
+  };
+}
+
+function cancellationOfRow(row: ContractRow): Cancellation | null {
+  if (row.cancellationNoticeDate === null || row.terminationEffectiveDate === null) return null;
+  return {
+    noticeReceivedDate: row.cancellationNoticeDate,
+    requestedDate: row.cancellationRequestedDate,
+    effectiveDate: row.terminationEffectiveDate,
+    minimumPeriodEnd: minimumPeriodEnd(row.billingStartDate),
+    earlyTerminationCharge: row.earlyTerminationCharge ?? 0,
+  };
+}
+
+export function contractOf(record: ContractRecord, today: string): Contract {
+  const { row } = record;
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    contractNumber: row.contractNumber,
+    licenses: row.licenses,
+    concurrentDevices: row.concurrentDevices,
+    servers: row.servers,
+    region: row.region,
+    redundancy: row.redundancy,
+    billingStartDate: row.billingStartDate,
+    monthlyFee: row.monthlyFee,
+    currentMonthlyFee: basicFeeOn(termsOf(record), today),
+    feeChanges: record.feeChanges.map((change) => ({ effectiveDate: change.effectiveDate, monthlyFee: change.monthlyFee })),
+    options: record.options.map((option) => ({
+      id: option.id,
+      kind: option.kind,
+      regions: option.regions,
+      monthlyFee: option.monthlyFee,
+      billingStartDate: option.billingStartDate,
+      endDate: option.endDate,
+    })),
+    minimumPeriodEnd: minimumPeriodEnd(row.billingStartDate),
+    terminationEffectiveDate: row.terminationEffectiveDate,
+    cancellation: cancellationOfRow(row),
+    createdAt: formatInstant(row.createdAt),
+  };
+}
+
+/** Loads contracts with their fees and options, in the order of `rows`. */
+export function loadRecords(ctx: Pick<ServiceContext, 'store'>, rows: ContractRow[]): ContractRecord[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const db = ctx.store.db;
+  const feeChanges = db.select().from(contractFeeChanges).where(inArray(contractFeeChanges.contractId, ids)).orderBy(asc(contractFeeChanges.effectiveDate)).all();
+  const options = db.select().from(contractOptions).where(inArray(contractOptions.contractId, ids)).orderBy(asc(contractOptions.billingStartDate)).all();
+  return rows.map((row) => ({
+    row,
+    feeChanges: feeChanges.filter((change) => change.contractId === row.id),
+    options: options.filter((option) => option.contractId === row.id),
+  }));
+}
+
+/** The contract if the actor may see it; otherwise "not found", whether or not it exists. */
+export function findVisibleContract(ctx: ServiceContext, id: string): ContractRecord {
+  const row = ctx.store.db.select().from(contracts).where(eq(contracts.id, id)).get();
+  if (!row || !canSeeCustomer(ctx.actor, row.customerId)) throw notFound('contract', id);
+  return loadRecords(ctx, [row])[0]!;
+}
+
+const today = (ctx: ServiceContext) => businessDateOf(ctx.clock());
+
+function checkRegion(ctx: ServiceContext, region: string, path: string) {
+  if (!ctx.config.regions.includes(region)) throw invalid(path, `must be one of the configured regions: ${ctx.config.regions.join(', ')}`);
+}
+
+export function createContract(ctx: ServiceContext, input: ContractInput): Contract {
+  requireRole(ctx, 'admin');
+  checkRegion(ctx, input.region, 'region');
+  input.options.forEach((option, index) => {
+    option.regions.forEach((region, r) => {
+      checkRegion(ctx, region, `options[${index}].regions[${r}]`);
+      // Art. 6 (2)(1): the option is for a region other than the one the contract names.
+      if (region === input.region) throw invalid(`options[${index}].regions[${r}]`, "must differ from the contract's own region");
+    });
+    if (option.billingStartDate < input.billingStartDate) throw invalid(`options[${index}].billingStartDate`, "must not be before the contract's billingStartDate");
+  });
+  return inTransaction(ctx.store, () => {
+    const db = ctx.store.db;
+    if (!db.select({ id: customers.id }).from(customers).where(eq(customers.id, input.customerId)).get()) {
+      throw invalid('customerId', `customer ${input.customerId} does not exist`);
+    }
+    if (db.select({ id: contracts.id }).from(contracts).where(eq(contracts.contractNumber, input.contractNumber)).get()) {
+      throw new ServiceError('conflict', `contract number ${input.contractNumber} is already in use`, [{ path: 'contractNumber', message: 'already in use' }]);
+    }
+    const now = ctx.clock();
+    const row: ContractRow = {
+      id: newId(),
+      customerId: input.customerId,
+      contractNumber: input.contractNumber,
+      licenses: input.licenses,
+      concurrentDevices: input.concurrentDevices,
+      servers: input.servers,
+      region: input.region,
+      redundancy: input.redundancy,
+      billingStartDate: input.billingStartDate,
+      monthlyFee: input.monthlyFee,
+      cancellationNoticeDate: null,
+      cancellationRequestedDate: null,
+      terminationEffectiveDate: null,
+      earlyTerminationCharge: null,
+      createdAt: now,
+    };
+    db.insert(contracts).values(row).run();
+    for (const option of input.options) {
+      db.insert(contractOptions)
+        .values({ id: newId(), contractId: row.id, kind: option.kind, regions: option.regions, monthlyFee: option.monthlyFee, billingStartDate: option.billingStartDate, endDate: option.endDate ?? null, createdAt: now })
+        .run();
+    }
+    const contract = contractOf(loadRecords(ctx, [row])[0]!, today(ctx));
+    recordAudit(ctx, { action: 'contract.created', entityType: 'contract', entityId: row.id, after: contract });
+    return contract;
+  });
+}
+
+export function listContracts(ctx: ServiceContext, filter: { customerId?: string } = {}): Contract[] {
+  const customerId = ctx.actor.role === 'customer' ? ctx.actor.customerId! : filter.customerId;
+  const query = ctx.store.db.select().from(contracts);
+  const rows = (customerId === undefined ? query : query.where(eq(contracts.customerId, customerId))).orderBy(asc(contracts.contractNumber)).all();
+  const date = today(ctx);
+  return loadRecords(ctx, rows).map((record) => contractOf(record, date));
+}
+
+export function getContract(ctx: ServiceContext, id: string): Contract {
+  return contractOf(findVisibleContract(ctx, id), today(ctx));
+}
+
+/** Art. 5: a new basic fee from a business date on; past outages keep the fees then in effect. */
+export function addFeeChange(ctx: ServiceContext, id: string, input: FeeChangeInput): Contract {
+  requireRole(ctx, 'admin');
+  return inTransaction(ctx.store, () => {
+    const record = findVisibleContract(ctx, id);
+    if (input.effectiveDate <= record.row.billingStartDate) throw invalid('effectiveDate', `must be after the billing start date ${record.row.billingStartDate}`);
+    if (record.feeChanges.some((change) => change.effectiveDate === input.effectiveDate)) {
+      throw new ServiceError('conflict', `a fee change effective ${input.effectiveDate} already exists`, [{ path: 'effectiveDate', message: 'already has a fee change' }]);
+    }
+    const before = contractOf(record, today(ctx));
+    ctx.store.db.insert(contractFeeChanges).values({ id: newId(), contractId: id, effectiveDate: input.effectiveDate, monthlyFee: input.monthlyFee, createdAt: ctx.clock() }).run();
+    const after = contractOf(findVisibleContract(ctx, id), today(ctx));
+    recordAudit(ctx, { action: 'contract.fee-changed', entityType: 'contract', entityId: id, before, after });
+    return after;
+  });
+}
+
+/** Art. 8 effective date, Art. 1 minimum period and Art. 10 / Annex 2 early-termination charge. */
+export function cancelContract(ctx: ServiceContext, id: string, input: CancellationInput): Cancellation {
+  requireRole(ctx, 'admin', 'support');
+  return inTransaction(ctx.store, () => {
+    const record = findVisibleContract(ctx, id);
+    if (record.row.terminationEffectiveDate !== null) {
+      throw new ServiceError('conflict', `contract ${record.row.contractNumber} is already cancelled, effective ${record.row.terminationEffectiveDate}`);
+    }
+    if (input.noticeReceivedDate < record.row.billingStartDate) throw invalid('noticeReceivedDate', 'must not be before the billing start date');
+    const outcome = cancellationOf(termsOf(record), { noticeReceivedDate: input.noticeReceivedDate, requestedDate: input.requestedDate ?? null }, ctx.config.policy);
+    const before = contractOf(record, today(ctx));
+    ctx.store.db
+      .update(contracts)
+      .set({
+        cancellationNoticeDate: input.noticeReceivedDate,
+        cancellationRequestedDate: input.requestedDate ?? null,
+        terminationEffectiveDate: outcome.effectiveDate,
+        earlyTerminationCharge: outcome.earlyTerminationCharge,
+      })
+      .where(eq(contracts.id, id))
+      .run();
+    const after = contractOf(findVisibleContract(ctx, id), today(ctx));
+    recordAudit(ctx, { action: 'contract.cancelled', entityType: 'contract', entityId: id, before, after });
+    // The active period now ends: claims on this contract follow the recomputed outages (rule 11).
+    refreshClaims(ctx, [id]);
+    return after.cancellation!;
+  });
+}

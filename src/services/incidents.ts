@@ -1,0 +1,291 @@
+/** Incidents: logged by support, corrected with a reason, each change audited and claims recomputed. */
+import { and, asc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { inTransaction } from '../db/client';
+import { contractOptions, contracts, incidentIntervals, incidentScope, incidents } from '../db/schema';
+import type { ContractTerms } from '../domain/contract';
+import { isInScope, isQualifying, type IncidentFacts } from '../domain/incident';
+import { deriveOutages } from '../domain/outages';
+import { formatInstant, type Instant } from '../domain/time';
+import { ServiceError, invalid, notFound } from '../errors';
+import type { Incident, IncidentInput, IncidentPatch, IncidentPreview } from '../schemas/api';
+import { fieldErrorsOf } from '../schemas/common';
+import { outageJsonOf } from '../schemas/outage';
+import { IncidentInput as IncidentInputSchema } from '../schemas/api';
+import { groupBy } from '../lib/collections';
+import { refreshClaims } from './claims';
+import { newId, recordAudit, requireRole, type ServiceContext } from './context';
+import { loadRecords, termsOf } from './contracts';
+import { outagesOf } from './outages';
+
+type IncidentRow = typeof incidents.$inferSelect;
+
+export interface StoredIncident extends IncidentFacts {
+  title: string;
+  description: string | null;
+  createdBy: string;
+  createdAt: Instant;
+  updatedAt: Instant;
+  version: number;
+}
+
+/** Loads incidents with their intervals and scope, in the order of `rows`. */
+export function loadIncidents(ctx: Pick<ServiceContext, 'store'>, rows: IncidentRow[]): StoredIncident[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const db = ctx.store.db;
+  const intervals = db.select().from(incidentIntervals).where(inArray(incidentIntervals.incidentId, ids)).orderBy(asc(incidentIntervals.incidentId), asc(incidentIntervals.position)).all();
+  const scopes = db.select().from(incidentScope).where(inArray(incidentScope.incidentId, ids)).all();
+  const intervalsById = groupBy(intervals, (interval) => interval.incidentId);
+  const scopesById = groupBy(scopes, (scope) => scope.incidentId);
+  return rows.map((row) => {
+    const scope = scopesById.get(row.id) ?? [];
+    const values = (kind: string) => scope.filter((entry) => entry.kind === kind).map((entry) => entry.value).sort();
+    return {
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      cause: row.cause,
+      severity: row.severity,
+      awareAt: row.awareAt,
+      intervals: (intervalsById.get(row.id) ?? []).map((interval) => ({ start: interval.start, end: interval.end })),
+      scope: { regions: values('region'), contractIds: values('contract'), excludeContractIds: values('exclude') },
+      createdBy: row.createdBy,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      version: row.version,
+    };
+  });
+}
+
+/** Every incident that could bear on a contract: it names the contract or one of its regions. */
+export function incidentsForContract(ctx: Pick<ServiceContext, 'store'>, terms: ContractTerms): StoredIncident[] {
+  const regions = [...new Set([terms.region, ...terms.options.flatMap((option) => option.regions)].filter((region): region is string => region !== null))];
+  const scoped = ctx.store.db
+    .selectDistinct({ id: incidentScope.incidentId })
+    .from(incidentScope)
+    .where(
+      or(
+        and(eq(incidentScope.kind, 'contract'), eq(incidentScope.value, terms.id!)),
+        regions.length > 0 ? and(eq(incidentScope.kind, 'region'), inArray(incidentScope.value, regions)) : undefined,
+      ),
+    );
+  const rows = ctx.store.db.select().from(incidents).where(inArray(incidents.id, scoped)).orderBy(asc(incidents.createdAt), asc(incidents.id)).all();
+  return loadIncidents(ctx, rows);
+}
+
+interface ScopeIndexEntry {
+  id: string;
+  contractNumber: string;
+  terms: Pick<ContractTerms, 'id' | 'region' | 'options'>;
+}
+
+/** Every contract's id, number and regions: enough to resolve any incident's scope (rule 2). */
+function scopeIndex(ctx: Pick<ServiceContext, 'store'>): ScopeIndexEntry[] {
+  const db = ctx.store.db;
+  const rows = db.select({ id: contracts.id, contractNumber: contracts.contractNumber, region: contracts.region }).from(contracts).orderBy(asc(contracts.contractNumber)).all();
+  const options = groupBy(db.select({ contractId: contractOptions.contractId, regions: contractOptions.regions }).from(contractOptions).all(), (option) => option.contractId);
+  return rows.map((row) => ({
+    id: row.id,
+    contractNumber: row.contractNumber,
+    terms: {
+      id: row.id,
+      region: row.region,
+      options: (options.get(row.id) ?? []).map((option) => ({ kind: 'multi-region' as const, regions: option.regions, monthlyFee: 0, billingStartDate: null, endDate: null })),
+    },
+  }));
+}
+
+function affectedBy(index: ScopeIndexEntry[], incident: Pick<IncidentFacts, 'scope'>): ScopeIndexEntry[] {
+  return index.filter((entry) => isInScope(incident, entry.terms));
+}
+
+export function incidentOf(incident: StoredIncident, affectedContractIds: string[]): Incident {
+  return {
+    id: incident.id,
+    title: incident.title,
+    description: incident.description,
+    cause: incident.cause,
+    severity: incident.severity,
+    qualifying: isQualifying(incident),
+    scope: {
+      regions: [...incident.scope!.regions],
+      contractIds: [...incident.scope!.contractIds],
+      excludeContractIds: [...incident.scope!.excludeContractIds],
+    },
+    awareAt: formatInstant(incident.awareAt),
+    intervals: incident.intervals.map((interval) => ({ start: formatInstant(interval.start), end: interval.end === null ? null : formatInstant(interval.end) })),
+    ongoing: incident.intervals.some((interval) => interval.end === null),
+    affectedContractIds,
+    createdBy: incident.createdBy,
+    createdAt: formatInstant(incident.createdAt),
+    updatedAt: formatInstant(incident.updatedAt),
+    version: incident.version,
+  };
+}
+
+/** Checks what a schema cannot: named contracts exist, regions are configured, nothing lies in the future. */
+function checkAgainstStore(ctx: ServiceContext, input: IncidentInput, index: ScopeIndexEntry[]) {
+  const known = new Set(index.map((entry) => entry.id));
+  const errors: { path: string; message: string }[] = [];
+  input.scope.contractIds.forEach((id, i) => known.has(id) || errors.push({ path: `scope.contractIds[${i}]`, message: `contract ${id} does not exist` }));
+  input.scope.excludeContractIds.forEach((id, i) => known.has(id) || errors.push({ path: `scope.excludeContractIds[${i}]`, message: `contract ${id} does not exist` }));
+  input.scope.regions.forEach(
+    (region, i) => ctx.config.regions.includes(region) || errors.push({ path: `scope.regions[${i}]`, message: `must be one of the configured regions: ${ctx.config.regions.join(', ')}` }),
+  );
+  const now = ctx.clock();
+  if (input.awareAt > now) errors.push({ path: 'awareAt', message: 'must not be in the future' });
+  input.intervals.forEach((interval, i) => {
+    if (interval.start > now) errors.push({ path: `intervals[${i}].start`, message: 'must not be in the future' });
+    if (interval.end != null && interval.end > now) errors.push({ path: `intervals[${i}].end`, message: 'must not be in the future: leave it out while the service is still down' });
+  });
+  if (errors.length > 0) throw new ServiceError('validation-failed', errors.map((error) => `${error.path}: ${error.message}`).join('; '), errors);
+}
+
+function writeIncidentParts(ctx: ServiceContext, id: string, input: IncidentInput) {
+  const db = ctx.store.db;
+  db.delete(incidentIntervals).where(eq(incidentIntervals.incidentId, id)).run();
+  db.delete(incidentScope).where(eq(incidentScope.incidentId, id)).run();
+  input.intervals.forEach((interval, position) => {
+    db.insert(incidentIntervals).values({ incidentId: id, position, start: interval.start, end: interval.end ?? null }).run();
+  });
+  const scopeRows = [
+    ...new Set(input.scope.regions.map((value) => `region\u0000${value}`)),
+    ...new Set(input.scope.contractIds.map((value) => `contract\u0000${value}`)),
+    ...new Set(input.scope.excludeContractIds.map((value) => `exclude\u0000${value}`)),
+  ].map((key) => {
+    const [kind, value] = key.split('\u0000') as ['region' | 'contract' | 'exclude', string];
+    return { incidentId: id, kind, value };
+  });
+  if (scopeRows.length > 0) db.insert(incidentScope).values(scopeRows).run();
+}
+
+function getStored(ctx: ServiceContext, id: string): StoredIncident {
+  const row = ctx.store.db.select().from(incidents).where(eq(incidents.id, id)).get();
+  if (!row) throw notFound('incident', id);
+  return loadIncidents(ctx, [row])[0]!;
+}
+
+export function createIncident(ctx: ServiceContext, input: IncidentInput): Incident {
+  requireRole(ctx, 'support', 'admin');
+  return inTransaction(ctx.store, () => {
+    const index = scopeIndex(ctx);
+    checkAgainstStore(ctx, input, index);
+    const now = ctx.clock();
+    const id = newId();
+    ctx.store.db
+      .insert(incidents)
+      .values({ id, title: input.title, description: input.description ?? null, cause: input.cause, severity: input.severity, awareAt: input.awareAt, createdBy: ctx.actor.userId, createdAt: now, updatedAt: now, version: 1 })
+      .run();
+    writeIncidentParts(ctx, id, input);
+    const stored = getStored(ctx, id);
+    const affected = affectedBy(index, stored).map((entry) => entry.id);
+    const incident = incidentOf(stored, affected);
+    recordAudit(ctx, { action: 'incident.created', entityType: 'incident', entityId: id, after: incident });
+    refreshClaims(ctx, affected);
+    return incident;
+  });
+}
+
+/** What saving the incident would do to each affected contract's outages; nothing is written. */
+export function previewIncident(ctx: ServiceContext, input: IncidentInput): IncidentPreview {
+  requireRole(ctx, 'support', 'admin');
+  const index = scopeIndex(ctx);
+  checkAgainstStore(ctx, input, index);
+  const draft: IncidentFacts = {
+    id: 'preview',
+    cause: input.cause,
+    severity: input.severity,
+    awareAt: input.awareAt,
+    intervals: input.intervals.map((interval) => ({ start: interval.start, end: interval.end ?? null })),
+    scope: input.scope,
+  };
+  const affected = affectedBy(index, draft);
+  const asOf = ctx.clock();
+  const records = loadRecords(ctx, ctx.store.db.select().from(contracts).where(inArray(contracts.id, affected.map((entry) => entry.id))).orderBy(asc(contracts.contractNumber)).all());
+  return {
+    affectedContractIds: affected.map((entry) => entry.id),
+    contracts: records.map((record) => {
+      const current = outagesOf(ctx, record, asOf);
+      const terms = termsOf(record);
+      const withDraft = deriveOutages({ contract: terms, incidents: [...incidentsForContract(ctx, terms), draft], asOf, policy: ctx.config.policy });
+      return { contractId: record.row.id, contractNumber: record.row.contractNumber, currentOutages: current.outages, outages: withDraft.map(outageJsonOf) };
+    }),
+  };
+}
+
+export function listIncidents(ctx: ServiceContext, filter: { contractId?: string; from?: Instant; to?: Instant }): Incident[] {
+  requireRole(ctx, 'support', 'admin', 'finance');
+  const db = ctx.store.db;
+  const conditions = [];
+  // An incident overlaps [from, to) when one of its intervals does (an open interval runs on).
+  if (filter.from !== undefined || filter.to !== undefined) {
+    const overlapping = db
+      .selectDistinct({ id: incidentIntervals.incidentId })
+      .from(incidentIntervals)
+      .where(
+        and(
+          filter.to !== undefined ? lt(incidentIntervals.start, filter.to) : undefined,
+          filter.from !== undefined ? or(isNull(incidentIntervals.end), gte(incidentIntervals.end, filter.from)) : undefined,
+        ),
+      );
+    conditions.push(inArray(incidents.id, overlapping));
+  }
+  const rows = db.select().from(incidents).where(and(...conditions)).orderBy(sql`${incidents.awareAt} desc`, asc(incidents.id)).all();
+  const index = scopeIndex(ctx);
+  const result = loadIncidents(ctx, rows).map((stored) => incidentOf(stored, affectedBy(index, stored).map((entry) => entry.id)));
+  return filter.contractId === undefined ? result : result.filter((incident) => incident.affectedContractIds.includes(filter.contractId!));
+}
+
+export function getIncident(ctx: ServiceContext, id: string): Incident {
+  requireRole(ctx, 'support', 'admin', 'finance');
+  const stored = getStored(ctx, id);
+  return incidentOf(stored, affectedBy(scopeIndex(ctx), stored).map((entry) => entry.id));
+}
+
+/** A correction (rule 11): the whole incident is re-validated, audited with its reason, and outages recomputed. */
+export function patchIncident(ctx: ServiceContext, id: string, patch: IncidentPatch): Incident {
+  requireRole(ctx, 'support', 'admin');
+  return inTransaction(ctx.store, () => {
+    const stored = getStored(ctx, id);
+    const index = scopeIndex(ctx);
+    const before = incidentOf(stored, affectedBy(index, stored).map((entry) => entry.id));
+    const { reason, ...changes } = patch;
+    const merged = IncidentInputSchema.safeParse({
+      title: before.title,
+      description: before.description ?? undefined,
+      cause: before.cause,
+      severity: before.severity,
+      scope: before.scope,
+      awareAt: before.awareAt,
+      intervals: before.intervals,
+      ...rawOf(changes),
+    });
+    if (!merged.success) {
+      const errors = fieldErrorsOf(merged.error);
+      throw new ServiceError('validation-failed', errors.map((error) => `${error.path}: ${error.message}`).join('; '), errors);
+    }
+    const input = merged.data;
+    checkAgainstStore(ctx, input, index);
+    ctx.store.db
+      .update(incidents)
+      .set({ title: input.title, description: input.description ?? null, cause: input.cause, severity: input.severity, awareAt: input.awareAt, updatedAt: ctx.clock(), version: stored.version + 1 })
+      .where(eq(incidents.id, id))
+      .run();
+    writeIncidentParts(ctx, id, input);
+    const updated = getStored(ctx, id);
+    const after = incidentOf(updated, affectedBy(index, updated).map((entry) => entry.id));
+    recordAudit(ctx, { action: 'incident.corrected', entityType: 'incident', entityId: id, before, after, reason });
+    refreshClaims(ctx, [...new Set([...before.affectedContractIds, ...after.affectedContractIds])]);
+    return after;
+  });
+}
+
+/** The patch's fields back in their wire form, so the merged incident is validated as one input. */
+function rawOf(changes: Omit<IncidentPatch, 'reason'>): Record<string, unknown> {
+  const raw: Record<string, unknown> = { ...changes };
+  if (changes.awareAt !== undefined) raw.awareAt = formatInstant(changes.awareAt);
+  if (changes.intervals !== undefined) {
+    raw.intervals = changes.intervals.map((interval) => ({ start: formatInstant(interval.start), end: interval.end == null ? null : formatInstant(interval.end) }));
+  }
+  return raw;
+}

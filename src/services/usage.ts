@@ -1,0 +1,72 @@
+/** Annex 1: a contract's monthly peak of concurrent devices; above the contracted number it is flagged for finance. */
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { inTransaction } from '../db/client';
+import { contracts, usageObservations } from '../db/schema';
+import { formatInstant } from '../domain/time';
+import { ServiceError } from '../errors';
+import type { UsageInput, UsageObservation } from '../schemas/api';
+import { newId, recordAudit, requireRole, type ServiceContext } from './context';
+import { findVisibleContract } from './contracts';
+
+type UsageRow = typeof usageObservations.$inferSelect;
+
+function observationOf(row: UsageRow): UsageObservation {
+  const overage = Math.max(0, row.peakConcurrentDevices - row.contractedConcurrentDevices);
+  return {
+    id: row.id,
+    contractId: row.contractId,
+    month: row.month,
+    peakConcurrentDevices: row.peakConcurrentDevices,
+    contractedConcurrentDevices: row.contractedConcurrentDevices,
+    overage,
+    flagged: overage > 0,
+    recordedBy: row.recordedBy,
+    createdAt: formatInstant(row.createdAt),
+  };
+}
+
+export function recordUsage(ctx: ServiceContext, contractId: string, input: UsageInput): UsageObservation {
+  requireRole(ctx, 'admin', 'support');
+  return inTransaction(ctx.store, () => {
+    const record = findVisibleContract(ctx, contractId);
+    const existing = ctx.store.db.select().from(usageObservations).where(and(eq(usageObservations.contractId, contractId), eq(usageObservations.month, input.month))).get();
+    if (existing) throw new ServiceError('conflict', `the peak for ${input.month} is already recorded (${existing.peakConcurrentDevices} devices)`);
+    const row: UsageRow = {
+      id: newId(),
+      contractId,
+      month: input.month,
+      peakConcurrentDevices: input.peakConcurrentDevices,
+      contractedConcurrentDevices: record.row.concurrentDevices,
+      recordedBy: ctx.actor.userId,
+      createdAt: ctx.clock(),
+    };
+    ctx.store.db.insert(usageObservations).values(row).run();
+    const observation = observationOf(row);
+    recordAudit(ctx, { action: 'usage.recorded', entityType: 'contract', entityId: contractId, after: observation });
+    return observation;
+  });
+}
+
+export function contractUsage(ctx: ServiceContext, contractId: string): UsageObservation[] {
+  findVisibleContract(ctx, contractId);
+  return ctx.store.db.select().from(usageObservations).where(eq(usageObservations.contractId, contractId)).orderBy(asc(usageObservations.month)).all().map(observationOf);
+}
+
+/** Every observation, or only those above the contracted number (finance's overage list). */
+export function listUsage(ctx: ServiceContext, filter: { month?: string; flagged?: boolean }): UsageObservation[] {
+  requireRole(ctx, 'admin', 'support', 'finance');
+  const above = gt(usageObservations.peakConcurrentDevices, usageObservations.contractedConcurrentDevices);
+  return ctx.store.db
+    .select({ usage: usageObservations })
+    .from(usageObservations)
+    .innerJoin(contracts, eq(contracts.id, usageObservations.contractId))
+    .where(
+      and(
+        filter.month !== undefined ? eq(usageObservations.month, filter.month) : undefined,
+        filter.flagged === true ? above : filter.flagged === false ? sql`not (${above})` : undefined,
+      ),
+    )
+    .orderBy(asc(usageObservations.month), asc(contracts.contractNumber))
+    .all()
+    .map(({ usage }) => observationOf(usage));
+}

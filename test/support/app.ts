@@ -1,0 +1,90 @@
+/** A real app on a fresh in-memory SQLite migrated by the real migrations, with a clock the test sets. */
+import { pino } from 'pino';
+import request from 'supertest';
+import { openStore, type Store } from '../../src/db/client';
+import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy';
+import { DEFAULT_REGIONS } from '../../src/domain/terms';
+import { parseInstant } from '../../src/domain/time';
+import { createApp } from '../../src/http/app';
+import type { Role } from '../../src/services/context';
+import { createUser, ensureFirstAdmin } from '../../src/services/users';
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  store: Store;
+  /** Sets the server's clock, e.g. `setNow('2026-02-01T00:00:00+09:00')`. */
+  setNow(instant: string | number): void;
+  now(): number;
+  tokens: Record<Exclude<Role, 'customer'>, string>;
+  /** GET/POST/PATCH as a role (or with a raw token). */
+  as(who: Exclude<Role, 'customer'> | { token: string }): {
+    get(path: string): request.Test;
+    post(path: string, body?: object): request.Test;
+    patch(path: string, body?: object): request.Test;
+  };
+  /** A customer user bound to `customerId`, returning its token. */
+  customerToken(customerId: string): string;
+  close(): void;
+}
+
+export const ADMIN_TOKEN = 'gk_test_admin_token';
+
+export function makeTestApp(options: { now?: string; policy?: Partial<Policy> } = {}): TestApp {
+  const store = openStore(':memory:');
+  let now = parseInstant(options.now ?? '2026-02-01T00:00:00+09:00');
+  const clock = () => now;
+  const config = { policy: { ...DEFAULT_POLICY, ...options.policy }, regions: [...DEFAULT_REGIONS] };
+  ensureFirstAdmin(store, clock(), ADMIN_TOKEN);
+  const app = createApp({ store, clock, config, logger: pino({ level: 'silent' }) });
+  const adminActor = { userId: '', role: 'admin' as const, customerId: null };
+  const ctx = () => ({ store, clock, config, actor: adminActor });
+  let counter = 0;
+  const staffToken = (role: 'support' | 'finance') => createUser(ctx(), { name: `${role} user`, email: `${role}@test.local`, role }).token;
+  const tokens = { admin: ADMIN_TOKEN, support: staffToken('support'), finance: staffToken('finance') };
+  const agent = request(app);
+  const as: TestApp['as'] = (who) => {
+    const token = typeof who === 'string' ? tokens[who] : who.token;
+    const auth = (test: request.Test) => test.set('Authorization', `Bearer ${token}`);
+    return {
+      get: (path) => auth(agent.get(`/api/v1${path}`)),
+      post: (path, body) => auth(agent.post(`/api/v1${path}`)).send(body ?? {}),
+      patch: (path, body) => auth(agent.patch(`/api/v1${path}`)).send(body ?? {}),
+    };
+  };
+  return {
+    app,
+    store,
+    setNow: (instant) => {
+      now = typeof instant === 'number' ? instant : parseInstant(instant);
+    },
+    now: clock,
+    tokens,
+    as,
+    customerToken: (customerId) => createUser(ctx(), { name: 'customer user', email: `customer${++counter}@test.local`, role: 'customer', customerId }).token,
+    close: () => store.close(),
+  };
+}
+
+/** Creates a customer and a contract through the API and returns their ids. */
+export async function seedContract(
+  t: TestApp,
+  contract: Partial<{ contractNumber: string; region: string; billingStartDate: string; monthlyFee: number; options: object[] }> = {},
+): Promise<{ customerId: string; contractId: string }> {
+  const customer = await t.as('admin').post('/customers', { name: 'Example K.K.' }).expect(201);
+  const created = await t
+    .as('admin')
+    .post('/contracts', {
+      customerId: customer.body.id,
+      contractNumber: contract.contractNumber ?? `C-${Math.random().toString(36).slice(2, 10)}`,
+      licenses: 500,
+      concurrentDevices: 2000,
+      servers: 2,
+      region: contract.region ?? 'jp-east',
+      redundancy: true,
+      billingStartDate: contract.billingStartDate ?? '2025-04-01',
+      monthlyFee: contract.monthlyFee ?? 100000,
+      options: contract.options ?? [],
+    })
+    .expect(201);
+  return { customerId: customer.body.id, contractId: created.body.id };
+}
