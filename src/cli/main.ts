@@ -1,13 +1,34 @@
 #!/usr/bin/env node
 /** Operators' command line: `npm run --silent cli -- <command>`. Exit 2: bad input; 1: anything else. */
-import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { settingsFromEnv } from '../config';
+import { openStore } from '../db/client';
+import { ServiceError } from '../errors';
+import { UserInput } from '../schemas/api';
+import { fieldErrorsOf } from '../schemas/common';
+import { ROLES } from '../services/context';
+import { createUser } from '../services/users';
 import { InputError, calculateText, readInput } from './calc';
+import { importIncidents } from './import-incidents';
 
 const program = new Command()
   .name('gengaku')
   .description('Gengaku, the SLA outage credit tracker')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+const databaseOption = () => new Option('--database <path>', 'the SQLite database (default: DATABASE_PATH or ./data/gengaku.db)');
+
+function withStore<T>(databasePath: string | undefined, work: (store: ReturnType<typeof openStore>, settings: ReturnType<typeof settingsFromEnv>) => T): T {
+  const settings = settingsFromEnv();
+  const store = openStore(databasePath ?? settings.databasePath);
+  try {
+    return work(store, settings);
+  } finally {
+    store.close();
+  }
+}
 
 program
   .command('calc')
@@ -18,6 +39,56 @@ program
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   });
 
+program
+  .command('user')
+  .description('manage users')
+  .command('create')
+  .description('create a user and print its API token (shown once)')
+  .requiredOption('--name <name>')
+  .requiredOption('--email <email>')
+  .addOption(new Option('--role <role>').choices(ROLES).makeOptionMandatory())
+  .option('--customer-id <id>', 'for a customer user: the customer it belongs to')
+  .option('--password <password>', 'for logging in to the web pages (at least 12 characters)')
+  .addOption(databaseOption())
+  .action((options: { name: string; email: string; role: string; customerId?: string; password?: string; database?: string }) => {
+    const parsed = UserInput.safeParse({ name: options.name, email: options.email, role: options.role, customerId: options.customerId, password: options.password });
+    if (!parsed.success) throw new InputError(fieldErrorsOf(parsed.error).map((error) => `--${error.path}: ${error.message}`).join('\n'));
+    withStore(options.database, (store, settings) => {
+      const user = createUser({ store, clock: Date.now, config: settings.app, actor: { userId: 'operator:cli', role: 'admin', customerId: null } }, parsed.data);
+      process.stdout.write(`${JSON.stringify(user, null, 2)}\n`);
+    });
+  });
+
+program
+  .command('backup')
+  .description('copy the database to FILE while the server keeps running (SQLite online backup)')
+  .argument('<file>', 'where to write the copy')
+  .addOption(databaseOption())
+  .action(async (file: string, options: { database?: string }) => {
+    const settings = settingsFromEnv();
+    const store = openStore(options.database ?? settings.databasePath);
+    try {
+      const { totalPages } = await store.sqlite.backup(file);
+      process.stdout.write(`backed up ${totalPages} pages to ${file}\n`);
+    } finally {
+      store.close();
+    }
+  });
+
+program
+  .command('import-incidents')
+  .description('import incidents from a CSV file, all or nothing; errors name the line')
+  .argument('<file>', `CSV with a header line: ${'ref,title,cause,severity,awareAt,start,end,regions,contractNumbers,excludeContractNumbers,description'}`)
+  .requiredOption('--as <email>', 'the support or admin user recorded as having logged them')
+  .addOption(databaseOption())
+  .action((file: string, options: { as: string; database?: string }) => {
+    const csv = file === '-' ? readInput('-') : readFileSync(file, 'utf8');
+    withStore(options.database, (store, settings) => {
+      const { incidentIds } = importIncidents(store, settings.app, Date.now, csv, options.as);
+      process.stdout.write(`imported ${incidentIds.length} incidents\n`);
+    });
+  });
+
 async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
@@ -26,6 +97,10 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof InputError) {
       process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ServiceError) {
+      process.stderr.write(`${error.code}: ${error.message}\n`);
       return 2;
     }
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
