@@ -104,8 +104,10 @@ describe('SIGKILL during a stream of claim writes', () => {
     const stored = new Set((claims.body as { id: string }[]).map((claim) => claim.id));
     expect(acknowledged.length).toBeGreaterThanOrEqual(60);
     for (const id of acknowledged) expect(stored.has(id), `acknowledged claim ${id} survived`).toBe(true);
+    // SIGTERM shuts down gracefully: the server closes the database and exits 0.
+    const exited = new Promise<number | null>((resolve) => second.child.once('exit', (code) => resolve(code)));
     second.child.kill('SIGTERM');
-    await new Promise((resolve) => second.child.once('exit', resolve));
+    expect(await exited).toBe(0);
 
     const db = new Database(databasePath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
