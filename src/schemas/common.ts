@@ -26,8 +26,12 @@ export const BusinessDateText = z
   .transform(fromParser(parseBusinessDate))
   .meta({ type: 'string', format: 'date', example: '2026-01-15', description: 'business date in Japan time' });
 
-/** Integer yen, never negative. */
-export const YenAmount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * Integer yen, never negative. The cap keeps every product the rules form (credit days × fee base)
+ * exact in a double: ¥10 billion a month × 900,000 days stays below 2^53.
+ */
+export const MAX_MONTHLY_FEE = 10_000_000_000;
+export const YenAmount = z.number().int().min(0).max(MAX_MONTHLY_FEE);
 
 export interface FieldError {
   path: string;

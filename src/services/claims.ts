@@ -55,7 +55,13 @@ export function createClaim(ctx: ServiceContext, input: ClaimInput, idempotencyK
     if (idempotencyKey !== undefined) {
       const previous = ctx.store.db.select().from(claims).where(and(eq(claims.recordedBy, ctx.actor.userId), eq(claims.idempotencyKey, idempotencyKey))).get();
       if (previous) {
-        if (previous.contractId !== input.contractId || previous.outageStart !== input.outageStart) {
+        // The same key with a different body is a different request, not a retry.
+        const differs =
+          previous.contractId !== input.contractId ||
+          previous.outageStart !== input.outageStart ||
+          (previous.note ?? null) !== (input.note ?? null) ||
+          (input.receivedAt !== undefined && previous.receivedAt !== input.receivedAt);
+        if (differs) {
           throw new ServiceError('conflict', 'this Idempotency-Key was already used for a different claim');
         }
         return { claim: claimOf(previous, record.row.customerId), replayed: true };
@@ -75,7 +81,7 @@ export function createClaim(ctx: ServiceContext, input: ClaimInput, idempotencyK
       throw new ServiceError('outage-not-qualifying', `the claim was received at ${formatInstant(receivedAt)}, before the outage reached 24 h at ${formatInstant(outage.thresholdAt!)}`);
     }
     const existing = ctx.store.db.select().from(claims).where(eq(claims.contractId, record.row.id)).all();
-    const duplicate = existing.find((claim) => outageForClaim(outages, claim.outageStart) === outage);
+    const duplicate = existing.find((claim) => outageForClaim(outages, claim) === outage);
     if (duplicate) {
       throw new ServiceError('already-claimed', `this outage was already claimed (claim ${duplicate.id})`, undefined, { claimId: duplicate.id });
     }
@@ -150,7 +156,7 @@ export function refreshClaims(ctx: ServiceContext, contractIds: readonly string[
   for (const record of loadRecords(ctx, contractRows)) {
     const outages = deriveContractOutages(ctx, record, now);
     for (const claim of open.filter((candidate) => candidate.contractId === record.row.id)) {
-      const outage = outageForClaim(outages, claim.outageStart);
+      const outage = outageForClaim(outages, claim);
       const next = { outage: outage ? claimedOutageJson(outage) : null, status: outage ? statusFor(outage) : claim.status };
       if (JSON.stringify(next.outage) === JSON.stringify(claim.outage) && next.status === claim.status) continue;
       db.update(claims).set({ ...next, updatedAt: now }).where(eq(claims.id, claim.id)).run();

@@ -1,5 +1,5 @@
 /** Incidents: logged by support, corrected with a reason, each change audited and claims recomputed. */
-import { and, asc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import { contractOptions, contracts, incidentIntervals, incidentScope, incidents } from '../db/schema';
 import type { ContractTerms } from '../domain/contract';
@@ -225,7 +225,7 @@ export function listIncidents(ctx: ServiceContext, filter: { contractId?: string
       .where(
         and(
           filter.to !== undefined ? lt(incidentIntervals.start, filter.to) : undefined,
-          filter.from !== undefined ? or(isNull(incidentIntervals.end), gte(incidentIntervals.end, filter.from)) : undefined,
+          filter.from !== undefined ? or(isNull(incidentIntervals.end), gt(incidentIntervals.end, filter.from)) : undefined,
         ),
       );
     conditions.push(inArray(incidents.id, overlapping));
