@@ -27,9 +27,21 @@ export function divideRounded(numerator: number, denominator: number, rounding: 
   }
 }
 
-/** `a × b / c`, checked to stay exact (the product must be a safe integer). */
+/** `a × b / c` for non-negative safe integers, exact even when the product passes 2^53 (then in BigInt). */
 export function mulDivRounded(a: number, b: number, c: number, rounding: Rounding): Yen {
   const product = a * b;
-  if (!Number.isSafeInteger(product)) throw new RangeError(`${a} × ${b} exceeds the safe integer range`);
-  return divideRounded(product, c, rounding);
+  if (Number.isSafeInteger(product)) return divideRounded(product, c, rounding);
+  for (const [name, value] of [['a', a], ['b', b], ['c', c]] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative safe integer, got ${value}`);
+  }
+  if (c === 0) throw new RangeError('denominator must be positive');
+  const exact = BigInt(a) * BigInt(b);
+  const divisor = BigInt(c);
+  const quotient = exact / divisor;
+  const remainder = exact % divisor;
+  const rounded =
+    rounding === 'floor' || remainder === 0n ? quotient : rounding === 'ceil' ? quotient + 1n : remainder * 2n >= divisor ? quotient + 1n : quotient;
+  const result = Number(rounded);
+  if (!Number.isSafeInteger(result)) throw new RangeError(`${a} × ${b} / ${c} exceeds the safe integer range of yen`);
+  return result;
 }

@@ -7,7 +7,7 @@ import type { Store } from '../db/client';
 import type { Instant } from '../domain/time';
 import { ServiceError } from '../errors';
 import { fieldErrorsOf } from '../schemas/common';
-import type { AppConfig, ServiceContext } from '../services/context';
+import { requireRole, type AppConfig, type ServiceContext } from '../services/context';
 import { actorForToken } from '../services/users';
 import { Reply, type AnyEndpoint } from './endpoint';
 import { openApiDocument } from './openapi';
@@ -47,6 +47,8 @@ function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
     res.locals.store = deps.store;
     res.locals.clock = deps.clock;
     const ctx = endpoint.public ? null : contextFor(deps, req);
+    // A role the endpoint does not serve is refused before its body is read: 403, never a 422 about fields it may not send.
+    if (ctx !== null && endpoint.roles !== 'anyone') requireRole(ctx, ...endpoint.roles);
     const body = parseWith(endpoint.body, req.body ?? undefined, 'body');
     const query = parseWith(endpoint.query, req.query, 'query');
     const result = endpoint.handle(ctx, { params: req.params as Record<string, string>, body, query, header: (name) => req.get(name) }, res);
@@ -58,12 +60,20 @@ function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
   });
 }
 
-/** Express's own errors for unreadable bodies, mapped to our codes. */
+/** Express's own errors for unreadable requests (bodies, undecodable path parameters), mapped to our codes. */
 function bodyParserProblem(error: unknown): ServiceError | undefined {
   const type = (error as { type?: string }).type;
   if (type === 'entity.parse.failed') return new ServiceError('bad-request', `the body is not valid JSON: ${(error as Error).message}`);
   if (type === 'entity.too.large') return new ServiceError('payload-too-large', 'the body is larger than 1 MB');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new ServiceError('unsupported-media-type', (error as Error).message);
+  // Any other client error the framework raises (a body that fails to decompress, a malformed %-escape in
+  // the path, an aborted upload): the request is at fault, so it is a 4xx problem, never a 500.
+  const status = (error as { status?: unknown }).status;
+  if (error instanceof Error && typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 413) return new ServiceError('payload-too-large', error.message);
+    if (status === 415) return new ServiceError('unsupported-media-type', error.message);
+    return new ServiceError('bad-request', error.message);
+  }
   return undefined;
 }
 

@@ -26,10 +26,7 @@ export const BusinessDateText = z
   .transform(fromParser(parseBusinessDate))
   .meta({ type: 'string', format: 'date', example: '2026-01-15', description: 'business date in Japan time' });
 
-/**
- * Integer yen, never negative. The cap keeps every product the rules form (credit days × fee base)
- * exact in a double: ¥10 billion a month × 900,000 days stays below 2^53.
- */
+/** Integer yen, never negative, at most ¥10 billion (a monthly fee far beyond any contract). */
 export const MAX_MONTHLY_FEE = 10_000_000_000;
 export const YenAmount = z.number().int().min(0).max(MAX_MONTHLY_FEE);
 
@@ -49,5 +46,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 export function fieldErrorsOf(error: z.ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
-  return error.issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]) || '(body)', message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    // An unknown field is named itself, not its parent object.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: formatPath([...prefix, ...issue.path, key]), message: 'is not a known field' }))
+      : [{ path: formatPath([...prefix, ...issue.path]) || '(body)', message: issue.message }],
+  );
 }

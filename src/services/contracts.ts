@@ -194,8 +194,13 @@ export function cancelContract(ctx: ServiceContext, id: string, input: Cancellat
     if (record.row.terminationEffectiveDate !== null) {
       throw new ServiceError('conflict', `contract ${record.row.contractNumber} is already cancelled, effective ${record.row.terminationEffectiveDate}`);
     }
-    if (input.noticeReceivedDate < record.row.billingStartDate) throw invalid('noticeReceivedDate', 'must not be before the billing start date');
     const outcome = cancellationOf(termsOf(record), { noticeReceivedDate: input.noticeReceivedDate, requestedDate: input.requestedDate ?? null }, ctx.config.policy);
+    // A notice may arrive before the billing start (that is the only way Annex 2's charge can arise: 30 days
+    // from a notice on or after it always reach the minimum period's end), but the contract cannot end
+    // before it begins.
+    if (outcome.effectiveDate < record.row.billingStartDate) {
+      throw invalid(input.requestedDate === undefined ? 'noticeReceivedDate' : 'requestedDate', `the cancellation would take effect ${outcome.effectiveDate}, before the billing start date ${record.row.billingStartDate}`);
+    }
     const before = contractOf(record, today(ctx));
     ctx.store.db
       .update(contracts)

@@ -73,10 +73,14 @@ export function actorForToken(store: Store, token: string): Actor | null {
   return row ?? null;
 }
 
+const DECOY_HASH = hashPassword('not a password anyone has');
+
 /** Email and password for a new API token (for people who log in rather than configure a token). */
 export function exchangePassword(store: Store, now: Instant, email: string, password: string): { token: string; user: User } {
   const row = store.db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
-  if (!row || row.passwordHash === null || !verifyPassword(password, row.passwordHash)) {
+  // Hash even for an unknown email, so the answer's timing does not tell which emails exist.
+  const valid = verifyPassword(password, row?.passwordHash ?? DECOY_HASH);
+  if (!row || row.passwordHash === null || !valid) {
     throw new ServiceError('unauthenticated', 'unknown email or wrong password');
   }
   const token = inTransaction(store, () => issueToken(store, row.id, now));

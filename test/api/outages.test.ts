@@ -358,7 +358,7 @@ describe('POST /calculate', () => {
     expect(await paths({ ...scenario, contract: { ...scenario.contract, monthlyFee: -1 } })).toEqual(['contract.monthlyFee']);
     expect(await paths({ ...scenario, incidents: [{ ...scenario.incidents[0], scope: { regions: ['jp-east'] } }] })).toEqual(['contract.region']);
     expect(await paths({ ...scenario, policy: { mergeGapMs: -5 } })).toEqual(['policy.mergeGapMs']);
-    expect(await paths({ ...scenario, policy: { noSuchPolicy: true } })).toContain('policy');
+    expect(await paths({ ...scenario, policy: { noSuchPolicy: true } })).toEqual(['policy.noSuchPolicy']);
     expect(await paths({ contract: scenario.contract, incidents: [] })).toEqual(['asOf']);
   });
 });
