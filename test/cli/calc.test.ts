@@ -78,6 +78,7 @@ const BAD_INPUTS: [string, (scenario: any) => void, string, RegExp][] = [
   ['an impossible business date 2026-02-30', (s) => (s.contract.billingStartDate = '2026-02-30'), 'contract.billingStartDate', /date/],
   ['an impossible date 2026-02-30 in an instant', (s) => (s.incidents[0].awareAt = '2026-02-30T10:30:00+09:00'), 'incidents[0].awareAt', /./],
   ['an instant without offset', (s) => (s.incidents[0].intervals[0].start = '2026-01-10T10:00:00'), 'incidents[0].intervals[0].start', /offset/],
+  ['an asOf past the years the product accepts', (s) => (s.asOf = '2200-01-01T00:00:00+09:00'), 'asOf', /1970 to 2199/],
   ['an asOf without offset', (s) => (s.asOf = '2026-02-01T00:00:00'), 'asOf', /offset/],
   ['an unknown policy', (s) => (s.policy = { graceDays: 3 }), 'policy.graceDays', /known field/],
   ['a negative mergeGapMs', (s) => (s.policy = { mergeGapMs: -1 }), 'policy.mergeGapMs', /./],
