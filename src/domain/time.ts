@@ -36,7 +36,7 @@ export function parseInstant(text: string): Instant {
   }
   const parsed = DateTime.fromISO(text, { setZone: true });
   if (!parsed.isValid) throw new InvalidTimeValue(`not a real instant (${parsed.invalidExplanation ?? parsed.invalidReason})`);
-  const year = parsed.toUTC().year;
+  const year = parsed.setZone(ZONE).year;
   if (year < FIRST_YEAR || year > LAST_YEAR) throw outOfRange();
   return parsed.toMillis();
 }
