@@ -16,6 +16,7 @@ import { InputError } from './calc';
 
 export const CSV_COLUMNS = ['ref', 'title', 'cause', 'severity', 'awareAt', 'start', 'end', 'regions', 'contractNumbers', 'excludeContractNumbers', 'description'] as const;
 type Row = Record<(typeof CSV_COLUMNS)[number], string>;
+const INCIDENT_COLUMNS = ['title', 'cause', 'severity', 'awareAt', 'regions', 'contractNumbers', 'excludeContractNumbers', 'description'] as const;
 
 const list = (cell: string) => cell.split(/[;|]/).map((item) => item.trim()).filter(Boolean);
 
@@ -51,6 +52,12 @@ export function importIncidents(store: Store, config: AppConfig, clock: () => nu
   const inputs: { line: number; input: IncidentInput }[] = [];
   for (const group of groups.values()) {
     const first = group.rows[0]!.row;
+    // Later rows of a ref add intervals; an incident-level cell there must be empty or repeat the first row's.
+    for (const { line, row } of group.rows.slice(1)) {
+      for (const column of INCIDENT_COLUMNS) {
+        if (row[column] && row[column] !== first[column]) problems.push(`line ${line}: ${column}: differs from line ${group.line} of the same ref`);
+      }
+    }
     const idsOf = (cell: string | undefined, column: string) =>
       list(cell ?? '').map((number) => {
         const id = idByNumber.get(number);

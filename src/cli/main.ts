@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** Operators' command line: `npm run --silent cli -- <command>`. Exit 2: bad input; 1: anything else. */
 import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { Command, CommanderError, Option } from 'commander';
 import { settingsFromEnv } from '../config';
 import { openStore } from '../db/client';
@@ -65,13 +66,19 @@ program
   .argument('<file>', 'where to write the copy')
   .addOption(databaseOption())
   .action(async (file: string, options: { database?: string }) => {
-    const settings = settingsFromEnv();
-    const store = openStore(options.database ?? settings.databasePath);
+    // The live database as it is: read-only, never created or migrated by a mistyped path.
+    const path = options.database ?? settingsFromEnv().databasePath;
+    let source: Database.Database;
     try {
-      const { totalPages } = await store.sqlite.backup(file);
-      process.stdout.write(`backed up ${totalPages} pages to ${file}\n`);
+      source = new Database(path, { readonly: true, fileMustExist: true });
+    } catch (error) {
+      throw new InputError(`cannot open the database ${path}: ${(error as Error).message}`);
+    }
+    try {
+      const { totalPages } = await source.backup(file);
+      process.stdout.write(`backed up ${totalPages} pages of ${path} to ${file}\n`);
     } finally {
-      store.close();
+      source.close();
     }
   });
 

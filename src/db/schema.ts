@@ -136,7 +136,7 @@ export const claims = sqliteTable(
   {
     id: text('id').primaryKey(),
     contractId: text('contract_id').notNull().references(() => contracts.id),
-    /** The start of the outage as claimed; the claim follows the outage through corrections (rule 11). */
+    /** The start of the claimed outage, moved with it when a correction moves it (rule 11). */
     outageStart: integer('outage_start').notNull(),
     receivedAt: integer('received_at').notNull(),
     recordedBy: text('recorded_by').notNull().references(() => users.id),
@@ -145,12 +145,17 @@ export const claims = sqliteTable(
     /** The Outage (API shape) as computed at the last change. */
     outage: text('outage', { mode: 'json' }),
     creditNoticeId: text('credit_notice_id'),
+    /** Why the claim was rejected; null while open or approved. */
+    resolution: text('resolution'),
+    /** Who rejected it; null when a correction did (its outage no longer qualifies, or merged into another claim's). */
+    resolvedBy: text('resolved_by'),
     idempotencyKey: text('idempotency_key'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
   },
   (table) => [
-    uniqueIndex('claims_contract_outage_unique').on(table.contractId, table.outageStart),
+    // Not unique: an outage's start moves with corrections; "one claim per outage" is checked by the use case.
+    index('claims_contract_outage_idx').on(table.contractId, table.outageStart),
     uniqueIndex('claims_idempotency_unique').on(table.recordedBy, table.idempotencyKey),
     index('claims_contract_idx').on(table.contractId),
   ],

@@ -4,10 +4,6 @@
  */
 export type Yen = number & { readonly __brand?: 'Yen' };
 
-export function assertYen(value: number, what = 'amount'): Yen {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a safe integer number of yen, got ${value}`);
-  return value as Yen;
-}
 
 export type Rounding = 'floor' | 'ceil' | 'half-up';
 

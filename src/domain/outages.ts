@@ -167,7 +167,6 @@ export function deriveOutages({ contract, incidents, asOf, policy }: OutageInput
 
   for (let index = 0; index < incidents.length; index++) {
     const incident = incidents[index]!;
-    if (incident === undefined && !(index in incidents)) continue; // a hole, which forEach used to skip
     if (!isQualifying(incident)) continue;
     const relation = relationOf(incident, contract);
     if (relation === 'regional') (regional ??= []).push(index);

@@ -23,7 +23,7 @@ export interface Endpoint<B = unknown, Q = unknown> {
   /** Express style, under /api/v1: `/contracts/:id`. */
   path: string;
   summary: string;
-  /** Who may call it (documentation; the use case itself enforces it). */
+  /** Who may call it: checked before the body is read, and again by the use case itself. */
   roles: readonly Role[] | 'anyone';
   tag: string;
   body?: z.ZodType<B>;

@@ -73,7 +73,7 @@ export const endpoints: AnyEndpoint[] = [
   }),
   endpoint({
     method: 'get', path: '/contracts', tag: 'contracts', summary: 'List contracts (a customer: its own)', roles: everyone,
-    query: z.object({ customerId: z.string().optional() }), response: z.array(Contract),
+    query: z.object({ customerId: z.string().optional() }).strict(), response: z.array(Contract),
     handle: (ctx, { query }) => listContracts(authed(ctx), query),
   }),
   endpoint({ method: 'get', path: '/contracts/:id', tag: 'contracts', summary: 'Get a contract', roles: everyone, response: Contract, handle: (ctx, { params }) => getContract(authed(ctx), params.id!) }),

@@ -4,7 +4,7 @@ import { CAUSES, SEVERITIES } from '../domain/incident';
 import { Policy } from '../domain/policy';
 import { CONCURRENT_DEVICE_CHOICES, LICENSES, SERVERS } from '../domain/terms';
 import { ROLES } from '../services/context';
-import { BusinessDateText, InstantText, YenAmount } from './common';
+import { BusinessDateText, InstantText, MAX_OPTIONS, QueryInstantText, YenAmount } from './common';
 import { OutageJson } from './outage';
 import { DownIntervalInput, checkAwareAt } from './scenario';
 
@@ -94,7 +94,7 @@ export const ContractInput = z
     redundancy: z.boolean(),
     billingStartDate: BusinessDateText,
     monthlyFee: YenAmount,
-    options: z.array(MultiRegionOptionInput).default([]),
+    options: z.array(MultiRegionOptionInput).max(MAX_OPTIONS).default([]),
   })
   .strict()
   .meta({ id: 'ContractInput' });
@@ -233,15 +233,17 @@ export const IncidentPreview = z
   .meta({ id: 'IncidentPreview' });
 export type IncidentPreview = z.infer<typeof IncidentPreview>;
 
-export const IncidentListQuery = z.object({
-  contractId: Id.optional(),
-  from: InstantText.optional(),
-  to: InstantText.optional(),
-});
+export const IncidentListQuery = z
+  .object({
+    contractId: Id.optional(),
+    from: QueryInstantText.optional(),
+    to: QueryInstantText.optional(),
+  })
+  .strict();
 
 // ---- outages and claims
 
-export const OutagesQuery = z.object({ asOf: InstantText.optional() });
+export const OutagesQuery = z.object({ asOf: QueryInstantText.optional() }).strict();
 
 export const ContractOutages = z
   .object({ contractId: z.string(), asOf: InstantOut, policy: Policy, outages: z.array(OutageJson) })
@@ -271,15 +273,16 @@ export const Claim = z
     recordedBy: z.string(),
     note: z.string().nullable(),
     status: z.enum(CLAIM_STATUSES),
-    outage: OutageJson.nullable().meta({ description: 'the Outage as computed at the last change; null if a correction removed it' }),
+    outage: OutageJson.nullable().meta({ description: 'the Outage as computed at the last change' }),
     creditNoticeId: z.string().nullable(),
+    resolution: z.string().nullable().meta({ description: 'why the claim was rejected (by finance, or by a correction that removed, merged or disqualified its outage)' }),
     createdAt: InstantOut,
     updatedAt: InstantOut,
   })
   .meta({ id: 'Claim' });
 export type Claim = z.infer<typeof Claim>;
 
-export const ClaimListQuery = z.object({ contractId: Id.optional(), status: z.enum(CLAIM_STATUSES).optional() });
+export const ClaimListQuery = z.object({ contractId: Id.optional(), status: z.enum(CLAIM_STATUSES).optional() }).strict();
 
 // ---- usage observations (Annex 1)
 
@@ -304,15 +307,17 @@ export const UsageObservation = z
   .meta({ id: 'UsageObservation' });
 export type UsageObservation = z.infer<typeof UsageObservation>;
 
-export const UsageListQuery = z.object({ month: MonthText.optional(), flagged: z.enum(['true', 'false']).optional() });
+export const UsageListQuery = z.object({ month: MonthText.optional(), flagged: z.enum(['true', 'false']).optional() }).strict();
 
 // ---- audit
 
-export const AuditQuery = z.object({
-  entityType: z.string().max(50).optional(),
-  entityId: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-});
+export const AuditQuery = z
+  .object({
+    entityType: z.string().max(50).optional(),
+    entityId: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+  })
+  .strict();
 
 export const AuditEntry = z
   .object({

@@ -20,6 +20,19 @@ export const InstantText = z
   .transform(fromParser(parseInstant))
   .meta({ type: 'string', format: 'date-time', example: '2026-01-10T10:30:00+09:00', description: 'ISO-8601 instant with an offset' });
 
+/**
+ * An instant in a query string. A `+` left unencoded (`?asOf=2026-02-01T00:00:00+09:00`) arrives as a
+ * space; in that one place it can only have been a `+`, so it is read as one.
+ */
+export const QueryInstantText = z
+  .string()
+  .transform((text) => text.replace(/ (\d{2}:\d{2})$/, '+$1'))
+  .pipe(InstantText)
+  .meta({ type: 'string', format: 'date-time', example: '2026-02-01T00:00:00%2B09:00' });
+
+/** A contract has few multi-region options; the bound keeps every fee base far inside exact arithmetic. */
+export const MAX_OPTIONS = 10;
+
 /** A Japan-time calendar date `YYYY-MM-DD`, checked to exist. */
 export const BusinessDateText = z
   .string()

@@ -4,7 +4,7 @@ import type { ContractTerms } from '../domain/contract';
 import { CAUSES, SEVERITIES, type IncidentFacts } from '../domain/incident';
 import { Policy } from '../domain/policy';
 import type { Instant } from '../domain/time';
-import { BusinessDateText, InstantText, YenAmount } from './common';
+import { BusinessDateText, InstantText, MAX_OPTIONS, YenAmount } from './common';
 
 export const DownIntervalInput = z
   .object({ start: InstantText, end: InstantText.nullable().optional() })
@@ -14,11 +14,14 @@ export const DownIntervalInput = z
     }
   });
 
-export const IncidentScopeInput = z.object({
-  regions: z.array(z.string().min(1)).default([]),
-  contractIds: z.array(z.string().min(1)).default([]),
-  excludeContractIds: z.array(z.string().min(1)).default([]),
-});
+// Strict: a misspelt scope key would otherwise silently make an incident affect nothing.
+export const IncidentScopeInput = z
+  .object({
+    regions: z.array(z.string().min(1)).default([]),
+    contractIds: z.array(z.string().min(1)).default([]),
+    excludeContractIds: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
 
 /** awareAt before the incident's first start is invalid input (SPEC.md rule 5), never clamped. */
 export function checkAwareAt(incident: { awareAt: Instant; intervals: readonly { start: Instant }[] }, ctx: z.RefinementCtx) {
@@ -55,7 +58,7 @@ const ScenarioContract = z.object({
   monthlyFee: YenAmount,
   region: z.string().min(1).nullable().optional(),
   feeChanges: z.array(z.object({ effectiveDate: BusinessDateText, monthlyFee: YenAmount })).default([]),
-  options: z.array(ScenarioOption).default([]),
+  options: z.array(ScenarioOption).max(MAX_OPTIONS).default([]),
 });
 
 export const Scenario = z

@@ -1,7 +1,8 @@
 /** Claims (SPEC.md rules 9–10): one per outage, timely by the Civil Code deadline, following corrections. */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import { claims, contracts } from '../db/schema';
+import { assignClaims, type ClaimVerdict, type ClaimedOutageRef } from '../domain/claims';
 import { isWithinClaimWindow, type Outage } from '../domain/outages';
 import { MS_PER_HOUR, formatInstant, type Instant } from '../domain/time';
 import { ServiceError, invalid, notFound } from '../errors';
@@ -9,7 +10,7 @@ import type { Claim, ClaimInput } from '../schemas/api';
 import { outageJsonOf, type OutageJson } from '../schemas/outage';
 import { canSeeCustomer, newId, recordAudit, requireRole, type ServiceContext } from './context';
 import { findVisibleContract, loadRecords } from './contracts';
-import { deriveContractOutages, outageForClaim } from './outages';
+import { deriveContractOutages } from './outages';
 
 type ClaimRow = typeof claims.$inferSelect;
 type ClaimStatus = ClaimRow['status'];
@@ -26,12 +27,35 @@ function claimOf(row: ClaimRow, customerId: string): Claim {
     status: row.status,
     outage: (row.outage as OutageJson | null) ?? null,
     creditNoticeId: row.creditNoticeId,
+    resolution: row.resolution,
     createdAt: formatInstant(row.createdAt),
     updatedAt: formatInstant(row.updatedAt),
   };
 }
 
-const claimedOutageJson = (outage: Outage): OutageJson => ({ ...outageJsonOf(outage), claimStatus: 'claimed' });
+const claimedOutageJson = (outage: Outage): OutageJson => ({ ...outageJsonOf(outage), claimStatus: outage.qualifies ? 'claimed' : 'not-qualifying' });
+
+/** Approved, or rejected by a person: the claim keeps what it has. A correction's rejection can be undone by another. */
+const isDecided = (row: Pick<ClaimRow, 'status' | 'resolvedBy'>) => row.status === 'approved' || (row.status === 'rejected' && row.resolvedBy !== null);
+
+function claimRefOf(row: ClaimRow): ClaimedOutageRef {
+  const last = row.outage as Pick<OutageJson, 'start' | 'end'> | null;
+  return {
+    id: row.id,
+    outageStart: row.outageStart,
+    lastOutage: last === null ? null : { start: Date.parse(last.start), end: last.end === null ? null : Date.parse(last.end) },
+    decided: isDecided(row),
+  };
+}
+
+function claimRowsOf(ctx: Pick<ServiceContext, 'store'>, contractId: string): ClaimRow[] {
+  return ctx.store.db.select().from(claims).where(eq(claims.contractId, contractId)).orderBy(asc(claims.createdAt), sql`"claims"."rowid"`).all();
+}
+
+/** A contract's claims as the rules see them, in the order they were filed. */
+export function claimRefsOf(ctx: Pick<ServiceContext, 'store'>, contractId: string): ClaimedOutageRef[] {
+  return claimRowsOf(ctx, contractId).map(claimRefOf);
+}
 
 /** An ongoing outage's claim waits for its end; an ended one goes to finance (rule 10). */
 const statusFor = (outage: Outage): ClaimStatus => (outage.ongoing ? 'awaiting-resolution' : 'pending-approval');
@@ -71,6 +95,7 @@ export function createClaim(ctx: ServiceContext, input: ClaimInput, idempotencyK
     const receivedAt = input.receivedAt ?? now;
     if (receivedAt > now) throw invalid('receivedAt', 'must not be in the future');
     const outages = deriveContractOutages(ctx, record, now);
+    const verdicts = assignClaims(outages, claimRefsOf(ctx, record.row.id));
     const outage = outages.find((candidate) => candidate.start === input.outageStart);
     if (!outage) throw new ServiceError('not-found', `contract ${record.row.contractNumber} has no outage starting at ${formatInstant(input.outageStart)}`);
     if (!outage.qualifies) {
@@ -80,10 +105,9 @@ export function createClaim(ctx: ServiceContext, input: ClaimInput, idempotencyK
     if (receivedAt < outage.thresholdAt!) {
       throw new ServiceError('outage-not-qualifying', `the claim was received at ${formatInstant(receivedAt)}, before the outage reached 24 h at ${formatInstant(outage.thresholdAt!)}`);
     }
-    const existing = ctx.store.db.select().from(claims).where(eq(claims.contractId, record.row.id)).all();
-    const duplicate = existing.find((claim) => outageForClaim(outages, claim) === outage);
-    if (duplicate) {
-      throw new ServiceError('already-claimed', `this outage was already claimed (claim ${duplicate.id})`, undefined, { claimId: duplicate.id });
+    const duplicate = [...verdicts].find(([, verdict]) => verdict.kind === 'follows' && verdict.outage === outage)?.[0];
+    if (duplicate !== undefined) {
+      throw new ServiceError('already-claimed', `this outage was already claimed (claim ${duplicate})`, undefined, { claimId: duplicate });
     }
     if (outage.claimDeadline !== null && !isWithinClaimWindow(receivedAt, outage.claimDeadline)) {
       throw new ServiceError(
@@ -103,6 +127,8 @@ export function createClaim(ctx: ServiceContext, input: ClaimInput, idempotencyK
       status: statusFor(outage),
       outage: claimedOutageJson(outage),
       creditNoticeId: null,
+      resolution: null,
+      resolvedBy: null,
       idempotencyKey: idempotencyKey ?? null,
       createdAt: now,
       updatedAt: now,
@@ -127,7 +153,7 @@ export function listClaims(ctx: ServiceContext, filter: { contractId?: string; s
         filter.status !== undefined ? eq(claims.status, filter.status) : undefined,
       ),
     )
-    .orderBy(asc(claims.createdAt), asc(claims.id))
+    .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
     .all();
   return rows.map(({ claim, customerId }) => claimOf(claim, customerId));
 }
@@ -138,36 +164,48 @@ export function getClaim(ctx: ServiceContext, id: string): Claim {
   return claimOf(found.claim, found.customerId);
 }
 
+/** What a correction does to an open claim: it follows its outage, or a correction rejects it, saying why. */
+function afterCorrection(row: ClaimRow, verdict: ClaimVerdict<Outage>): Pick<ClaimRow, 'status' | 'outage' | 'outageStart' | 'resolution'> {
+  switch (verdict.kind) {
+    case 'follows':
+      return { status: statusFor(verdict.outage), outage: claimedOutageJson(verdict.outage), outageStart: verdict.outage.start, resolution: null };
+    case 'no-longer-qualifies':
+      return {
+        status: 'rejected',
+        outage: claimedOutageJson(verdict.outage),
+        outageStart: verdict.outage.start,
+        resolution: `after a correction the outage no longer qualifies: its unavailable time is ${hours(verdict.outage.unavailableMs)}`,
+      };
+    case 'merged':
+      return { status: 'rejected', outage: row.outage, outageStart: row.outageStart, resolution: `a correction merged its outage into the outage of claim ${verdict.intoClaimId}` };
+    case 'removed':
+      return { status: 'rejected', outage: row.outage, outageStart: row.outageStart, resolution: 'a correction removed its outage' };
+  }
+}
+
 /**
- * Rule 11: after a correction, open claims follow the recomputed outages. A claim whose outage has
- * ended moves on to finance; approved and rejected claims never change. Call inside the change's transaction.
+ * Rule 11: after a change to incidents or contract terms, claims not yet decided follow the recomputed
+ * outages: one claim per outage, the first filed keeping it. Call inside the change's transaction.
  */
 export function refreshClaims(ctx: ServiceContext, contractIds: readonly string[]): void {
   if (contractIds.length === 0) return;
   const db = ctx.store.db;
-  const open = db
-    .select()
-    .from(claims)
-    .where(and(inArray(claims.contractId, [...contractIds]), inArray(claims.status, ['awaiting-resolution', 'pending-approval'])))
-    .all();
-  if (open.length === 0) return;
+  const withClaims = db.selectDistinct({ id: claims.contractId }).from(claims).where(inArray(claims.contractId, [...contractIds])).all();
+  if (withClaims.length === 0) return;
   const now = ctx.clock();
-  const contractRows = db.select().from(contracts).where(inArray(contracts.id, [...new Set(open.map((claim) => claim.contractId))])).all();
+  const contractRows = db.select().from(contracts).where(inArray(contracts.id, withClaims.map((row) => row.id))).all();
   for (const record of loadRecords(ctx, contractRows)) {
-    const outages = deriveContractOutages(ctx, record, now);
-    for (const claim of open.filter((candidate) => candidate.contractId === record.row.id)) {
-      const outage = outageForClaim(outages, claim);
-      const next = { outage: outage ? claimedOutageJson(outage) : null, status: outage ? statusFor(outage) : claim.status };
-      if (JSON.stringify(next.outage) === JSON.stringify(claim.outage) && next.status === claim.status) continue;
-      db.update(claims).set({ ...next, updatedAt: now }).where(eq(claims.id, claim.id)).run();
-      recordAudit(ctx, {
-        action: 'claim.recomputed',
-        entityType: 'claim',
-        entityId: claim.id,
-        before: { status: claim.status, outage: claim.outage },
-        after: next,
-        reason: 'outages recomputed after a change',
-      });
+    const rows = claimRowsOf(ctx, record.row.id);
+    const verdicts = assignClaims(deriveContractOutages(ctx, record, now), rows.map(claimRefOf));
+    for (const row of rows) {
+      if (isDecided(row)) continue;
+      const next = afterCorrection(row, verdicts.get(row.id)!);
+      const before = { status: row.status, outageStart: row.outageStart, outage: row.outage, resolution: row.resolution };
+      const unchanged =
+        next.status === before.status && next.outageStart === before.outageStart && next.resolution === before.resolution && JSON.stringify(next.outage) === JSON.stringify(before.outage);
+      if (unchanged) continue;
+      db.update(claims).set({ ...next, updatedAt: now }).where(eq(claims.id, row.id)).run();
+      recordAudit(ctx, { action: 'claim.recomputed', entityType: 'claim', entityId: row.id, before, after: next, reason: next.resolution ?? 'outages recomputed after a change' });
     }
   }
 }

@@ -182,6 +182,8 @@ export function addFeeChange(ctx: ServiceContext, id: string, input: FeeChangeIn
     ctx.store.db.insert(contractFeeChanges).values({ id: newId(), contractId: id, effectiveDate: input.effectiveDate, monthlyFee: input.monthlyFee, createdAt: ctx.clock() }).run();
     const after = contractOf(findVisibleContract(ctx, id), today(ctx));
     recordAudit(ctx, { action: 'contract.fee-changed', entityType: 'contract', entityId: id, before, after });
+    // A back-dated fee changes the fee base of past outages: open claims follow (rule 11).
+    refreshClaims(ctx, [id]);
     return after;
   });
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -42,6 +42,11 @@ describe('user create and backup (as processes)', () => {
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(copy.prepare('select email from users where id = ?').get(user.id)).toEqual({ email: 'sato@example.jp' });
     copy.close();
+
+    const missing = cli('backup', join(dir, 'never.db'), '--database', join(dir, 'typo.db'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('cannot open the database');
+    expect(existsSync(join(dir, 'typo.db'))).toBe(false);
 
     const store = openStore(database);
     expect(actorForToken(store, user.token)).toEqual({ userId: user.id, role: 'support', customerId: null });
@@ -93,6 +98,18 @@ describe('import-incidents', () => {
     expect(message).toContain('line 4: contractNumbers: no contract numbered FM-404');
     expect(message).toContain('line 5: awareAt');
     expect(message).not.toContain('line 2');
+    expect(t.store.db.select().from(incidents).all()).toHaveLength(0);
+  });
+
+  it('refuses a later row of a ref that contradicts the first', async () => {
+    t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
+    await seedContract(t, { contractNumber: 'FM-1' });
+    const csv = [
+      header,
+      'A,Gateway down,provider,total,2026-01-10T10:30:00+09:00,2026-01-10T10:00:00+09:00,2026-01-10T20:30:00+09:00,,FM-1,,',
+      'A,,customer,,,2026-01-10T20:30:00+09:00,2026-01-12T15:00:00+09:00,,,,',
+    ].join('\n');
+    expect(() => importIncidents(t.store, config, t.now, csv, 'support@test.local')).toThrow('line 3: cause: differs from line 2 of the same ref');
     expect(t.store.db.select().from(incidents).all()).toHaveLength(0);
   });
 

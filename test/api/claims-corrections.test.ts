@@ -1,0 +1,105 @@
+/**
+ * Rule 11 for claims over HTTP: a correction that merges, moves, shrinks or removes a claimed outage, a
+ * back-dated fee change and a retroactive cancellation. Never two claims for one outage; never a claim
+ * left pending on an outage that no longer qualifies.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTestApp, seedContract, type TestApp } from '../support/app';
+
+let t: TestApp;
+afterEach(() => t?.close());
+
+const named = (contractId: string, awareAt: string, intervals: { start: string; end?: string }[]) => ({
+  title: 'Gateway down', cause: 'provider', severity: 'total', scope: { contractIds: [contractId] }, awareAt, intervals,
+});
+
+async function claimsOf(contractId: string) {
+  return (await t.as('support').get(`/claims?contractId=${contractId}`).expect(200)).body as { id: string; status: string; outageStart: string; resolution: string | null; outage: { creditAmount: number; qualifies: boolean } }[];
+}
+
+describe('claims after corrections', () => {
+  it('a correction merging two claimed outages leaves one open claim and rejects the other, saying why', async () => {
+    t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
+    const { contractId } = await seedContract(t);
+    // 01-05 00:00 → 01-06 12:00 and 01-07 00:00 → 01-08 12:00 JST: 36 h each, one day, ¥3,333 each.
+    const first = (await t.as('support').post('/incidents', named(contractId, '2026-01-05T00:00:00+09:00', [{ start: '2026-01-05T00:00:00+09:00', end: '2026-01-06T12:00:00+09:00' }])).expect(201)).body.id;
+    await t.as('support').post('/incidents', named(contractId, '2026-01-07T00:00:00+09:00', [{ start: '2026-01-07T00:00:00+09:00', end: '2026-01-08T12:00:00+09:00' }])).expect(201);
+    const a = (await t.as('support').post('/claims', { contractId, outageStart: '2026-01-04T15:00:00.000Z' }).expect(201)).body.id;
+    const b = (await t.as('support').post('/claims', { contractId, outageStart: '2026-01-06T15:00:00.000Z' }).expect(201)).body.id;
+
+    await t.as('support').patch(`/incidents/${first}`, { intervals: [{ start: '2026-01-05T00:00:00+09:00', end: '2026-01-07T00:00:00+09:00' }], reason: 'it lasted until the second began' }).expect(200);
+    const after = await claimsOf(contractId);
+    // One outage of 84 h: three days, ¥10,000, owed once.
+    expect(after.find((c) => c.id === a)).toMatchObject({ status: 'pending-approval', resolution: null, outage: { creditAmount: 10000 } });
+    expect(after.find((c) => c.id === b)).toMatchObject({ status: 'rejected' });
+    expect(after.find((c) => c.id === b)!.resolution).toContain(a);
+    expect(after.filter((c) => c.status !== 'rejected')).toHaveLength(1);
+  });
+
+  it('a claim stays with its outage when a correction moves its start, so the outage cannot be claimed twice', async () => {
+    t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
+    const { contractId } = await seedContract(t);
+    const id = (await t.as('support').post('/incidents', named(contractId, '2026-01-10T10:30:00+09:00', [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }])).expect(201)).body.id;
+    const claim = (await t.as('support').post('/claims', { contractId, outageStart: '2026-01-10T01:00:00.000Z' }).expect(201)).body.id;
+    await t.as('support').patch(`/incidents/${id}`, { intervals: [{ start: '2026-01-10T12:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }], awareAt: '2026-01-10T12:00:00+09:00', reason: 'started later' }).expect(200);
+    // A separate one-hour blip where the outage used to start.
+    await t.as('support').post('/incidents', named(contractId, '2026-01-10T10:00:00+09:00', [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-10T11:00:00+09:00' }])).expect(201);
+
+    const [stored] = await claimsOf(contractId);
+    expect(stored).toMatchObject({ id: claim, status: 'pending-approval', outageStart: '2026-01-10T03:00:00.000Z' });
+    const outages = (await t.as('support').get(`/contracts/${contractId}/outages`).expect(200)).body.outages;
+    expect(outages.map((o: { start: string; claimStatus: string }) => [o.start, o.claimStatus])).toEqual([
+      ['2026-01-10T01:00:00.000Z', 'not-qualifying'],
+      ['2026-01-10T03:00:00.000Z', 'claimed'],
+    ]);
+    await t.as('support').post('/claims', { contractId, outageStart: '2026-01-10T03:00:00.000Z' }).expect(409);
+  });
+
+  it('rejects a claim whose outage a correction shrinks below 24 h, and reinstates it when another makes it qualify again', async () => {
+    t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
+    const { contractId } = await seedContract(t);
+    const id = (await t.as('support').post('/incidents', named(contractId, '2026-01-10T10:30:00+09:00', [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }])).expect(201)).body.id;
+    const claim = (await t.as('support').post('/claims', { contractId, outageStart: '2026-01-10T01:00:00.000Z' }).expect(201)).body.id;
+
+    await t.as('support').patch(`/incidents/${id}`, { intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-10T15:00:00+09:00' }], reason: 'it was only five hours' }).expect(200);
+    let [stored] = await claimsOf(contractId);
+    expect(stored).toMatchObject({ id: claim, status: 'rejected', outage: { qualifies: false, creditAmount: 0 } });
+    expect(stored!.resolution).toMatch(/no longer qualifies/);
+
+    await t.as('support').patch(`/incidents/${id}`, { intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }], reason: 'the first correction was wrong' }).expect(200);
+    [stored] = await claimsOf(contractId);
+    expect(stored).toMatchObject({ id: claim, status: 'pending-approval', resolution: null, outage: { creditAmount: 6666 } });
+  });
+
+  it('a back-dated fee change updates the open claim’s amount', async () => {
+    t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
+    const { contractId } = await seedContract(t);
+    await t.as('support').post('/incidents', named(contractId, '2026-01-10T10:30:00+09:00', [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }])).expect(201);
+    await t.as('support').post('/claims', { contractId, outageStart: '2026-01-10T01:00:00.000Z' }).expect(201);
+    await t.as('admin').post(`/contracts/${contractId}/fee-changes`, { effectiveDate: '2026-01-01', monthlyFee: 300000 }).expect(201);
+    // 2 days × ¥300,000 / 30 = ¥20,000.
+    expect((await claimsOf(contractId))[0]).toMatchObject({ status: 'pending-approval', outage: { creditAmount: 20000 } });
+  });
+
+  it('a cancellation effective before the outage removes it, and the claim is rejected for that reason', async () => {
+    t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
+    const { contractId } = await seedContract(t, { billingStartDate: '2025-11-01' });
+    await t.as('support').post('/incidents', named(contractId, '2026-01-10T10:30:00+09:00', [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }])).expect(201);
+    await t.as('support').post('/claims', { contractId, outageStart: '2026-01-10T01:00:00.000Z' }).expect(201);
+    // Notice received 2025-12-01 (recorded late): effective 2025-12-31, before the outage.
+    await t.as('support').post(`/contracts/${contractId}/cancellation`, { noticeReceivedDate: '2025-12-01' }).expect(201);
+    const [stored] = await claimsOf(contractId);
+    expect(stored).toMatchObject({ status: 'rejected', resolution: 'a correction removed its outage' });
+  });
+});
+
+describe('query strings', () => {
+  it('reads an unencoded + in asOf as the offset it was, and names an unknown query parameter', async () => {
+    t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
+    const { contractId } = await seedContract(t);
+    const plain = await t.as('support').get(`/contracts/${contractId}/outages?asOf=2026-01-15T00:00:00+09:00`).expect(200);
+    expect(plain.body.asOf).toBe('2026-01-14T15:00:00.000Z');
+    const typo = await t.as('support').get(`/contracts/${contractId}/outages?asof=2026-01-15T00:00:00Z`).expect(422);
+    expect(typo.body.errors).toEqual([{ path: 'query.asof', message: 'is not a known field' }]);
+  });
+});
