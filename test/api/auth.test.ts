@@ -5,7 +5,7 @@
 import { createHash, scryptSync, timingSafeEqual } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../support/app';
+import { type TestApp, expectProblem, makeTestApp } from '../support/app';
 
 let t: TestApp;
 beforeEach(() => {
@@ -13,11 +13,6 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function expectProblem(res: request.Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-}
 
 const count = (table: string) => (t.store.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 const PASSWORD = 'correct horse battery staple';

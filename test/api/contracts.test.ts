@@ -5,7 +5,7 @@
  */
 import type request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, seedContract, type TestApp } from '../support/app';
+import { type TestApp, expectProblem, makeTestApp, seedContract } from '../support/app';
 
 let t: TestApp;
 beforeEach(() => {
@@ -13,11 +13,6 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function expectProblem(res: request.Response, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-}
 
 function expectFieldError(res: request.Response, path: string) {
   expectProblem(res, 422, 'validation-failed');

@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, seedContract, type TestApp } from '../support/app';
+import { type TestApp, expectProblem, makeTestApp, seedContract } from '../support/app';
 
 let t: TestApp;
 beforeEach(() => {
@@ -12,11 +12,6 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function expectProblem(res: request.Response, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-}
 
 const count = (table: string) => (t.store.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 const auth = () => `Bearer ${t.tokens.admin}`;

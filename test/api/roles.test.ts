@@ -4,17 +4,12 @@
  */
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestApp, seedContract, type TestApp } from '../support/app';
+import { type TestApp, expectProblem, makeTestApp, seedContract } from '../support/app';
 
 type Role = 'admin' | 'support' | 'finance' | 'customer';
 const ROLES: Role[] = ['admin', 'support', 'finance', 'customer'];
 const STAFF: Role[] = ['admin', 'support', 'finance'];
 
-function expectProblem(res: request.Response, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
-}
 
 // An outage of 48 h from 10:00 JST on 10 January, known at its start: qualifies, claimable until 12 April.
 const OUTAGE = { start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T10:00:00+09:00', startUtc: '2026-01-10T01:00:00.000Z' };

@@ -1,6 +1,7 @@
 /** A real app on a fresh in-memory SQLite migrated by the real migrations, with a clock the test sets. */
 import { pino } from 'pino';
 import request from 'supertest';
+import { expect } from 'vitest';
 import { openStore, type Store } from '../../src/db/client';
 import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy';
 import { DEFAULT_REGIONS } from '../../src/domain/terms';
@@ -87,4 +88,11 @@ export async function seedContract(
     })
     .expect(201);
   return { customerId: customer.body.id, contractId: created.body.id };
+}
+
+/** The answer is an RFC 9457 problem with this status and code. */
+export function expectProblem(res: request.Response, status: number, code: string) {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
 }
