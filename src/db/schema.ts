@@ -60,6 +60,10 @@ export const contractOptions = sqliteTable(
     monthlyFee: integer('monthly_fee').notNull(),
     billingStartDate: text('billing_start_date').notNull(),
     endDate: text('end_date'),
+    /** Set when the option was cancelled (Art. 6(4)), on its own or with its contract. */
+    cancellationNoticeDate: text('cancellation_notice_date'),
+    cancellationRequestedDate: text('cancellation_requested_date'),
+    earlyTerminationCharge: integer('early_termination_charge'),
     createdAt: createdAt(),
   },
   (table) => [index('options_contract_idx').on(table.contractId)],

@@ -53,17 +53,45 @@ export interface CancellationOutcome {
   earlyTerminationCharge: Yen;
 }
 
+export interface ContractCancellationOutcome extends CancellationOutcome {
+  /** Each option still running on the effective date ends with the contract (same order as `contract.options`); null for one already ended. */
+  options: (CancellationOutcome | null)[];
+}
+
+/**
+ * Art. 6(3)–(4), Art. 10(2) / Annex 2 (2): an option ends by the Art. 8 rule, and ended within its own
+ * one-month minimum period it is charged the remaining days of its own fee.
+ */
+export function optionEndingOn(
+  option: { billingStartDate: BusinessDate; monthlyFee: Yen },
+  effectiveDate: BusinessDate,
+  policy: Pick<Policy, 'earlyTerminationProration'>,
+): CancellationOutcome {
+  const { billingStartDate } = option;
+  return {
+    effectiveDate,
+    minimumPeriodEnd: minimumPeriodEnd(billingStartDate),
+    earlyTerminationCharge: earlyTerminationCharge({ billingStartDate, monthlyFee: option.monthlyFee }, effectiveDate, policy),
+  };
+}
+
 /** A contract's cancellation: the effective date and any early-termination charge on the basic fee then in effect. */
 export function cancelContract(
   contract: ContractTerms,
   notice: { noticeReceivedDate: BusinessDate; requestedDate: BusinessDate | null },
   policy: Pick<Policy, 'earlyTerminationProration'>,
-): CancellationOutcome {
+): ContractCancellationOutcome {
   const effectiveDate = cancellationEffectiveDate(notice.noticeReceivedDate, notice.requestedDate);
   const fee = basicFeeOn(contract, effectiveDate);
   return {
     effectiveDate,
     minimumPeriodEnd: minimumPeriodEnd(contract.billingStartDate),
     earlyTerminationCharge: earlyTerminationCharge({ billingStartDate: contract.billingStartDate, monthlyFee: fee }, effectiveDate, policy),
+    // An option without its own billing start has counted since the contract's.
+    options: contract.options.map((option) =>
+      option.endDate !== null && option.endDate <= effectiveDate
+        ? null
+        : optionEndingOn({ billingStartDate: option.billingStartDate ?? contract.billingStartDate, monthlyFee: option.monthlyFee }, effectiveDate, policy),
+    ),
   };
 }

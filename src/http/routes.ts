@@ -21,6 +21,7 @@ import {
   IncidentListQuery,
   IncidentPatch,
   IncidentPreview,
+  OptionCancellation,
   OutagesQuery,
   TokenRequest,
   TokenResponse,
@@ -35,7 +36,7 @@ import { Scenario } from '../schemas/scenario';
 import { listAudit } from '../services/audit';
 import { createClaim, getClaim, listClaims } from '../services/claims';
 import type { ServiceContext } from '../services/context';
-import { addFeeChange, cancelContract, createContract, getContract, listContracts } from '../services/contracts';
+import { addFeeChange, cancelContract, cancelOption, createContract, getContract, listContracts } from '../services/contracts';
 import { createCustomer, getCustomer, listCustomers } from '../services/customers';
 import { createIncident, getIncident, listIncidents, patchIncident, previewIncident } from '../services/incidents';
 import { contractOutages } from '../services/outages';
@@ -84,6 +85,10 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post', path: '/contracts/:id/cancellation', tag: 'contracts', summary: 'Cancel a contract (Art. 8; Art. 10 / Annex 2 charge)', roles: ['admin', 'support'],
     body: CancellationInput, response: Cancellation, status: 201, handle: (ctx, { params, body }) => cancelContract(authed(ctx), params.id!, body),
+  }),
+  endpoint({
+    method: 'post', path: '/contracts/:id/options/:optionId/cancellation', tag: 'contracts', summary: 'Cancel a multi-region option (Art. 6(4); Art. 10(2) charge)', roles: ['admin', 'support'],
+    body: CancellationInput, response: OptionCancellation, status: 201, handle: (ctx, { params, body }) => cancelOption(authed(ctx), params.id!, params.optionId!, body),
   }),
   endpoint({
     method: 'get', path: '/contracts/:id/outages', tag: 'outages', summary: "A contract's outages as of an instant (default now)", roles: everyone,

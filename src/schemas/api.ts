@@ -109,13 +109,22 @@ export const CancellationInput = z
   .meta({ id: 'CancellationInput' });
 export type CancellationInput = z.infer<typeof CancellationInput>;
 
+const cancellationFields = {
+  noticeReceivedDate: DateOut,
+  requestedDate: DateOut.nullable(),
+  effectiveDate: DateOut,
+  minimumPeriodEnd: DateOut,
+  earlyTerminationCharge: z.number().int().meta({ description: 'Art. 10 / Annex 2: the fee for the rest of the minimum period, 0 when it has passed' }),
+};
+
+export const OptionCancellation = z.object({ optionId: z.string(), ...cancellationFields }).meta({ id: 'OptionCancellation' });
+export type OptionCancellation = z.infer<typeof OptionCancellation>;
+
 export const Cancellation = z
   .object({
-    noticeReceivedDate: DateOut,
-    requestedDate: DateOut.nullable(),
-    effectiveDate: DateOut,
-    minimumPeriodEnd: DateOut,
-    earlyTerminationCharge: z.number().int(),
+    ...cancellationFields,
+    options: z.array(OptionCancellation).meta({ description: 'the options that end with the contract' }),
+    totalEarlyTerminationCharge: z.number().int().meta({ description: "the contract's charge plus its options'" }),
   })
   .meta({ id: 'Cancellation' });
 export type Cancellation = z.infer<typeof Cancellation>;
@@ -142,6 +151,8 @@ export const Contract = z
         monthlyFee: z.number().int(),
         billingStartDate: DateOut,
         endDate: DateOut.nullable(),
+        minimumPeriodEnd: DateOut,
+        cancellation: OptionCancellation.nullable(),
       }),
     ),
     minimumPeriodEnd: DateOut,

@@ -4,10 +4,10 @@ import { inTransaction } from '../db/client';
 import { contractFeeChanges, contractOptions, contracts, customers } from '../db/schema';
 import type { ContractTerms } from '../domain/contract';
 import { basicFeeOn } from '../domain/contract';
-import { cancelContract as cancellationOf, minimumPeriodEnd } from '../domain/terms';
+import { cancelContract as contractCancellation, cancellationEffectiveDate, minimumPeriodEnd, optionEndingOn } from '../domain/terms';
 import { businessDateOf, formatInstant } from '../domain/time';
 import { ServiceError, invalid, notFound } from '../errors';
-import type { CancellationInput, Cancellation, Contract, ContractInput, FeeChangeInput } from '../schemas/api';
+import type { CancellationInput, Cancellation, Contract, ContractInput, FeeChangeInput, OptionCancellation } from '../schemas/api';
 import { refreshClaims } from './claims';
 import { canSeeCustomer, newId, recordAudit, requireRole, type ServiceContext } from './context';
 
@@ -40,14 +40,32 @@ export function termsOf({ row, feeChanges, options }: ContractRecord): ContractT
   };
 }
 
-function cancellationOfRow(row: ContractRow): Cancellation | null {
+function optionCancellationOf(option: OptionRow): OptionCancellation | null {
+  if (option.cancellationNoticeDate === null || option.endDate === null) return null;
+  return {
+    optionId: option.id,
+    noticeReceivedDate: option.cancellationNoticeDate,
+    requestedDate: option.cancellationRequestedDate,
+    effectiveDate: option.endDate,
+    minimumPeriodEnd: minimumPeriodEnd(option.billingStartDate),
+    earlyTerminationCharge: option.earlyTerminationCharge ?? 0,
+  };
+}
+
+function cancellationOf({ row, options }: ContractRecord): Cancellation | null {
   if (row.cancellationNoticeDate === null || row.terminationEffectiveDate === null) return null;
+  const endedWithContract = options
+    .filter((option) => option.cancellationNoticeDate === row.cancellationNoticeDate && option.endDate === row.terminationEffectiveDate)
+    .map((option) => optionCancellationOf(option)!);
+  const earlyTerminationCharge = row.earlyTerminationCharge ?? 0;
   return {
     noticeReceivedDate: row.cancellationNoticeDate,
     requestedDate: row.cancellationRequestedDate,
     effectiveDate: row.terminationEffectiveDate,
     minimumPeriodEnd: minimumPeriodEnd(row.billingStartDate),
-    earlyTerminationCharge: row.earlyTerminationCharge ?? 0,
+    earlyTerminationCharge,
+    options: endedWithContract,
+    totalEarlyTerminationCharge: endedWithContract.reduce((sum, option) => sum + option.earlyTerminationCharge, earlyTerminationCharge),
   };
 }
 
@@ -73,10 +91,12 @@ export function contractOf(record: ContractRecord, today: string): Contract {
       monthlyFee: option.monthlyFee,
       billingStartDate: option.billingStartDate,
       endDate: option.endDate,
+      minimumPeriodEnd: minimumPeriodEnd(option.billingStartDate),
+      cancellation: optionCancellationOf(option),
     })),
     minimumPeriodEnd: minimumPeriodEnd(row.billingStartDate),
     terminationEffectiveDate: row.terminationEffectiveDate,
-    cancellation: cancellationOfRow(row),
+    cancellation: cancellationOf(record),
     createdAt: formatInstant(row.createdAt),
   };
 }
@@ -196,7 +216,7 @@ export function cancelContract(ctx: ServiceContext, id: string, input: Cancellat
     if (record.row.terminationEffectiveDate !== null) {
       throw new ServiceError('conflict', `contract ${record.row.contractNumber} is already cancelled, effective ${record.row.terminationEffectiveDate}`);
     }
-    const outcome = cancellationOf(termsOf(record), { noticeReceivedDate: input.noticeReceivedDate, requestedDate: input.requestedDate ?? null }, ctx.config.policy);
+    const outcome = contractCancellation(termsOf(record), { noticeReceivedDate: input.noticeReceivedDate, requestedDate: input.requestedDate ?? null }, ctx.config.policy);
     // A notice may arrive before the billing start (that is the only way Annex 2's charge can arise: 30 days
     // from a notice on or after it always reach the minimum period's end), but the contract cannot end
     // before it begins.
@@ -214,10 +234,47 @@ export function cancelContract(ctx: ServiceContext, id: string, input: Cancellat
       })
       .where(eq(contracts.id, id))
       .run();
+    // Options still running end with the contract, each charged for the rest of its own minimum period.
+    record.options.forEach((option, index) => {
+      const ending = outcome.options[index];
+      if (!ending) return;
+      ctx.store.db
+        .update(contractOptions)
+        .set({ endDate: ending.effectiveDate, cancellationNoticeDate: input.noticeReceivedDate, cancellationRequestedDate: input.requestedDate ?? null, earlyTerminationCharge: ending.earlyTerminationCharge })
+        .where(eq(contractOptions.id, option.id))
+        .run();
+    });
     const after = contractOf(findVisibleContract(ctx, id), today(ctx));
     recordAudit(ctx, { action: 'contract.cancelled', entityType: 'contract', entityId: id, before, after });
     // The active period now ends: claims on this contract follow the recomputed outages (rule 11).
     refreshClaims(ctx, [id]);
     return after.cancellation!;
+  });
+}
+
+/** Art. 6(4): an option alone ends by the Art. 8 rule; within its minimum period it is charged the rest (Art. 10(2)). */
+export function cancelOption(ctx: ServiceContext, contractId: string, optionId: string, input: CancellationInput): OptionCancellation {
+  requireRole(ctx, 'admin', 'support');
+  return inTransaction(ctx.store, () => {
+    const record = findVisibleContract(ctx, contractId);
+    const option = record.options.find((candidate) => candidate.id === optionId);
+    if (!option) throw notFound('option', optionId);
+    if (option.cancellationNoticeDate !== null) throw new ServiceError('conflict', `option ${optionId} is already cancelled, effective ${option.endDate}`);
+    const effectiveDate = cancellationEffectiveDate(input.noticeReceivedDate, input.requestedDate ?? null);
+    const field = input.requestedDate === undefined ? 'noticeReceivedDate' : 'requestedDate';
+    if (effectiveDate < option.billingStartDate) throw invalid(field, `the cancellation would take effect ${effectiveDate}, before the option's billing start date ${option.billingStartDate}`);
+    if (option.endDate !== null && option.endDate <= effectiveDate) throw new ServiceError('conflict', `option ${optionId} already ends ${option.endDate}`);
+    const ending = optionEndingOn(option, effectiveDate, ctx.config.policy);
+    const before = contractOf(record, today(ctx));
+    ctx.store.db
+      .update(contractOptions)
+      .set({ endDate: effectiveDate, cancellationNoticeDate: input.noticeReceivedDate, cancellationRequestedDate: input.requestedDate ?? null, earlyTerminationCharge: ending.earlyTerminationCharge })
+      .where(eq(contractOptions.id, optionId))
+      .run();
+    const after = contractOf(findVisibleContract(ctx, contractId), today(ctx));
+    recordAudit(ctx, { action: 'contract.option-cancelled', entityType: 'contract', entityId: contractId, before, after });
+    // Without the option's region the contract may now count as down sooner (rule 2): claims follow.
+    refreshClaims(ctx, [contractId]);
+    return after.options.find((candidate) => candidate.id === optionId)!.cancellation!;
   });
 }

@@ -173,7 +173,7 @@ describe('cancellation (Art. 8, Art. 10 / Annex 2)', () => {
     const { contractId } = await seedContract(t, { billingStartDate: '2025-04-01' });
     const res = await t.as('support').post(`/contracts/${contractId}/cancellation`, { noticeReceivedDate: '2026-01-10' }).expect(201);
     // Minimum period of a 2025-04-01 start: through 2025-04-30, long past → no charge.
-    expect(res.body).toEqual({ noticeReceivedDate: '2026-01-10', requestedDate: null, effectiveDate: '2026-02-09', minimumPeriodEnd: '2025-04-30', earlyTerminationCharge: 0 });
+    expect(res.body).toEqual({ noticeReceivedDate: '2026-01-10', requestedDate: null, effectiveDate: '2026-02-09', minimumPeriodEnd: '2025-04-30', earlyTerminationCharge: 0, options: [], totalEarlyTerminationCharge: 0 });
     const got = await t.as('finance').get(`/contracts/${contractId}`).expect(200);
     expect(got.body.terminationEffectiveDate).toBe('2026-02-09');
     expect(got.body.cancellation).toEqual(res.body);
@@ -209,7 +209,7 @@ describe('cancellation (Art. 8, Art. 10 / Annex 2)', () => {
     // floor(100,000 × 14 / 31) = floor(45,161.29) = 45,161.
     const { contractId } = await seedContract(t, { billingStartDate: '2026-01-15', monthlyFee: 100000 });
     const res = await t.as('admin').post(`/contracts/${contractId}/cancellation`, { noticeReceivedDate: '2026-01-01' }).expect(201);
-    expect(res.body).toEqual({ noticeReceivedDate: '2026-01-01', requestedDate: null, effectiveDate: '2026-01-31', minimumPeriodEnd: '2026-02-14', earlyTerminationCharge: 45161 });
+    expect(res.body).toEqual({ noticeReceivedDate: '2026-01-01', requestedDate: null, effectiveDate: '2026-01-31', minimumPeriodEnd: '2026-02-14', earlyTerminationCharge: 45161, options: [], totalEarlyTerminationCharge: 45161 });
   });
 
   it('prorates by the days of a February minimum period (28), not by 30', async () => {

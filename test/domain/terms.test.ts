@@ -68,11 +68,14 @@ describe('Art. 10 / Annex 2 early-termination charge', () => {
       effectiveDate: '2026-01-31',
       minimumPeriodEnd: '2026-02-14',
       earlyTerminationCharge: 28_000,
+      // The option (billed since the contract's start) ends too: floor(20,000 × 14 / 31) = floor(9,032.26) = 9,032.
+      options: [{ effectiveDate: '2026-01-31', minimumPeriodEnd: '2026-02-14', earlyTerminationCharge: 9_032 }],
     });
     expect(cancelContract(contract, { noticeReceivedDate: '2026-01-01', requestedDate: '2026-03-01' }, proration)).toEqual({
       effectiveDate: '2026-03-01',
       minimumPeriodEnd: '2026-02-14',
       earlyTerminationCharge: 0,
+      options: [{ effectiveDate: '2026-03-01', minimumPeriodEnd: '2026-02-14', earlyTerminationCharge: 0 }],
     });
   });
 });
