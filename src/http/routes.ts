@@ -17,6 +17,7 @@ import {
   CustomerInput,
   FeeChangeInput,
   Incident,
+  IncidentCorrectionPreview,
   IncidentInput,
   IncidentListQuery,
   IncidentPatch,
@@ -38,7 +39,7 @@ import { createClaim, getClaim, listClaims } from '../services/claims';
 import type { ServiceContext } from '../services/context';
 import { addFeeChange, cancelContract, cancelOption, createContract, getContract, listContracts } from '../services/contracts';
 import { createCustomer, getCustomer, listCustomers } from '../services/customers';
-import { createIncident, getIncident, listIncidents, patchIncident, previewIncident } from '../services/incidents';
+import { createIncident, getIncident, listIncidents, patchIncident, previewCorrection, previewIncident } from '../services/incidents';
 import { contractOutages } from '../services/outages';
 import { contractUsage, listUsage, recordUsage } from '../services/usage';
 import { createUser, exchangePassword, listUsers } from '../services/users';
@@ -119,6 +120,14 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get', path: '/incidents', tag: 'incidents', summary: 'List incidents, newest awareness first', roles: ['support', 'admin', 'finance'],
     query: IncidentListQuery, response: z.array(Incident), handle: (ctx, { query }) => listIncidents(authed(ctx), query),
+  }),
+  endpoint({
+    method: 'post', path: '/incidents/:id/preview', tag: 'incidents', summary: 'What a correction would do to the outages of the contracts it affects, before or after; nothing is saved', roles: ['support', 'admin'],
+    body: IncidentCorrectionPreview, response: IncidentPreview,
+    handle: (ctx, { params, body }) => {
+      const { reason: _reason, ...changes } = body;
+      return previewCorrection(authed(ctx), params.id!, changes);
+    },
   }),
   endpoint({ method: 'get', path: '/incidents/:id', tag: 'incidents', summary: 'Get an incident', roles: ['support', 'admin', 'finance'], response: Incident, handle: (ctx, { params }) => getIncident(authed(ctx), params.id!) }),
   endpoint({

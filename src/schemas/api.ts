@@ -206,6 +206,13 @@ export const IncidentPatch = z
   .meta({ id: 'IncidentPatch' });
 export type IncidentPatch = z.infer<typeof IncidentPatch>;
 
+/** A correction to preview: the same fields, the reason optional. */
+export const IncidentCorrectionPreview = z
+  .object({ ...incidentFields, reason: Text(2000) })
+  .partial()
+  .strict()
+  .meta({ id: 'IncidentCorrectionPreview' });
+
 const IntervalOut = z.object({ start: InstantOut, end: InstantOut.nullable() });
 
 export const Incident = z

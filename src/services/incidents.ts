@@ -186,31 +186,53 @@ export function createIncident(ctx: ServiceContext, input: IncidentInput): Incid
   });
 }
 
-/** What saving the incident would do to each affected contract's outages; nothing is written. */
-export function previewIncident(ctx: ServiceContext, input: IncidentInput): IncidentPreview {
-  requireRole(ctx, 'support', 'admin');
-  const index = scopeIndex(ctx);
-  checkAgainstStore(ctx, input, index);
-  const draft: IncidentFacts = {
-    id: 'preview',
+function draftOf(input: IncidentInput, id: string): IncidentFacts {
+  return {
+    id,
     cause: input.cause,
     severity: input.severity,
     awareAt: input.awareAt,
     intervals: input.intervals.map((interval) => ({ start: interval.start, end: interval.end ?? null })),
     scope: input.scope,
   };
-  const affected = affectedBy(index, draft);
+}
+
+/**
+ * Each contract's outages now and with `draft` saved (replacing the stored incident of the same id, if
+ * any); the contracts are those the draft affects plus `alsoContractIds` (those a correction releases).
+ */
+function previewOf(ctx: ServiceContext, index: ScopeIndexEntry[], draft: IncidentFacts, alsoContractIds: readonly string[] = []): IncidentPreview {
+  const affected = affectedBy(index, draft).map((entry) => entry.id);
+  const shown = [...new Set([...affected, ...alsoContractIds])];
   const asOf = ctx.clock();
-  const records = loadRecords(ctx, ctx.store.db.select().from(contracts).where(inArray(contracts.id, affected.map((entry) => entry.id))).orderBy(asc(contracts.contractNumber)).all());
+  const records = loadRecords(ctx, ctx.store.db.select().from(contracts).where(inArray(contracts.id, shown)).orderBy(asc(contracts.contractNumber)).all());
   return {
-    affectedContractIds: affected.map((entry) => entry.id),
+    affectedContractIds: affected,
     contracts: records.map((record) => {
       const current = outagesOf(ctx, record, asOf);
       const terms = termsOf(record);
-      const withDraft = deriveOutages({ contract: terms, incidents: [...incidentsForContract(ctx, terms), draft], asOf, policy: ctx.config.policy });
+      const others = incidentsForContract(ctx, terms).filter((incident) => incident.id !== draft.id);
+      const withDraft = deriveOutages({ contract: terms, incidents: [...others, draft], asOf, policy: ctx.config.policy });
       return { contractId: record.row.id, contractNumber: record.row.contractNumber, currentOutages: current.outages, outages: withDraft.map(outageJsonOf) };
     }),
   };
+}
+
+/** What saving the incident would do to each affected contract's outages; nothing is written. */
+export function previewIncident(ctx: ServiceContext, input: IncidentInput): IncidentPreview {
+  requireRole(ctx, 'support', 'admin');
+  const index = scopeIndex(ctx);
+  checkAgainstStore(ctx, input, index);
+  return previewOf(ctx, index, draftOf(input, 'preview'));
+}
+
+/** What a correction would do, to the contracts it affects before or after; nothing is written. */
+export function previewCorrection(ctx: ServiceContext, id: string, changes: Omit<IncidentPatch, 'reason'>): IncidentPreview {
+  requireRole(ctx, 'support', 'admin');
+  const stored = getStored(ctx, id);
+  const index = scopeIndex(ctx);
+  const input = correctedInput(ctx, stored, index, changes);
+  return previewOf(ctx, index, draftOf(input, id), affectedBy(index, stored).map((entry) => entry.id));
 }
 
 export function listIncidents(ctx: ServiceContext, filter: { contractId?: string; from?: Instant; to?: Instant }): Incident[] {
@@ -250,22 +272,7 @@ export function patchIncident(ctx: ServiceContext, id: string, patch: IncidentPa
     const index = scopeIndex(ctx);
     const before = incidentOf(stored, affectedBy(index, stored).map((entry) => entry.id));
     const { reason, ...changes } = patch;
-    const merged = IncidentInputSchema.safeParse({
-      title: before.title,
-      description: before.description ?? undefined,
-      cause: before.cause,
-      severity: before.severity,
-      scope: before.scope,
-      awareAt: before.awareAt,
-      intervals: before.intervals,
-      ...rawOf(changes),
-    });
-    if (!merged.success) {
-      const errors = fieldErrorsOf(merged.error);
-      throw new ServiceError('validation-failed', errors.map((error) => `${error.path}: ${error.message}`).join('; '), errors);
-    }
-    const input = merged.data;
-    checkAgainstStore(ctx, input, index);
+    const input = correctedInput(ctx, stored, index, changes);
     ctx.store.db
       .update(incidents)
       .set({ title: input.title, description: input.description ?? null, cause: input.cause, severity: input.severity, awareAt: input.awareAt, updatedAt: ctx.clock(), version: stored.version + 1 })
@@ -278,6 +285,27 @@ export function patchIncident(ctx: ServiceContext, id: string, patch: IncidentPa
     refreshClaims(ctx, [...new Set([...before.affectedContractIds, ...after.affectedContractIds])]);
     return after;
   });
+}
+
+/** The stored incident with the changes applied, validated as a whole like a new one. */
+function correctedInput(ctx: ServiceContext, stored: StoredIncident, index: ScopeIndexEntry[], changes: Omit<IncidentPatch, 'reason'>): IncidentInput {
+  const current = incidentOf(stored, []);
+  const merged = IncidentInputSchema.safeParse({
+    title: current.title,
+    description: current.description ?? undefined,
+    cause: current.cause,
+    severity: current.severity,
+    scope: current.scope,
+    awareAt: current.awareAt,
+    intervals: current.intervals,
+    ...rawOf(changes),
+  });
+  if (!merged.success) {
+    const errors = fieldErrorsOf(merged.error);
+    throw new ServiceError('validation-failed', errors.map((error) => `${error.path}: ${error.message}`).join('; '), errors);
+  }
+  checkAgainstStore(ctx, merged.data, index);
+  return merged.data;
 }
 
 /** The patch's fields back in their wire form, so the merged incident is validated as one input. */

@@ -423,3 +423,36 @@ describe('POST /incidents validation: 422 validation-failed naming the field, ne
     expect(array.status).toBe(422);
   });
 });
+
+describe('previewing a correction', () => {
+  it('shows the outages before and after for the contracts affected before or after, and saves nothing', async () => {
+    t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
+    const first = await seedContract(t, { contractNumber: 'P-1' });
+    const second = await seedContract(t, { contractNumber: 'P-2' });
+    const created = await t
+      .as('support')
+      .post('/incidents', {
+        title: 'Gateway down', cause: 'provider', severity: 'total', scope: { contractIds: [first.contractId] },
+        awareAt: '2026-01-10T10:30:00+09:00', intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }],
+      })
+      .expect(201);
+    const audit = (await t.as('admin').get('/audit').expect(200)).body.length;
+
+    // Moved to the other contract and cut to 5 h: P-1 loses its outage, P-2 gains a short one.
+    const preview = await t
+      .as('support')
+      .post(`/incidents/${created.body.id}/preview`, { scope: { contractIds: [second.contractId] }, intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-10T15:00:00+09:00' }] })
+      .expect(200);
+    expect(preview.body.affectedContractIds).toEqual([second.contractId]);
+    const byNumber = Object.fromEntries(preview.body.contracts.map((c: { contractNumber: string }) => [c.contractNumber, c]));
+    expect(byNumber['P-1'].currentOutages).toHaveLength(1);
+    expect(byNumber['P-1'].outages).toEqual([]);
+    expect(byNumber['P-2'].currentOutages).toEqual([]);
+    expect(byNumber['P-2'].outages).toMatchObject([{ unavailableMs: 4.5 * 3_600_000, qualifies: false }]);
+
+    expect((await t.as('support').get(`/incidents/${created.body.id}`).expect(200)).body.version).toBe(1);
+    expect((await t.as('admin').get('/audit').expect(200)).body.length).toBe(audit);
+    const bad = await t.as('support').post(`/incidents/${created.body.id}/preview`, { intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-10T09:00:00+09:00' }] }).expect(422);
+    expect(bad.body.errors[0].path).toBe('intervals[0].end');
+  });
+});
