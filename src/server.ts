@@ -4,7 +4,11 @@ import { pino, type Logger } from 'pino';
 import { settingsFromEnv, type ServerSettings } from './config';
 import { openStore, type Store } from './db/client';
 import { createApp } from './http/app';
+import { refreshAwaitingClaims } from './services/claims';
 import { ensureFirstAdmin } from './services/users';
+
+/** How often claims awaiting the end of an outage are looked at again (an outage can end by time alone). */
+const AWAITING_CLAIMS_REFRESH_MS = 60_000;
 
 export interface RunningServer {
   url: string;
@@ -25,6 +29,15 @@ export async function startServer(settings: ServerSettings, onStarted?: (server:
       `Exchange it for an API token: POST /api/v1/auth/tokens {"email","password"}\n\n`);
   }
   const app = createApp({ store, clock, config: settings.app, logger });
+  const system = { store, clock, config: settings.app, actor: { userId: 'system', role: 'admin' as const, customerId: null } };
+  const refreshTimer = setInterval(() => {
+    try {
+      refreshAwaitingClaims(system);
+    } catch (error) {
+      logger.error({ err: error }, 'refreshing claims awaiting resolution failed');
+    }
+  }, AWAITING_CLAIMS_REFRESH_MS);
+  refreshTimer.unref();
   const http = app.listen(settings.port, settings.host);
   await new Promise<void>((resolve, reject) => {
     http.once('listening', resolve);
@@ -40,6 +53,7 @@ export async function startServer(settings: ServerSettings, onStarted?: (server:
     logger,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        clearInterval(refreshTimer);
         http.close(() => {
           store.close();
           logger.info('closed');

@@ -209,3 +209,14 @@ export function refreshClaims(ctx: ServiceContext, contractIds: readonly string[
     }
   }
 }
+
+/**
+ * Time alone can end an outage: an open interval stops counting when the contract's active period ends
+ * (rule 3). The server runs this now and then, so such claims move on without waiting for a write.
+ */
+export function refreshAwaitingClaims(ctx: ServiceContext): void {
+  inTransaction(ctx.store, () => {
+    const awaiting = ctx.store.db.selectDistinct({ id: claims.contractId }).from(claims).where(eq(claims.status, 'awaiting-resolution')).all();
+    refreshClaims(ctx, awaiting.map((row) => row.id));
+  });
+}

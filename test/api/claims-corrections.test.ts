@@ -4,6 +4,8 @@
  * left pending on an outage that no longer qualifies.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/domain/policy';
+import { refreshAwaitingClaims } from '../../src/services/claims';
 import { makeTestApp, seedContract, type TestApp } from '../support/app';
 
 let t: TestApp;
@@ -101,5 +103,24 @@ describe('query strings', () => {
     expect(plain.body.asOf).toBe('2026-01-14T15:00:00.000Z');
     const typo = await t.as('support').get(`/contracts/${contractId}/outages?asof=2026-01-15T00:00:00Z`).expect(422);
     expect(typo.body.errors).toEqual([{ path: 'query.asof', message: 'is not a known field' }]);
+  });
+});
+
+describe('claims awaiting the end of an outage', () => {
+  it('move on when the contract’s active period ends the outage, with no write in between', async () => {
+    t = makeTestApp({ now: '2026-01-20T00:00:00+09:00' });
+    const { contractId } = await seedContract(t, { billingStartDate: '2025-04-01' });
+    await t.as('support').post('/incidents', named(contractId, '2026-01-10T10:00:00+09:00', [{ start: '2026-01-10T10:00:00+09:00' }])).expect(201);
+    // Notice 2025-12-22 → the contract ends with 2026-01-21 (JST); the outage is still going on.
+    await t.as('support').post(`/contracts/${contractId}/cancellation`, { noticeReceivedDate: '2025-12-22' }).expect(201);
+    const claimId = (await t.as('support').post('/claims', { contractId, outageStart: '2026-01-10T01:00:00.000Z' }).expect(201)).body.id;
+    expect((await claimsOf(contractId))[0]!.status).toBe('awaiting-resolution');
+
+    t.setNow('2026-01-22T00:00:00.001+09:00');
+    const system = { store: t.store, clock: t.now, config: { policy: DEFAULT_POLICY, regions: ['jp-east', 'jp-west'] }, actor: { userId: 'system', role: 'admin' as const, customerId: null } };
+    refreshAwaitingClaims(system);
+    // 10:00 JST 01-10 to 00:00 JST 01-22: 11 days 14 h → 11 credit days, ¥36,666; claimable from 01-22.
+    const [claim] = await claimsOf(contractId);
+    expect(claim).toMatchObject({ id: claimId, status: 'pending-approval', outage: { ongoing: false, end: '2026-01-21T15:00:00.000Z', creditDays: 11, creditAmount: 36666, claimableFrom: '2026-01-22' } });
   });
 });
