@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   'already-claimed': 409,
   'claim-window-closed': 422,
   'outage-not-qualifying': 422,
+  'precondition-failed': 412,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
 } as const;
@@ -26,6 +27,7 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   'already-claimed': 'This outage has already been claimed',
   'claim-window-closed': 'The claim window has closed',
   'outage-not-qualifying': 'The outage does not qualify for a credit',
+  'precondition-failed': 'Changed by someone else since you read it',
   'payload-too-large': 'The request body is too large',
   'unsupported-media-type': 'The request body must be JSON',
 };

@@ -35,7 +35,7 @@ export function parseInstant(text: string): Instant {
     );
   }
   const parsed = DateTime.fromISO(text, { setZone: true });
-  if (!parsed.isValid) throw new InvalidTimeValue(`not a real instant (${parsed.invalidExplanation ?? parsed.invalidReason})`);
+  if (!parsed.isValid) throw new InvalidTimeValue(`${text} is not a real instant`);
   const year = parsed.setZone(ZONE).year;
   if (year < FIRST_YEAR || year > LAST_YEAR) throw outOfRange();
   return parsed.toMillis();
@@ -49,7 +49,7 @@ export function formatInstant(instant: Instant): string {
 export function parseBusinessDate(text: string): BusinessDate {
   if (!DATE_PATTERN.test(text)) throw new InvalidTimeValue('must be a date YYYY-MM-DD');
   const parsed = DateTime.fromISO(text, { zone: ZONE });
-  if (!parsed.isValid) throw new InvalidTimeValue(`not a real date (${parsed.invalidExplanation ?? parsed.invalidReason})`);
+  if (!parsed.isValid) throw new InvalidTimeValue(`${text} is not a real date`);
   if (parsed.year < FIRST_YEAR || parsed.year > LAST_YEAR) throw outOfRange();
   return text;
 }

@@ -49,6 +49,9 @@ function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
     const ctx = endpoint.public ? null : contextFor(deps, req);
     // A role the endpoint does not serve is refused before its body is read: 403, never a 422 about fields it may not send.
     if (ctx !== null && endpoint.roles !== 'anyone') requireRole(ctx, ...endpoint.roles);
+    if (endpoint.body && req.body === undefined && !req.is('application/json')) {
+      throw new ServiceError('unsupported-media-type', 'send the body as JSON with Content-Type: application/json');
+    }
     const body = parseWith(endpoint.body, req.body ?? undefined, 'body');
     const query = parseWith(endpoint.query, req.query, 'query');
     const result = endpoint.handle(ctx, { params: req.params as Record<string, string>, body, query, header: (name) => req.get(name) }, res);

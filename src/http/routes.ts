@@ -43,11 +43,22 @@ import { createIncident, getIncident, listIncidents, patchIncident, previewCorre
 import { contractOutages } from '../services/outages';
 import { contractUsage, listUsage, recordUsage } from '../services/usage';
 import { createUser, exchangePassword, listUsers } from '../services/users';
+import { ServiceError } from '../errors';
 import { Reply, endpoint, type AnyEndpoint } from './endpoint';
 
 const staff = ['admin', 'support', 'finance'] as const;
 const everyone = ['admin', 'support', 'finance', 'customer'] as const;
 const authed = (ctx: ServiceContext | null) => ctx!;
+
+const withVersionTag = (incident: Incident) => new Reply(incident, { headers: { ETag: `"${incident.version}"` } });
+
+/** `If-Match: "3"` (or W/"3"): the version the correction was made against. */
+function expectedVersion(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(ifMatch);
+  if (!match) throw new ServiceError('bad-request', 'If-Match must be the ETag of the incident, e.g. "3"');
+  return Number(match[1]);
+}
 
 export const endpoints: AnyEndpoint[] = [
   endpoint({
@@ -129,10 +140,14 @@ export const endpoints: AnyEndpoint[] = [
       return previewCorrection(authed(ctx), params.id!, changes);
     },
   }),
-  endpoint({ method: 'get', path: '/incidents/:id', tag: 'incidents', summary: 'Get an incident', roles: ['support', 'admin', 'finance'], response: Incident, handle: (ctx, { params }) => getIncident(authed(ctx), params.id!) }),
+  endpoint({
+    method: 'get', path: '/incidents/:id', tag: 'incidents', summary: 'Get an incident; its ETag is its version, for If-Match on a correction', roles: ['support', 'admin', 'finance'], response: Incident,
+    handle: (ctx, { params }) => withVersionTag(getIncident(authed(ctx), params.id!)),
+  }),
   endpoint({
     method: 'patch', path: '/incidents/:id', tag: 'incidents', summary: 'Correct an incident; the reason is required and audited', roles: ['support', 'admin'],
-    body: IncidentPatch, response: Incident, handle: (ctx, { params, body }) => patchIncident(authed(ctx), params.id!, body),
+    body: IncidentPatch, response: Incident,
+    handle: (ctx, { params, body, header }) => withVersionTag(patchIncident(authed(ctx), params.id!, body, expectedVersion(header('if-match')))),
   }),
 
   endpoint({

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { InvalidTimeValue, parseBusinessDate, parseInstant } from '../domain/time';
 
+// A missing field says so, rather than zod's "expected string, received undefined".
+z.config({ customError: (issue) => (issue.input === undefined ? 'is required' : undefined) });
+
 function fromParser<T>(parse: (text: string) => T) {
   return (text: string, ctx: z.RefinementCtx): T => {
     try {

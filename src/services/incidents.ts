@@ -193,9 +193,11 @@ function draftOf(input: IncidentInput, id: string): IncidentFacts {
     severity: input.severity,
     awareAt: input.awareAt,
     intervals: input.intervals.map((interval) => ({ start: interval.start, end: interval.end ?? null })),
-    scope: input.scope,
+    scope: { regions: normalized(input.scope.regions), contractIds: normalized(input.scope.contractIds), excludeContractIds: normalized(input.scope.excludeContractIds) },
   };
 }
+
+const normalized = (values: readonly string[]) => [...new Set(values)].sort();
 
 /**
  * Each contract's outages now and with `draft` saved (replacing the stored incident of the same id, if
@@ -265,14 +267,20 @@ export function getIncident(ctx: ServiceContext, id: string): Incident {
 }
 
 /** A correction (rule 11): the whole incident is re-validated, audited with its reason, and outages recomputed. */
-export function patchIncident(ctx: ServiceContext, id: string, patch: IncidentPatch): Incident {
+export function patchIncident(ctx: ServiceContext, id: string, patch: IncidentPatch, expectedVersion?: number): Incident {
   requireRole(ctx, 'support', 'admin');
   return inTransaction(ctx.store, () => {
     const stored = getStored(ctx, id);
+    // Two engineers correcting the same incident: the second, working from an older version, is told so.
+    if (expectedVersion !== undefined && expectedVersion !== stored.version) {
+      throw new ServiceError('precondition-failed', `incident ${id} is at version ${stored.version}, not ${expectedVersion}: read it again, then correct it`);
+    }
     const index = scopeIndex(ctx);
     const before = incidentOf(stored, affectedBy(index, stored).map((entry) => entry.id));
     const { reason, ...changes } = patch;
     const input = correctedInput(ctx, stored, index, changes);
+    // A retried correction, or one that changes nothing, leaves the incident (and its version) as it is.
+    if (sameIncident(draftOf(input, id), stored) && input.title === stored.title && (input.description ?? null) === stored.description) return before;
     ctx.store.db
       .update(incidents)
       .set({ title: input.title, description: input.description ?? null, cause: input.cause, severity: input.severity, awareAt: input.awareAt, updatedAt: ctx.clock(), version: stored.version + 1 })
@@ -285,6 +293,11 @@ export function patchIncident(ctx: ServiceContext, id: string, patch: IncidentPa
     refreshClaims(ctx, [...new Set([...before.affectedContractIds, ...after.affectedContractIds])]);
     return after;
   });
+}
+
+function sameIncident(a: IncidentFacts, b: IncidentFacts): boolean {
+  const facts = (incident: IncidentFacts) => JSON.stringify([incident.cause, incident.severity, incident.awareAt, incident.intervals, incident.scope]);
+  return facts(a) === facts(b);
 }
 
 /** The stored incident with the changes applied, validated as a whole like a new one. */

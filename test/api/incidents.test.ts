@@ -456,3 +456,32 @@ describe('previewing a correction', () => {
     expect(bad.body.errors[0].path).toBe('intervals[0].end');
   });
 });
+
+describe('concurrent corrections', () => {
+  it('refuses a correction made against an older version (If-Match), and a repeated correction changes nothing', async () => {
+    t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
+    const { contractId } = await seedContract(t);
+    const created = await t
+      .as('support')
+      .post('/incidents', {
+        title: 'Gateway down', cause: 'provider', severity: 'total', scope: { contractIds: [contractId] },
+        awareAt: '2026-01-10T10:30:00+09:00', intervals: [{ start: '2026-01-10T10:00:00+09:00' }],
+      })
+      .expect(201);
+    const id = created.body.id;
+    const read = await t.as('support').get(`/incidents/${id}`).expect(200);
+    expect(read.headers.etag).toBe('"1"');
+
+    const fix = { intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }], reason: 'restored at 15:00' };
+    const first = await t.as('support').patch(`/incidents/${id}`, fix).set('If-Match', '"1"').expect(200);
+    expect(first.headers.etag).toBe('"2"');
+    const stale = await t.as('admin').patch(`/incidents/${id}`, { title: 'Renamed', reason: 'clearer' }).set('If-Match', '"1"').expect(412);
+    expect(stale.body.code).toBe('precondition-failed');
+    expect((await t.as('support').get(`/incidents/${id}`).expect(200)).body.title).toBe('Gateway down');
+
+    const audit = (await t.as('admin').get(`/audit?entityType=incident&entityId=${id}`).expect(200)).body.length;
+    const again = await t.as('support').patch(`/incidents/${id}`, fix).expect(200);
+    expect(again.body.version).toBe(2);
+    expect((await t.as('admin').get(`/audit?entityType=incident&entityId=${id}`).expect(200)).body.length).toBe(audit);
+  });
+});

@@ -238,3 +238,13 @@ describe('GET /healthz', () => {
     await request(t.app).get('/healthz').expect(503);
   });
 });
+
+describe('requests a person gets wrong', () => {
+  it('says a field is required, and asks for JSON when the body is sent as something else', async () => {
+    const missing = await t.as('support').post('/incidents', { title: 'x' }).expect(422);
+    expect(missing.body.errors).toContainEqual({ path: 'cause', message: 'is required' });
+    const form = await t.as('admin').post('/customers').type('form').send('name=Example').expect(415);
+    expect(form.body.code).toBe('unsupported-media-type');
+    expect(count('customers')).toBe(0);
+  });
+});
