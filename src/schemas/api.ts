@@ -163,6 +163,8 @@ export const Contract = z
   .meta({ id: 'Contract' });
 export type Contract = z.infer<typeof Contract>;
 
+export const CLAIM_STATUSES = ['awaiting-resolution', 'pending-approval', 'approved', 'rejected'] as const;
+
 // ---- incidents
 
 export const ScopeInput = z
@@ -245,6 +247,9 @@ export const IncidentPreview = z
         contractNumber: z.string(),
         currentOutages: z.array(OutageJson),
         outages: z.array(OutageJson).meta({ description: 'the outages if the incident were saved' }),
+        claimChanges: z
+          .array(z.object({ claimId: z.string(), from: z.enum(CLAIM_STATUSES), to: z.enum(CLAIM_STATUSES), resolution: z.string().nullable() }))
+          .meta({ description: 'the open claims whose status saving it would change (rule 11)' }),
       }),
     ),
   })
@@ -268,7 +273,6 @@ export const ContractOutages = z
   .meta({ id: 'ContractOutages' });
 export type ContractOutages = z.infer<typeof ContractOutages>;
 
-export const CLAIM_STATUSES = ['awaiting-resolution', 'pending-approval', 'approved', 'rejected'] as const;
 
 export const ClaimInput = z
   .object({

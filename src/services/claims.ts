@@ -53,7 +53,7 @@ function claimRowsOf(ctx: Pick<ServiceContext, 'store'>, contractId: string): Cl
 }
 
 /** A contract's claims as the rules see them, in the order they were filed. */
-export function claimRefsOf(ctx: Pick<ServiceContext, 'store'>, contractId: string): ClaimedOutageRef[] {
+function claimRefsOf(ctx: Pick<ServiceContext, 'store'>, contractId: string): ClaimedOutageRef[] {
   return claimRowsOf(ctx, contractId).map(claimRefOf);
 }
 
@@ -181,6 +181,32 @@ function afterCorrection(row: ClaimRow, verdict: ClaimVerdict<Outage>): Pick<Cla
     case 'removed':
       return { status: 'rejected', outage: row.outage, outageStart: row.outageStart, resolution: 'a correction removed its outage' };
   }
+}
+
+export interface ClaimChange {
+  claimId: string;
+  from: ClaimStatus;
+  to: ClaimStatus;
+  resolution: string | null;
+}
+
+/**
+ * What a contract's claims make of these outages: which are claimed, and how open claims would change
+ * were these the outages (for a preview: nothing is written).
+ */
+export function claimsAgainst(ctx: Pick<ServiceContext, 'store'>, contractId: string, outages: readonly Outage[]): { claimed: Set<Outage>; changes: ClaimChange[] } {
+  const rows = claimRowsOf(ctx, contractId);
+  const verdicts = assignClaims(outages, rows.map(claimRefOf));
+  const claimed = new Set<Outage>();
+  const changes: ClaimChange[] = [];
+  for (const row of rows) {
+    const verdict = verdicts.get(row.id)!;
+    if (verdict.kind === 'follows') claimed.add(verdict.outage);
+    if (isDecided(row)) continue;
+    const next = afterCorrection(row, verdict);
+    if (next.status !== row.status || next.resolution !== row.resolution) changes.push({ claimId: row.id, from: row.status, to: next.status, resolution: next.resolution });
+  }
+  return { claimed, changes };
 }
 
 /**

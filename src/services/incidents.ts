@@ -9,13 +9,12 @@ import { formatInstant, type Instant } from '../domain/time';
 import { ServiceError, invalid, notFound } from '../errors';
 import type { Incident, IncidentInput, IncidentPatch, IncidentPreview } from '../schemas/api';
 import { fieldErrorsOf } from '../schemas/common';
-import { outageJsonOf } from '../schemas/outage';
 import { IncidentInput as IncidentInputSchema } from '../schemas/api';
 import { groupBy } from '../lib/collections';
-import { refreshClaims } from './claims';
+import { claimsAgainst, refreshClaims } from './claims';
 import { newId, recordAudit, requireRole, type ServiceContext } from './context';
 import { loadRecords, termsOf } from './contracts';
-import { outagesOf } from './outages';
+import { outagesOf, withClaimStatus } from './outages';
 
 type IncidentRow = typeof incidents.$inferSelect;
 
@@ -215,7 +214,8 @@ function previewOf(ctx: ServiceContext, index: ScopeIndexEntry[], draft: Inciden
       const terms = termsOf(record);
       const others = incidentsForContract(ctx, terms).filter((incident) => incident.id !== draft.id);
       const withDraft = deriveOutages({ contract: terms, incidents: [...others, draft], asOf, policy: ctx.config.policy });
-      return { contractId: record.row.id, contractNumber: record.row.contractNumber, currentOutages: current.outages, outages: withDraft.map(outageJsonOf) };
+      const { claimed, changes } = claimsAgainst(ctx, record.row.id, withDraft);
+      return { contractId: record.row.id, contractNumber: record.row.contractNumber, currentOutages: current.outages, outages: withClaimStatus(withDraft, claimed), claimChanges: changes };
     }),
   };
 }

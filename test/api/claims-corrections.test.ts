@@ -63,12 +63,22 @@ describe('claims after corrections', () => {
     const id = (await t.as('support').post('/incidents', named(contractId, '2026-01-10T10:30:00+09:00', [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }])).expect(201)).body.id;
     const claim = (await t.as('support').post('/claims', { contractId, outageStart: '2026-01-10T01:00:00.000Z' }).expect(201)).body.id;
 
-    await t.as('support').patch(`/incidents/${id}`, { intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-10T15:00:00+09:00' }], reason: 'it was only five hours' }).expect(200);
+    const shortened = { intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-10T15:00:00+09:00' }], reason: 'it was only five hours' };
+    const preview = await t.as('support').post(`/incidents/${id}/preview`, shortened).expect(200);
+    expect(preview.body.contracts[0].claimChanges).toEqual([
+      { claimId: claim, from: 'pending-approval', to: 'rejected', resolution: 'after a correction the outage no longer qualifies: its unavailable time is 4 h 30 min' },
+    ]);
+    expect((await claimsOf(contractId))[0]!.status).toBe('pending-approval');
+    await t.as('support').patch(`/incidents/${id}`, shortened).expect(200);
     let [stored] = await claimsOf(contractId);
     expect(stored).toMatchObject({ id: claim, status: 'rejected', outage: { qualifies: false, creditAmount: 0 } });
     expect(stored!.resolution).toMatch(/no longer qualifies/);
 
-    await t.as('support').patch(`/incidents/${id}`, { intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }], reason: 'the first correction was wrong' }).expect(200);
+    const restored = { intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }], reason: 'the first correction was wrong' };
+    const preview = await t.as('support').post(`/incidents/${id}/preview`, restored).expect(200);
+    expect(preview.body.contracts[0].outages[0].claimStatus).toBe('claimed');
+    expect(preview.body.contracts[0].claimChanges).toEqual([{ claimId: claim, from: 'rejected', to: 'pending-approval', resolution: null }]);
+    await t.as('support').patch(`/incidents/${id}`, restored).expect(200);
     [stored] = await claimsOf(contractId);
     expect(stored).toMatchObject({ id: claim, status: 'pending-approval', resolution: null, outage: { creditAmount: 6666 } });
   });

@@ -449,6 +449,7 @@ describe('previewing a correction', () => {
     expect(byNumber['P-1'].outages).toEqual([]);
     expect(byNumber['P-2'].currentOutages).toEqual([]);
     expect(byNumber['P-2'].outages).toMatchObject([{ unavailableMs: 4.5 * 3_600_000, qualifies: false }]);
+    expect(byNumber['P-1'].claimChanges).toEqual([]);
 
     expect((await t.as('support').get(`/incidents/${created.body.id}`).expect(200)).body.version).toBe(1);
     expect((await t.as('admin').get('/audit').expect(200)).body.length).toBe(audit);
