@@ -75,9 +75,9 @@ describe('claims after corrections', () => {
     expect(stored!.resolution).toMatch(/no longer qualifies/);
 
     const restored = { intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }], reason: 'the first correction was wrong' };
-    const preview = await t.as('support').post(`/incidents/${id}/preview`, restored).expect(200);
-    expect(preview.body.contracts[0].outages[0].claimStatus).toBe('claimed');
-    expect(preview.body.contracts[0].claimChanges).toEqual([{ claimId: claim, from: 'rejected', to: 'pending-approval', resolution: null }]);
+    const restoring = await t.as('support').post(`/incidents/${id}/preview`, restored).expect(200);
+    expect(restoring.body.contracts[0].outages[0].claimStatus).toBe('claimed');
+    expect(restoring.body.contracts[0].claimChanges).toEqual([{ claimId: claim, from: 'rejected', to: 'pending-approval', resolution: null }]);
     await t.as('support').patch(`/incidents/${id}`, restored).expect(200);
     [stored] = await claimsOf(contractId);
     expect(stored).toMatchObject({ id: claim, status: 'pending-approval', resolution: null, outage: { creditAmount: 6666 } });
