@@ -26,6 +26,7 @@ import {
   OutagesQuery,
   TokenRequest,
   TokenResponse,
+  UsageCorrection,
   UsageInput,
   UsageListQuery,
   UsageObservation,
@@ -41,7 +42,7 @@ import { addFeeChange, cancelContract, cancelOption, createContract, getContract
 import { createCustomer, getCustomer, listCustomers } from '../services/customers';
 import { createIncident, getIncident, listIncidents, patchIncident, previewCorrection, previewIncident } from '../services/incidents';
 import { contractOutages } from '../services/outages';
-import { contractUsage, listUsage, recordUsage } from '../services/usage';
+import { contractUsage, correctUsage, listUsage, recordUsage } from '../services/usage';
 import { createUser, exchangePassword, listUsers } from '../services/users';
 import { ServiceError } from '../errors';
 import { Reply, endpoint, type AnyEndpoint } from './endpoint';
@@ -109,6 +110,10 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post', path: '/contracts/:id/usage', tag: 'usage', summary: "Record a month's peak of concurrent devices (Annex 1)", roles: ['admin', 'support'],
     body: UsageInput, response: UsageObservation, status: 201, handle: (ctx, { params, body }) => recordUsage(authed(ctx), params.id!, body),
+  }),
+  endpoint({
+    method: 'patch', path: '/contracts/:id/usage/:month', tag: 'usage', summary: "Correct a month's recorded peak; the reason is audited", roles: ['admin', 'support'],
+    body: UsageCorrection, response: UsageObservation, handle: (ctx, { params, body }) => correctUsage(authed(ctx), params.id!, params.month!, body),
   }),
   endpoint({
     method: 'get', path: '/contracts/:id/usage', tag: 'usage', summary: "A contract's monthly peaks", roles: everyone,

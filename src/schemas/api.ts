@@ -314,6 +314,12 @@ export const UsageInput = z
   .meta({ id: 'UsageInput' });
 export type UsageInput = z.infer<typeof UsageInput>;
 
+export const UsageCorrection = z
+  .object({ peakConcurrentDevices: z.number().int().min(0).max(10_000_000), reason: Text(2000) })
+  .strict()
+  .meta({ id: 'UsageCorrection' });
+export type UsageCorrection = z.infer<typeof UsageCorrection>;
+
 export const UsageObservation = z
   .object({
     id: z.string(),

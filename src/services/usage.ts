@@ -3,8 +3,8 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import { contracts, usageObservations } from '../db/schema';
 import { formatInstant } from '../domain/time';
-import { ServiceError } from '../errors';
-import type { UsageInput, UsageObservation } from '../schemas/api';
+import { ServiceError, notFound } from '../errors';
+import type { UsageCorrection, UsageInput, UsageObservation } from '../schemas/api';
 import { newId, recordAudit, requireRole, type ServiceContext } from './context';
 import { findVisibleContract } from './contracts';
 
@@ -44,6 +44,21 @@ export function recordUsage(ctx: ServiceContext, contractId: string, input: Usag
     const observation = observationOf(row);
     recordAudit(ctx, { action: 'usage.recorded', entityType: 'contract', entityId: contractId, after: observation });
     return observation;
+  });
+}
+
+/** A mistyped peak is corrected, with the reason kept in the audit log. */
+export function correctUsage(ctx: ServiceContext, contractId: string, month: string, input: UsageCorrection): UsageObservation {
+  requireRole(ctx, 'admin', 'support');
+  return inTransaction(ctx.store, () => {
+    findVisibleContract(ctx, contractId);
+    const where = and(eq(usageObservations.contractId, contractId), eq(usageObservations.month, month));
+    const existing = ctx.store.db.select().from(usageObservations).where(where).get();
+    if (!existing) throw notFound('usage observation for', `${month} of contract ${contractId}`);
+    ctx.store.db.update(usageObservations).set({ peakConcurrentDevices: input.peakConcurrentDevices }).where(where).run();
+    const after = observationOf({ ...existing, peakConcurrentDevices: input.peakConcurrentDevices });
+    recordAudit(ctx, { action: 'usage.corrected', entityType: 'contract', entityId: contractId, before: observationOf(existing), after, reason: input.reason });
+    return after;
   });
 }
 

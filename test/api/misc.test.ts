@@ -248,3 +248,17 @@ describe('requests a person gets wrong', () => {
     expect(count('customers')).toBe(0);
   });
 });
+
+describe('correcting a usage peak', () => {
+  it('replaces a mistyped peak, re-flags it, and audits the reason', async () => {
+    const { contractId } = await seedContract(t);
+    await t.as('support').post(`/contracts/${contractId}/usage`, { month: '2026-01', peakConcurrentDevices: 23500 }).expect(201);
+    const fixed = await t.as('support').patch(`/contracts/${contractId}/usage/2026-01`, { peakConcurrentDevices: 2350, reason: 'one zero too many' }).expect(200);
+    expect(fixed.body).toMatchObject({ month: '2026-01', peakConcurrentDevices: 2350, overage: 350, flagged: true });
+    const audit = await t.as('admin').get(`/audit?entityType=contract&entityId=${contractId}`).expect(200);
+    expect(audit.body[0]).toMatchObject({ action: 'usage.corrected', reason: 'one zero too many' });
+    await t.as('support').patch(`/contracts/${contractId}/usage/2026-02`, { peakConcurrentDevices: 1, reason: 'x' }).expect(404);
+    await t.as('support').patch(`/contracts/${contractId}/usage/2026-01`, { peakConcurrentDevices: 1 }).expect(422);
+    await t.as('finance').patch(`/contracts/${contractId}/usage/2026-01`, { peakConcurrentDevices: 1, reason: 'x' }).expect(403);
+  });
+});
