@@ -99,10 +99,32 @@ const MATRIX: Row[] = [
     method: 'post', path: '/contracts/:id/usage', allowed: ['admin', 'support'], status: 201,
     prepare: async () => ({ path: `/contracts/${await newContract()}/usage`, body: { month: '2026-01', peakConcurrentDevices: 1500 } }),
   },
+  {
+    method: 'patch', path: '/contracts/:id/usage/:month', allowed: ['admin', 'support'], status: 200,
+    prepare: async () => {
+      const contractId = await newContract();
+      await t.as('support').post(`/contracts/${contractId}/usage`, { month: '2026-01', peakConcurrentDevices: 1500 }).expect(201);
+      return { path: `/contracts/${contractId}/usage/2026-01`, body: { peakConcurrentDevices: 1400, reason: 'misread the graph' } };
+    },
+  },
+  {
+    method: 'post', path: '/contracts/:id/options/:optionId/cancellation', allowed: ['admin', 'support'], status: 201,
+    prepare: async () => {
+      const contract = await t
+        .as('admin')
+        .post('/contracts', {
+          customerId: fx.customerId, contractNumber: `O-${++serial}`, licenses: 100, concurrentDevices: 2000, servers: 1, region: 'jp-east', redundancy: false,
+          billingStartDate: '2025-04-01', monthlyFee: 100000, options: [{ kind: 'multi-region', regions: ['jp-west'], monthlyFee: 20000, billingStartDate: '2025-04-01' }],
+        })
+        .expect(201);
+      return { path: `/contracts/${contract.body.id}/options/${contract.body.options[0].id}/cancellation`, body: { noticeReceivedDate: '2026-01-10' } };
+    },
+  },
   { method: 'get', path: '/contracts/:contractId/usage', allowed: ROLES, status: 200 },
   { method: 'get', path: '/usage', allowed: STAFF, status: 200 },
   { method: 'post', path: '/incidents', allowed: ['admin', 'support'], status: 201, body: () => incidentBody(fx.contractId, 'Another outage') },
   { method: 'post', path: '/incidents/preview', allowed: ['admin', 'support'], status: 200, body: () => incidentBody(fx.contractId, 'Preview') },
+  { method: 'post', path: '/incidents/:incidentId/preview', allowed: ['admin', 'support'], status: 200, body: () => ({ title: 'Renamed in a preview' }) },
   { method: 'get', path: '/incidents', allowed: STAFF, status: 200 },
   { method: 'get', path: '/incidents/:incidentId', allowed: STAFF, status: 200 },
   { method: 'patch', path: '/incidents/:incidentId', allowed: ['admin', 'support'], status: 200, body: () => ({ reason: 'typo in the title', title: `Gateway down (${++serial})` }) },
