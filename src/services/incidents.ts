@@ -147,14 +147,10 @@ function writeIncidentParts(ctx: ServiceContext, id: string, input: IncidentInpu
   input.intervals.forEach((interval, position) => {
     db.insert(incidentIntervals).values({ incidentId: id, position, start: interval.start, end: interval.end ?? null }).run();
   });
-  const scopeRows = [
-    ...new Set(input.scope.regions.map((value) => `region\u0000${value}`)),
-    ...new Set(input.scope.contractIds.map((value) => `contract\u0000${value}`)),
-    ...new Set(input.scope.excludeContractIds.map((value) => `exclude\u0000${value}`)),
-  ].map((key) => {
-    const [kind, value] = key.split('\u0000') as ['region' | 'contract' | 'exclude', string];
-    return { incidentId: id, kind, value };
-  });
+  const scopeValues = { region: input.scope.regions, contract: input.scope.contractIds, exclude: input.scope.excludeContractIds };
+  const scopeRows = Object.entries(scopeValues).flatMap(([kind, values]) =>
+    normalized(values).map((value) => ({ incidentId: id, kind: kind as keyof typeof scopeValues, value })),
+  );
   if (scopeRows.length > 0) db.insert(incidentScope).values(scopeRows).run();
 }
 
