@@ -44,8 +44,6 @@ function parseWith<T>(schema: { safeParse(value: unknown): { success: true; data
 
 function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
   router[endpoint.method](endpoint.path, (req: Request, res: Response) => {
-    res.locals.store = deps.store;
-    res.locals.clock = deps.clock;
     const ctx = endpoint.public ? null : contextFor(deps, req);
     // A role the endpoint does not serve is refused before its body is read: 403, never a 422 about fields it may not send.
     if (ctx !== null && endpoint.roles !== 'anyone') requireRole(ctx, ...endpoint.roles);
@@ -54,7 +52,7 @@ function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
     }
     const body = parseWith(endpoint.body, req.body ?? undefined, 'body');
     const query = parseWith(endpoint.query, req.query, 'query');
-    const result = endpoint.handle(ctx, { params: req.params as Record<string, string>, body, query, header: (name) => req.get(name) }, res);
+    const result = endpoint.handle(ctx, { params: req.params as Record<string, string>, body, query, header: (name) => req.get(name) }, deps);
     const reply = result instanceof Reply ? result : new Reply(result, { status: endpoint.status ?? 200 });
     for (const [name, value] of Object.entries(reply.options.headers ?? {})) res.setHeader(name, value);
     res.status(reply.options.status ?? endpoint.status ?? 200);

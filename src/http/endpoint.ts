@@ -1,5 +1,6 @@
 /** One definition per endpoint: Express registers it and the OpenAPI document describes it, from the same schemas. */
-import type { Response } from 'express';
+import type { Store } from '../db/client';
+import type { Instant } from '../domain/time';
 import type { z } from 'zod';
 import type { Role, ServiceContext } from '../services/context';
 
@@ -32,7 +33,8 @@ export interface Endpoint<B = unknown, Q = unknown> {
   status?: number;
   /** Without a token (the token exchange). */
   public?: boolean;
-  handle(ctx: ServiceContext | null, request: EndpointRequest<B, Q>, res: Response): unknown | Reply;
+  /** `ctx` is null for a public endpoint, which gets the store and clock alone. */
+  handle(ctx: ServiceContext | null, request: EndpointRequest<B, Q>, server: { store: Store; clock: () => Instant }): unknown | Reply;
 }
 
 /** Keeps the body and query types of one endpoint tied to its schemas. */

@@ -65,7 +65,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post', path: '/auth/tokens', tag: 'users', summary: 'Exchange an email and password for a new API token', roles: 'anyone', public: true,
     body: TokenRequest, response: TokenResponse, status: 201,
-    handle: (ctx, { body }, res) => exchangePassword(res.locals.store, res.locals.clock(), body.email, body.password),
+    handle: (_ctx, { body }, { store, clock }) => exchangePassword(store, clock(), body.email, body.password),
   }),
   endpoint({
     method: 'post', path: '/users', tag: 'users', summary: 'Create a user; its API token is shown once', roles: ['admin'],
