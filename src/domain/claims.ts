@@ -9,9 +9,9 @@ export interface ClaimedOutageRef {
   id: string;
   /** The start of the outage when the claim last followed it. */
   outageStart: Instant;
-  /** The outage as last computed for the claim; null when none is known. */
-  lastOutage: { start: Instant; end: Instant | null } | null;
-  /** Approved, or rejected by a person: such a claim keeps its outage and never changes. */
+  /** The outage as last computed for the claim (an ongoing one up to when it was computed); null when none is known. */
+  lastOutage: Span | null;
+  /** Approved: the claim keeps its outage and never changes. */
   decided: boolean;
 }
 
@@ -40,7 +40,7 @@ function overlapMs(a: Span, b: Span): number {
  */
 export function outageOfClaim<T extends OutageLike>(outages: readonly T[], claim: Pick<ClaimedOutageRef, 'outageStart' | 'lastOutage'>): T | undefined {
   if (claim.lastOutage !== null) {
-    const last = spanOf(claim.lastOutage);
+    const last = claim.lastOutage;
     let best: T | undefined;
     let bestOverlap = 0;
     for (const outage of outages) {
@@ -53,7 +53,7 @@ export function outageOfClaim<T extends OutageLike>(outages: readonly T[], claim
 }
 
 /**
- * One claim per outage (rule 10), kept through corrections: decided claims take their outages first,
+ * One claim per outage (rule 10), kept through corrections: approved claims take their outages first,
  * then open claims in the order given (the order they were filed). A claim whose outage was merged into
  * another claimed one, vanished, or no longer qualifies says so, and the use case acts on it.
  */

@@ -38,7 +38,9 @@ export function earlyTerminationCharge(
   policy: Pick<Policy, 'earlyTerminationProration'>,
 ): Yen {
   const periodEnd = minimumPeriodEnd(billingStartDate);
-  if (effectiveDate >= periodEnd) return 0;
+  // Ended on or after the minimum period's end: nothing remains. Ended before it began (an option
+  // ordered for later): nothing was billed, so nothing remains either.
+  if (effectiveDate >= periodEnd || effectiveDate < billingStartDate) return 0;
   const remainingDays = daysBetween(effectiveDate, periodEnd);
   const periodDays = daysBetween(billingStartDate, periodEnd) + 1;
   switch (policy.earlyTerminationProration) {

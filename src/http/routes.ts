@@ -53,12 +53,12 @@ const authed = (ctx: ServiceContext | null) => ctx!;
 
 const withVersionTag = (incident: Incident) => new Reply(incident, { headers: { ETag: `"${incident.version}"` } });
 
-/** `If-Match: "3"` (or W/"3"): the version the correction was made against. */
+/** `If-Match: "3"`: the version the correction was made against. A weak tag never matches (RFC 9110 strong comparison). */
 function expectedVersion(ifMatch: string | undefined): number | undefined {
   if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(ifMatch);
+  const match = /^\s*(W\/)?"(\d+)"\s*$/.exec(ifMatch);
   if (!match) throw new ServiceError('bad-request', 'If-Match must be the ETag of the incident, e.g. "3"');
-  return Number(match[1]);
+  return match[1] ? -1 : Number(match[2]);
 }
 
 export const endpoints: AnyEndpoint[] = [

@@ -1,5 +1,5 @@
 /** Claims (SPEC.md rules 9–10): one per outage, timely by the Civil Code deadline, following corrections. */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import { claims, contracts } from '../db/schema';
 import { assignClaims, type ClaimVerdict, type ClaimedOutageRef } from '../domain/claims';
@@ -35,21 +35,32 @@ function claimOf(row: ClaimRow, customerId: string): Claim {
 
 const claimedOutageJson = (outage: Outage): OutageJson => ({ ...outageJsonOf(outage), claimStatus: outage.qualifies ? 'claimed' : 'not-qualifying' });
 
-/** Approved, or rejected by a person: the claim keeps what it has. A correction's rejection can be undone by another. */
-const isDecided = (row: Pick<ClaimRow, 'status' | 'resolvedBy'>) => row.status === 'approved' || (row.status === 'rejected' && row.resolvedBy !== null);
+/** Rejected by a person (finance): final, and out of the running for its outage. A correction's rejection can be undone by another. */
+const isRejectedByPerson = (row: Pick<ClaimRow, 'status' | 'resolvedBy'>) => row.status === 'rejected' && row.resolvedBy !== null;
 
 function claimRefOf(row: ClaimRow): ClaimedOutageRef {
   const last = row.outage as Pick<OutageJson, 'start' | 'end'> | null;
   return {
     id: row.id,
     outageStart: row.outageStart,
-    lastOutage: last === null ? null : { start: Date.parse(last.start), end: last.end === null ? null : Date.parse(last.end) },
-    decided: isDecided(row),
+    // An outage ongoing when last computed is known only up to then: later outages are not it.
+    lastOutage: last === null ? null : { start: Date.parse(last.start), end: last.end === null ? row.updatedAt : Date.parse(last.end) },
+    decided: row.status === 'approved',
   };
 }
 
+/** The claims of a contract still in the running for an outage, in the order they were filed. */
 function claimRowsOf(ctx: Pick<ServiceContext, 'store'>, contractId: string): ClaimRow[] {
-  return ctx.store.db.select().from(claims).where(eq(claims.contractId, contractId)).orderBy(asc(claims.createdAt), sql`"claims"."rowid"`).all();
+  const rows = ctx.store.db.select().from(claims).where(eq(claims.contractId, contractId)).orderBy(asc(claims.createdAt), sql`"claims"."rowid"`).all();
+  return rows.filter((row) => !isRejectedByPerson(row));
+}
+
+/** What a claim's outage is, as far as corrections go: not the figures an ongoing outage grows by the minute. */
+function outageFacts(outage: unknown): string {
+  if (outage === null || typeof outage !== 'object') return 'null';
+  const { start, end, ongoing, clockStart, qualifies, monthlyFeeBase, incidentIds, claimableFrom, claimDeadline } = outage as OutageJson;
+  const settled = ongoing ? {} : { unavailableMs: (outage as OutageJson).unavailableMs, creditDays: (outage as OutageJson).creditDays, creditAmount: (outage as OutageJson).creditAmount };
+  return JSON.stringify({ start, end, ongoing, clockStart, qualifies, monthlyFeeBase, incidentIds, claimableFrom, claimDeadline, ...settled });
 }
 
 /** A contract's claims as the rules see them, in the order they were filed. */
@@ -94,6 +105,8 @@ export function createClaim(ctx: ServiceContext, input: ClaimInput, idempotencyK
     const now = ctx.clock();
     const receivedAt = input.receivedAt ?? now;
     if (receivedAt > now) throw invalid('receivedAt', 'must not be in the future');
+    // Bring the contract's claims up to date first, so "already claimed" speaks of claims as they now stand.
+    refreshClaims(ctx, [record.row.id]);
     const outages = deriveContractOutages(ctx, record, now);
     const verdicts = assignClaims(outages, claimRefsOf(ctx, record.row.id));
     const outage = outages.find((candidate) => candidate.start === input.outageStart);
@@ -202,7 +215,7 @@ export function claimsAgainst(ctx: Pick<ServiceContext, 'store'>, contractId: st
   for (const row of rows) {
     const verdict = verdicts.get(row.id)!;
     if (verdict.kind === 'follows') claimed.add(verdict.outage);
-    if (isDecided(row)) continue;
+    if (row.status === 'approved') continue;
     const next = afterCorrection(row, verdict);
     if (next.status !== row.status || next.resolution !== row.resolution) changes.push({ claimId: row.id, from: row.status, to: next.status, resolution: next.resolution });
   }
@@ -224,11 +237,11 @@ export function refreshClaims(ctx: ServiceContext, contractIds: readonly string[
     const rows = claimRowsOf(ctx, record.row.id);
     const verdicts = assignClaims(deriveContractOutages(ctx, record, now), rows.map(claimRefOf));
     for (const row of rows) {
-      if (isDecided(row)) continue;
+      if (row.status === 'approved') continue;
       const next = afterCorrection(row, verdicts.get(row.id)!);
       const before = { status: row.status, outageStart: row.outageStart, outage: row.outage, resolution: row.resolution };
       const unchanged =
-        next.status === before.status && next.outageStart === before.outageStart && next.resolution === before.resolution && JSON.stringify(next.outage) === JSON.stringify(before.outage);
+        next.status === before.status && next.outageStart === before.outageStart && next.resolution === before.resolution && outageFacts(next.outage) === outageFacts(before.outage);
       if (unchanged) continue;
       db.update(claims).set({ ...next, updatedAt: now }).where(eq(claims.id, row.id)).run();
       recordAudit(ctx, { action: 'claim.recomputed', entityType: 'claim', entityId: row.id, before, after: next, reason: next.resolution ?? 'outages recomputed after a change' });
@@ -242,7 +255,12 @@ export function refreshClaims(ctx: ServiceContext, contractIds: readonly string[
  */
 export function refreshAwaitingClaims(ctx: ServiceContext): void {
   inTransaction(ctx.store, () => {
-    const awaiting = ctx.store.db.selectDistinct({ id: claims.contractId }).from(claims).where(eq(claims.status, 'awaiting-resolution')).all();
+    // Also claims a correction rejected: an ongoing outage cut under 24 h can grow back over it.
+    const awaiting = ctx.store.db
+      .selectDistinct({ id: claims.contractId })
+      .from(claims)
+      .where(or(eq(claims.status, 'awaiting-resolution'), and(eq(claims.status, 'rejected'), isNull(claims.resolvedBy))))
+      .all();
     refreshClaims(ctx, awaiting.map((row) => row.id));
   });
 }

@@ -267,16 +267,20 @@ export function patchIncident(ctx: ServiceContext, id: string, patch: IncidentPa
   requireRole(ctx, 'support', 'admin');
   return inTransaction(ctx.store, () => {
     const stored = getStored(ctx, id);
-    // Two engineers correcting the same incident: the second, working from an older version, is told so.
-    if (expectedVersion !== undefined && expectedVersion !== stored.version) {
-      throw new ServiceError('precondition-failed', `incident ${id} is at version ${stored.version}, not ${expectedVersion}: read it again, then correct it`);
-    }
     const index = scopeIndex(ctx);
     const before = incidentOf(stored, affectedBy(index, stored).map((entry) => entry.id));
     const { reason, ...changes } = patch;
     const input = correctedInput(ctx, stored, index, changes);
-    // A retried correction, or one that changes nothing, leaves the incident (and its version) as it is.
-    if (sameIncident(draftOf(input, id), stored) && input.title === stored.title && (input.description ?? null) === stored.description) return before;
+    // A retried correction, or one that changes nothing, leaves the incident (and its version) as it is,
+    // whatever version it was made against.
+    if (sameIncident(draftOf(input, id), stored) && input.title === stored.title && (input.description ?? null) === stored.description) {
+      refreshClaims(ctx, before.affectedContractIds);
+      return before;
+    }
+    // Two engineers correcting the same incident: the second, working from an older version, is told so.
+    if (expectedVersion !== undefined && expectedVersion !== stored.version) {
+      throw new ServiceError('precondition-failed', `incident ${id} is at version ${stored.version}, not ${expectedVersion}: read it again, then correct it`);
+    }
     ctx.store.db
       .update(incidents)
       .set({ title: input.title, description: input.description ?? null, cause: input.cause, severity: input.severity, awareAt: input.awareAt, updatedAt: ctx.clock(), version: stored.version + 1 })

@@ -134,3 +134,54 @@ describe('claims awaiting the end of an outage', () => {
     expect(claim).toMatchObject({ id: claimId, status: 'pending-approval', outage: { ongoing: false, end: '2026-01-21T15:00:00.000Z', creditDays: 11, creditAmount: 36666, claimableFrom: '2026-01-22' } });
   });
 });
+
+describe('claims on outages still going on', () => {
+  const system = () => ({ store: t.store, clock: t.now, config: { policy: DEFAULT_POLICY, regions: ['jp-east', 'jp-west'] }, actor: { userId: 'system', role: 'admin' as const, customerId: null } });
+
+  it('a claim a correction rejected comes back when the ongoing outage grows past 24 h again, and blocks a second claim', async () => {
+    t = makeTestApp({ now: '2026-01-11T06:00:00+09:00' });
+    const { contractId } = await seedContract(t);
+    const id = (await t.as('support').post('/incidents', named(contractId, '2026-01-10T00:00:00+09:00', [{ start: '2026-01-10T00:00:00+09:00' }])).expect(201)).body.id;
+    const claim = (await t.as('support').post('/claims', { contractId, outageStart: '2026-01-09T15:00:00.000Z' }).expect(201)).body.id;
+    // Known only from 10:00: 20 h so far, under 24 h.
+    await t.as('support').patch(`/incidents/${id}`, { awareAt: '2026-01-10T10:00:00+09:00', reason: 'we learnt of it at 10:00' }).expect(200);
+    expect((await claimsOf(contractId))[0]).toMatchObject({ id: claim, status: 'rejected' });
+
+    t.setNow('2026-01-12T00:00:00+09:00');
+    refreshAwaitingClaims(system());
+    expect((await claimsOf(contractId))[0]).toMatchObject({ id: claim, status: 'awaiting-resolution', resolution: null });
+    const second = await t.as('support').post('/claims', { contractId, outageStart: '2026-01-09T15:00:00.000Z' }).expect(409);
+    expect(second.body.claimId).toBe(claim);
+  });
+
+  it('a claim stays with the outage it was filed for when a correction splits an ongoing outage', async () => {
+    t = makeTestApp({ now: '2026-01-11T06:00:00+09:00' });
+    const { contractId } = await seedContract(t);
+    const id = (await t.as('support').post('/incidents', named(contractId, '2026-01-10T00:00:00+09:00', [{ start: '2026-01-10T00:00:00+09:00' }])).expect(201)).body.id;
+    const claim = (await t.as('support').post('/claims', { contractId, outageStart: '2026-01-09T15:00:00.000Z' }).expect(201)).body.id;
+    t.setNow('2026-01-15T00:00:00+09:00');
+    await t
+      .as('support')
+      .patch(`/incidents/${id}`, {
+        intervals: [{ start: '2026-01-10T00:00:00+09:00', end: '2026-01-11T06:00:00+09:00' }, { start: '2026-01-11T12:00:00+09:00', end: '2026-01-14T12:00:00+09:00' }],
+        reason: 'service came back at 06:00 and failed again at 12:00',
+      })
+      .expect(200);
+    // The first outage: 30 h, one day, ¥3,333.
+    expect((await claimsOf(contractId))[0]).toMatchObject({ id: claim, status: 'pending-approval', outageStart: '2026-01-09T15:00:00.000Z', outage: { creditAmount: 3333 } });
+  });
+
+  it('looking again at an awaiting claim whose outage only grew writes nothing', async () => {
+    t = makeTestApp({ now: '2026-01-11T06:00:00+09:00' });
+    const { contractId } = await seedContract(t);
+    await t.as('support').post('/incidents', named(contractId, '2026-01-10T00:00:00+09:00', [{ start: '2026-01-10T00:00:00+09:00' }])).expect(201);
+    const claim = (await t.as('support').post('/claims', { contractId, outageStart: '2026-01-09T15:00:00.000Z' }).expect(201)).body.id;
+    const entries = async () => (await t.as('admin').get(`/audit?entityType=claim&entityId=${claim}`).expect(200)).body.length;
+    const before = await entries();
+    for (const hour of ['07', '08', '09']) {
+      t.setNow(`2026-01-11T${hour}:00:00+09:00`);
+      refreshAwaitingClaims(system());
+    }
+    expect(await entries()).toBe(before);
+  });
+});

@@ -70,3 +70,12 @@ describe('cancelling a contract with options', () => {
     expect((await t.as('admin').get(`/contracts/${contractId}`).expect(200)).body.options[0].endDate).toBe('2026-01-31');
   });
 });
+
+describe('an option ordered for later', () => {
+  it('is not charged when its contract ends before it begins', async () => {
+    t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
+    const { contractId } = await seedContract(t, { billingStartDate: '2025-04-01', options: [westOption('2026-03-01')] });
+    const res = await t.as('admin').post(`/contracts/${contractId}/cancellation`, { noticeReceivedDate: '2026-01-10' }).expect(201);
+    expect(res.body).toMatchObject({ effectiveDate: '2026-02-09', earlyTerminationCharge: 0, options: [{ earlyTerminationCharge: 0 }], totalEarlyTerminationCharge: 0 });
+  });
+});

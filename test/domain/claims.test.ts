@@ -6,7 +6,7 @@ const outage = (start: number, end: number | null, qualifies = true) => ({ start
 const claim = (id: string, start: number, end: number | null, decided = false): ClaimedOutageRef => ({
   id,
   outageStart: start * H,
-  lastOutage: { start: start * H, end: end === null ? null : end * H },
+  lastOutage: { start: start * H, end: end === null ? Infinity : end * H },
   decided,
 });
 
