@@ -58,9 +58,8 @@ function claimRowsOf(ctx: Pick<ServiceContext, 'store'>, contractId: string): Cl
 /** What a claim's outage is, as far as corrections go: not the figures an ongoing outage grows by the minute. */
 function outageFacts(outage: unknown): string {
   if (outage === null || typeof outage !== 'object') return 'null';
-  const { start, end, ongoing, clockStart, qualifies, monthlyFeeBase, incidentIds, claimableFrom, claimDeadline } = outage as OutageJson;
-  const settled = ongoing ? {} : { unavailableMs: (outage as OutageJson).unavailableMs, creditDays: (outage as OutageJson).creditDays, creditAmount: (outage as OutageJson).creditAmount };
-  return JSON.stringify({ start, end, ongoing, clockStart, qualifies, monthlyFeeBase, incidentIds, claimableFrom, claimDeadline, ...settled });
+  const { unavailableMs, creditDays, creditAmount, thresholdAt, claimStatus: _derived, ...facts } = outage as OutageJson;
+  return JSON.stringify(facts.ongoing ? facts : { ...facts, unavailableMs, creditDays, creditAmount, thresholdAt });
 }
 
 /** A contract's claims as the rules see them, in the order they were filed. */

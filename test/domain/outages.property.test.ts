@@ -277,17 +277,23 @@ describe('deriveOutages properties', () => {
   });
 });
 
-describe('deriveOutages against a small model (incidents that name the contract only)', () => {
-  /** 00:00 JST of a business date, by plain Date arithmetic. */
-  const midnight = (date: string) => Date.parse(`${date}T00:00:00+09:00`);
+/** 00:00 JST of a business date, by plain Date arithmetic. */
+const midnight = (date: string) => Date.parse(`${date}T00:00:00+09:00`);
 
+/** Rule 3 restated for the models: the contract's active window. */
+function modelWindow({ contract, policy }: Pick<OutageInput, 'contract' | 'policy'>) {
+  const windowStart = midnight(contract.billingStartDate);
+  const windowEnd =
+    contract.terminationEffectiveDate === null
+      ? Infinity
+      : midnight(policy.activeThroughTerminationDay ? plusDays(contract.terminationEffectiveDate, 1) : contract.terminationEffectiveDate);
+  return { windowStart, windowEnd };
+}
+
+describe('deriveOutages against a small model (incidents that name the contract only)', () => {
   /** Rules 1, 3, 4, 5 restated for named incidents: clip, union (touching joins), clock = first known instant. */
   function model({ contract, incidents, asOf, policy }: OutageInput) {
-    const windowStart = midnight(contract.billingStartDate);
-    const windowEnd =
-      contract.terminationEffectiveDate === null
-        ? Infinity
-        : midnight(policy.activeThroughTerminationDay ? plusDays(contract.terminationEffectiveDate, 1) : contract.terminationEffectiveDate);
+    const { windowStart, windowEnd } = modelWindow({ contract, policy });
     const until = Math.min(windowEnd, asOf);
     const pieces: { start: number; end: number; known: number; open: boolean }[] = [];
     for (const incident of incidents) {
@@ -349,7 +355,6 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
    * asks it literally as SPEC.md rule 2 words it, and builds outages, clock starts and incident lists
    * from the answers, independently of the spans and merging in src/domain/outages.ts.
    */
-  const midnight = (date: string) => Date.parse(`${date}T00:00:00+09:00`);
   const gridInstant = fc.integer({ min: 0, max: 14 * 48 }).map((k) => T0 + k * SLOT);
   const gridInterval: fc.Arbitrary<DownInterval> = fc
     .tuple(gridInstant, fc.option(fc.integer({ min: 1, max: 3 * 48 }), { nil: null, freq: 6 }))
@@ -391,11 +396,7 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
   });
 
   function model({ contract, incidents, asOf, policy }: OutageInput) {
-    const windowStart = midnight(contract.billingStartDate);
-    const windowEnd =
-      contract.terminationEffectiveDate === null
-        ? Infinity
-        : midnight(policy.activeThroughTerminationDay ? plusDays(contract.terminationEffectiveDate, 1) : contract.terminationEffectiveDate);
+    const { windowStart, windowEnd } = modelWindow({ contract, policy });
     const until = Math.min(windowEnd, asOf);
     const optionActiveAt = (option: ContractTerms['options'][number], t: number) =>
       (option.billingStartDate === null || midnight(option.billingStartDate) <= t) && (option.endDate === null || t < midnight(plusDays(option.endDate, 1)));
