@@ -24,14 +24,29 @@
  * Each is warmed up once, then run RUNS times; the median is reported. Before every run the heap is
  * collected and left to settle, so that no run pays for another's garbage.
  */
-import { DateTime, Interval } from 'luxon';
+
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { ContractTerms, FeeChange, MultiRegionOption } from '../src/domain/contract';
-import type { Cause, DownInterval, IncidentFacts, Severity } from '../src/domain/incident';
+import { DateTime, Interval } from 'luxon';
+import type {
+  ContractTerms,
+  FeeChange,
+  MultiRegionOption,
+} from '../src/domain/contract';
+import type {
+  Cause,
+  DownInterval,
+  IncidentFacts,
+  Severity,
+} from '../src/domain/incident';
 import { deriveOutages, type Outage } from '../src/domain/outages';
 import { DEFAULT_POLICY } from '../src/domain/policy';
-import { MS_PER_DAY, MS_PER_HOUR, parseInstant, type Instant } from '../src/domain/time';
+import {
+  type Instant,
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  parseInstant,
+} from '../src/domain/time';
 
 const CONTRACTS = 10_000;
 const INTERVALS_PER_CONTRACT = 100;
@@ -56,25 +71,38 @@ function mulberry32(seed: number): () => number {
 }
 
 const random = mulberry32(SEED);
-const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo));
+const between = (lo: number, hi: number) =>
+  lo + Math.floor(random() * (hi - lo));
 /** Log-uniform between lo and hi: as many 2-minute blips as 2-day outages per octave. */
-const logUniform = (lo: number, hi: number) => Math.round(Math.exp(Math.log(lo) + random() * (Math.log(hi) - Math.log(lo))));
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const logUniform = (lo: number, hi: number) =>
+  Math.round(Math.exp(Math.log(lo) + random() * (Math.log(hi) - Math.log(lo))));
+const pick = <T>(items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)]!;
 
 /** The JST business date of an instant (JST is UTC+9 throughout the generated range). */
-const jstDate = (instant: Instant) => new Date(instant + 9 * MS_PER_HOUR).toISOString().slice(0, 10);
+const jstDate = (instant: Instant) =>
+  new Date(instant + 9 * MS_PER_HOUR).toISOString().slice(0, 10);
 
 const REGIONS = ['tokyo', 'osaka', 'nagoya', 'fukuoka'] as const;
 const FEES = [48_000, 96_000, 150_000, 300_000, 640_000, 1_200_000] as const;
-const OTHER_CAUSES: readonly Cause[] = ['customer', 'third_party', 'force_majeure', 'maintenance'];
+const OTHER_CAUSES: readonly Cause[] = [
+  'customer',
+  'third_party',
+  'force_majeure',
+  'maintenance',
+];
 const HISTORY_FROM: Instant = parseInstant('2025-01-01T00:00:00+09:00');
 
 function makeContract(index: number): ContractTerms {
-  const billingStart = parseInstant('2023-01-01T00:00:00+09:00') + between(0, 900) * MS_PER_DAY;
+  const billingStart =
+    parseInstant('2023-01-01T00:00:00+09:00') + between(0, 900) * MS_PER_DAY;
   const region = pick(REGIONS);
   const feeChanges: FeeChange[] = [];
   for (let i = between(0, 3); i > 0; i--) {
-    feeChanges.push({ effectiveDate: jstDate(billingStart + between(30, 1000) * MS_PER_DAY), monthlyFee: pick(FEES) });
+    feeChanges.push({
+      effectiveDate: jstDate(billingStart + between(30, 1000) * MS_PER_DAY),
+      monthlyFee: pick(FEES),
+    });
   }
   const options: MultiRegionOption[] = [];
   if (random() < 0.2) {
@@ -83,14 +111,16 @@ function makeContract(index: number): ContractTerms {
       regions: [pick(REGIONS.filter((r) => r !== region))],
       monthlyFee: 30_000,
       billingStartDate: jstDate(billingStart + between(0, 600) * MS_PER_DAY),
-      endDate: random() < 0.3 ? jstDate(ASOF - between(0, 300) * MS_PER_DAY) : null,
+      endDate:
+        random() < 0.3 ? jstDate(ASOF - between(0, 300) * MS_PER_DAY) : null,
     });
   }
   return {
     id: `C${String(index).padStart(5, '0')}`,
     billingStartDate: jstDate(billingStart),
     // A few contracts end, some before asOf (their later outages are cut), some after.
-    terminationEffectiveDate: random() < 0.05 ? jstDate(ASOF + between(-90, 60) * MS_PER_DAY) : null,
+    terminationEffectiveDate:
+      random() < 0.05 ? jstDate(ASOF + between(-90, 60) * MS_PER_DAY) : null,
     monthlyFee: pick(FEES),
     feeChanges,
     region,
@@ -103,8 +133,14 @@ function makeContract(index: number): ContractTerms {
  * named for the contract (scope null), mostly provider/total, some flapping (several intervals that
  * touch, overlap or are minutes apart), some starting inside an earlier incident, a few still open.
  */
-function makeIncidents(contract: ContractTerms, contractIndex: number): IncidentFacts[] {
-  const from = Math.max(HISTORY_FROM, parseInstant(`${contract.billingStartDate}T00:00:00+09:00`));
+function makeIncidents(
+  contract: ContractTerms,
+  contractIndex: number,
+): IncidentFacts[] {
+  const from = Math.max(
+    HISTORY_FROM,
+    parseInstant(`${contract.billingStartDate}T00:00:00+09:00`),
+  );
   const incidents: IncidentFacts[] = [];
   let remaining = INTERVALS_PER_CONTRACT;
   // About 5% of contracts have an incident still going on at asOf, logged last.
@@ -113,7 +149,10 @@ function makeIncidents(contract: ContractTerms, contractIndex: number): Incident
   const drafts: { firstStart: Instant; intervals: DownInterval[] }[] = [];
   while (remaining > 0) {
     const roll = random();
-    const count = Math.min(remaining, roll < 0.6 ? 1 : roll < 0.85 ? between(2, 4) : between(4, 9));
+    const count = Math.min(
+      remaining,
+      roll < 0.6 ? 1 : roll < 0.85 ? between(2, 4) : between(4, 9),
+    );
     remaining -= count;
     // 10%: begins inside a recent incident (a second cause on top of a first one).
     const previous = drafts[drafts.length - 1];
@@ -127,25 +166,51 @@ function makeIncidents(contract: ContractTerms, contractIndex: number): Incident
       intervals.push({ start, end });
       const next = random();
       // Flapping: the next interval touches (20%), overlaps (15%) or follows after minutes to hours.
-      start = next < 0.2 ? end : next < 0.35 ? end - between(1, Math.max(2, end - start)) : end + logUniform(MS_PER_MINUTE, 12 * MS_PER_HOUR);
+      start =
+        next < 0.2
+          ? end
+          : next < 0.35
+            ? end - between(1, Math.max(2, end - start))
+            : end + logUniform(MS_PER_MINUTE, 12 * MS_PER_HOUR);
     }
     drafts.push({ firstStart: intervals[0]!.start, intervals });
   }
   drafts.sort((a, b) => a.firstStart - b.firstStart);
   if (openAtEnd === 1) {
-    drafts.push({ firstStart: 0, intervals: [{ start: ASOF - logUniform(10 * MS_PER_MINUTE, 3 * MS_PER_DAY), end: null }] });
-    drafts[drafts.length - 1]!.firstStart = drafts[drafts.length - 1]!.intervals[0]!.start;
+    drafts.push({
+      firstStart: 0,
+      intervals: [
+        {
+          start: ASOF - logUniform(10 * MS_PER_MINUTE, 3 * MS_PER_DAY),
+          end: null,
+        },
+      ],
+    });
+    drafts[drafts.length - 1]!.firstStart =
+      drafts[drafts.length - 1]!.intervals[0]!.start;
   }
   drafts.forEach(({ firstStart, intervals }, i) => {
     const roll = random();
     const cause: Cause = roll < 0.8 ? 'provider' : pick(OTHER_CAUSES);
     const sev = random();
-    const severity: Severity = sev < 0.65 ? 'total' : sev < 0.9 ? 'equivalent' : 'partial';
+    const severity: Severity =
+      sev < 0.65 ? 'total' : sev < 0.9 ? 'equivalent' : 'partial';
     // awareAt at or after the first start: at once, after minutes to hours, or a day or two later.
     const aware = random();
     const awareAt =
-      aware < 0.3 ? firstStart : aware < 0.8 ? firstStart + logUniform(MS_PER_MINUTE, 6 * MS_PER_HOUR) : firstStart + logUniform(6 * MS_PER_HOUR, 2 * MS_PER_DAY);
-    incidents.push({ id: `INC-${contractIndex}-${i}`, cause, severity, awareAt, intervals, scope: null });
+      aware < 0.3
+        ? firstStart
+        : aware < 0.8
+          ? firstStart + logUniform(MS_PER_MINUTE, 6 * MS_PER_HOUR)
+          : firstStart + logUniform(6 * MS_PER_HOUR, 2 * MS_PER_DAY);
+    incidents.push({
+      id: `INC-${contractIndex}-${i}`,
+      cause,
+      severity,
+      awareAt,
+      intervals,
+      scope: null,
+    });
   });
   return incidents;
 }
@@ -175,7 +240,10 @@ async function settle(): Promise<void> {
 }
 
 /** Warm up once, then RUNS timed runs; `prepare` (untimed) makes the input of each run. */
-async function measure<P, R>(prepare: () => P, run: (input: P) => R): Promise<{ ms: number[]; last: R }> {
+async function measure<P, R>(
+  prepare: () => P,
+  run: (input: P) => R,
+): Promise<{ ms: number[]; last: R }> {
   let last = run(prepare());
   const ms: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -209,22 +277,28 @@ let incidentCount = 0;
 for (const incidents of incidentsByContract) {
   for (const incident of incidents) {
     incidentCount++;
-    if (incident.cause === 'provider' && incident.severity !== 'partial') qualifyingIncidents++;
+    if (incident.cause === 'provider' && incident.severity !== 'partial')
+      qualifyingIncidents++;
     for (const interval of incident.intervals) {
       starts[n++] = interval.start;
       if (interval.end === null) openEnded++;
     }
   }
 }
-if (n !== starts.length) throw new Error(`generated ${n} intervals, expected ${starts.length}`);
+if (n !== starts.length)
+  throw new Error(`generated ${n} intervals, expected ${starts.length}`);
 const genMs = performance.now() - tGen;
 
-console.log(`Gengaku outage benchmark: ${CONTRACTS.toLocaleString('en')} contracts × ${INTERVALS_PER_CONTRACT} intervals = ${n.toLocaleString('en')} intervals`);
+console.log(
+  `Gengaku outage benchmark: ${CONTRACTS.toLocaleString('en')} contracts × ${INTERVALS_PER_CONTRACT} intervals = ${n.toLocaleString('en')} intervals`,
+);
 console.log(
   `  ${incidentCount.toLocaleString('en')} incidents (${qualifyingIncidents.toLocaleString('en')} qualifying), ${openEnded} open-ended intervals, ` +
     `asOf ${new Date(ASOF).toISOString()}, seed 0x${SEED.toString(16)}, generated in ${genMs.toFixed(0)} ms`,
 );
-console.log(`  node ${process.version}, median of ${RUNS} runs after 1 warm-up each\n`);
+console.log(
+  `  node ${process.version}, median of ${RUNS} runs after 1 warm-up each\n`,
+);
 
 // (1) gengaku
 const policy = DEFAULT_POLICY;
@@ -249,7 +323,15 @@ function tally(tally: Tally, outages: readonly Outage[]): void {
 function deriveAll(incidentLists: readonly IncidentFacts[][]): Tally {
   const result: Tally = { outages: 0, qualifying: 0, ongoing: 0, creditYen: 0 };
   for (let c = 0; c < CONTRACTS; c++) {
-    tally(result, deriveOutages({ contract: contracts[c]!, incidents: incidentLists[c]!, asOf: ASOF, policy }));
+    tally(
+      result,
+      deriveOutages({
+        contract: contracts[c]!,
+        incidents: incidentLists[c]!,
+        asOf: ASOF,
+        policy,
+      }),
+    );
   }
   return result;
 }
@@ -261,14 +343,25 @@ const kept = await measure(
   () => undefined,
   () => {
     const all: Outage[][] = new Array(CONTRACTS);
-    for (let c = 0; c < CONTRACTS; c++) all[c] = deriveOutages({ contract: contracts[c]!, incidents: incidentsByContract[c]!, asOf: ASOF, policy });
+    for (let c = 0; c < CONTRACTS; c++)
+      all[c] = deriveOutages({
+        contract: contracts[c]!,
+        incidents: incidentsByContract[c]!,
+        asOf: ASOF,
+        policy,
+      });
     return all;
   },
 );
 const memoryKeptRaw = process.memoryUsage(); // right after the last run, its garbage not yet collected
 collectGarbage();
 const memoryKept = process.memoryUsage(); // live: the inputs and all outages of the last run
-const keptTally: Tally = { outages: 0, qualifying: 0, ongoing: 0, creditYen: 0 };
+const keptTally: Tally = {
+  outages: 0,
+  qualifying: 0,
+  ongoing: 0,
+  creditYen: 0,
+};
 for (const outages of kept.last) tally(keptTally, outages);
 kept.last.length = 0;
 
@@ -283,7 +376,10 @@ const shuffledIncidents = incidentsByContract.map((incidents) => {
 });
 const shuffled = await measure(() => shuffledIncidents, deriveAll);
 for (const other of [keptTally, shuffled.last]) {
-  if (JSON.stringify(other) !== JSON.stringify(gengaku.last)) throw new Error(`outages differ between runs: ${JSON.stringify([gengaku.last, other])}`);
+  if (JSON.stringify(other) !== JSON.stringify(gengaku.last))
+    throw new Error(
+      `outages differ between runs: ${JSON.stringify([gengaku.last, other])}`,
+    );
 }
 
 /** A floor, not in the ratios: what any derivation pays to read each incident and interval once. */
@@ -294,7 +390,8 @@ const scan = await measure(
     for (const incidents of incidentsByContract) {
       for (const incident of incidents) {
         if (incident.cause === 'provider') sum += incident.awareAt;
-        for (const interval of incident.intervals) sum += interval.start + (interval.end ?? 0);
+        for (const interval of incident.intervals)
+          sum += interval.start + (interval.end ?? 0);
       }
     }
     return sum;
@@ -306,12 +403,18 @@ const tBuild = performance.now();
 const luxonIntervals: Interval[][] = incidentsByContract.map((incidents) =>
   incidents.flatMap((incident) =>
     incident.intervals.map((interval) =>
-      Interval.fromDateTimes(DateTime.fromMillis(interval.start, { zone: 'utc' }), DateTime.fromMillis(interval.end ?? ASOF, { zone: 'utc' })),
+      Interval.fromDateTimes(
+        DateTime.fromMillis(interval.start, { zone: 'utc' }),
+        DateTime.fromMillis(interval.end ?? ASOF, { zone: 'utc' }),
+      ),
     ),
   ),
 );
 const luxonBuildMs = performance.now() - tBuild;
-const invalid = luxonIntervals.reduce((sum, list) => sum + list.filter((i) => !i.isValid).length, 0);
+const invalid = luxonIntervals.reduce(
+  (sum, list) => sum + list.filter((i) => !i.isValid).length,
+  0,
+);
 if (invalid > 0) throw new Error(`${invalid} invalid Luxon intervals`);
 const luxon = await measure(
   () => luxonIntervals.map((list) => list.slice()),
@@ -327,7 +430,8 @@ const bare = await measure(
   () => starts.slice(),
   (copy) => copy.sort(),
 );
-for (let i = 1; i < bare.last.length; i++) if (bare.last[i - 1]! > bare.last[i]!) throw new Error('not sorted');
+for (let i = 1; i < bare.last.length; i++)
+  if (bare.last[i - 1]! > bare.last[i]!) throw new Error('not sorted');
 
 const g = median(gengaku.ms);
 const gKept = median(kept.ms);
@@ -337,7 +441,10 @@ const s = median(bare.ms);
 const luxonRatio = l / g;
 const sortRatio = g / s;
 const runs = (ms: number[]) => ms.map((x) => x.toFixed(0)).join(' ');
-const row = (what: string, ms: number, all: number[] | string) => console.log(`  ${what.padEnd(44)}${fmt(ms)}    ${typeof all === 'string' ? all : runs(all)}`);
+const row = (what: string, ms: number, all: number[] | string) =>
+  console.log(
+    `  ${what.padEnd(44)}${fmt(ms)}    ${typeof all === 'string' ? all : runs(all)}`,
+  );
 const t = gengaku.last;
 
 console.log(`  ${'what'.padEnd(44)}${'median ms'.padStart(9)}    runs (ms)`);
@@ -347,22 +454,34 @@ row('  (same, incidents in random order)', gShuffled, shuffled.ms);
 row('  (floor: only reading every interval once)', median(scan.ms), scan.ms);
 row('luxon Interval.merge (Intervals prebuilt)', l, luxon.ms);
 row('bare Float64Array sort of all starts', s, bare.ms);
-row('  (luxon: building the Intervals, once)', luxonBuildMs, 'not in any ratio');
+row(
+  '  (luxon: building the Intervals, once)',
+  luxonBuildMs,
+  'not in any ratio',
+);
 console.log('');
-console.log(`  gengaku: ${t.outages.toLocaleString('en')} outages, ${t.qualifying.toLocaleString('en')} qualifying, ${t.ongoing} ongoing, credit ¥${t.creditYen.toLocaleString('en')}`);
-console.log(`  luxon:   ${luxon.last.toLocaleString('en')} merged intervals (all causes, not clipped to the active period)`);
+console.log(
+  `  gengaku: ${t.outages.toLocaleString('en')} outages, ${t.qualifying.toLocaleString('en')} qualifying, ${t.ongoing} ongoing, credit ¥${t.creditYen.toLocaleString('en')}`,
+);
+console.log(
+  `  luxon:   ${luxon.last.toLocaleString('en')} merged intervals (all causes, not clipped to the active period)`,
+);
 console.log(
   `  memory after gengaku: heapUsed ${mb(memoryAfterGengaku.heapUsed)}, rss ${mb(memoryAfterGengaku.rss)} (inputs alive, outages dropped); ` +
     `keeping all outages: heapUsed ${mb(memoryKeptRaw.heapUsed)} (${mb(memoryKept.heapUsed)} live), rss ${mb(memoryKeptRaw.rss)}`,
 );
 console.log('');
-console.log(`  luxon / gengaku   = ${luxonRatio.toFixed(1).padStart(6)}×   (target >= 20)  ${luxonRatio >= 20 ? 'target met' : 'target NOT met'}`);
+console.log(
+  `  luxon / gengaku   = ${luxonRatio.toFixed(1).padStart(6)}×   (target >= 20)  ${luxonRatio >= 20 ? 'target met' : 'target NOT met'}`,
+);
 // Starting from the same epoch milliseconds, a Luxon pipeline must also build its Intervals once.
 const luxonFromNumbersRatio = (l + luxonBuildMs) / g;
 console.log(
   `  (luxon build + merge) / gengaku = ${luxonFromNumbersRatio.toFixed(1)}×  (the same target, counting the Intervals Luxon needs built from the same numbers: ${luxonFromNumbersRatio >= 20 ? 'met' : 'NOT met'})`,
 );
-console.log(`  gengaku / sort    = ${sortRatio.toFixed(2).padStart(6)}×   (target <= 3)   ${sortRatio <= 3 ? 'target met' : 'target NOT met'}`);
+console.log(
+  `  gengaku / sort    = ${sortRatio.toFixed(2).padStart(6)}×   (target <= 3)   ${sortRatio <= 3 ? 'target met' : 'target NOT met'}`,
+);
 console.log('');
 const round = (x: number) => Math.round(x * 100) / 100;
 console.log(

@@ -2,8 +2,12 @@
 import { deriveOutages } from './domain/outages';
 import type { Policy } from './domain/policy';
 import { formatInstant } from './domain/time';
-import { outageJsonOf, type OutageJson } from './schemas/outage';
-import { contractTermsOf, incidentFactsOf, type Scenario } from './schemas/scenario';
+import { type OutageJson, outageJsonOf } from './schemas/outage';
+import {
+  contractTermsOf,
+  incidentFactsOf,
+  type Scenario,
+} from './schemas/scenario';
 
 export interface CalculationResult {
   outages: OutageJson[];
@@ -18,5 +22,9 @@ export function calculate(scenario: Scenario): CalculationResult {
     asOf: scenario.asOf,
     policy: scenario.policy,
   });
-  return { outages: outages.map(outageJsonOf), asOf: formatInstant(scenario.asOf), policy: scenario.policy };
+  return {
+    outages: outages.map(outageJsonOf),
+    asOf: formatInstant(scenario.asOf),
+    policy: scenario.policy,
+  };
 }

@@ -1,7 +1,14 @@
 /** Settings from the environment (API.md, "Running"); anything malformed stops the start with a clear message. */
-import { DEFAULT_REGIONS } from './domain/terms';
+
 import { Policy } from './domain/policy';
-import type { AppConfig } from './services/context';
+import { DEFAULT_REGIONS } from './domain/terms';
+
+/** What the use cases are configured with. */
+export interface AppConfig {
+  policy: Policy;
+  /** The configured regions (Art. 3 (4)); the default list is jp-east, jp-west. */
+  regions: readonly string[];
+}
 
 export interface ServerSettings {
   port: number;
@@ -12,12 +19,23 @@ export interface ServerSettings {
   app: AppConfig;
 }
 
-export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerSettings {
+export function settingsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): ServerSettings {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
-  const regions = (env.SLA_REGIONS ?? DEFAULT_REGIONS.join(',')).split(',').map((region) => region.trim()).filter(Boolean);
-  const policy = Policy.safeParse(env.SLA_POLICY ? JSON.parse(env.SLA_POLICY) : {});
-  if (!policy.success) throw new Error(`SLA_POLICY is not a valid policy: ${policy.error.message}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const regions = (env.SLA_REGIONS ?? DEFAULT_REGIONS.join(','))
+    .split(',')
+    .map((region) => region.trim())
+    .filter(Boolean);
+  const policy = Policy.safeParse(
+    env.SLA_POLICY ? JSON.parse(env.SLA_POLICY) : {},
+  );
+  if (!policy.success)
+    throw new Error(
+      `SLA_POLICY is not a valid policy: ${policy.error.message}`,
+    );
   return {
     port,
     host: env.HOST ?? '127.0.0.1',

@@ -6,14 +6,25 @@ import { seedDemo } from './demo-data';
 import { startServer } from './server';
 
 async function main() {
-  const settings = settingsFromEnv({ ...process.env, DATABASE_PATH: process.env.DATABASE_PATH ?? './data/demo.db' });
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${settings.databasePath}${suffix}`, { force: true });
+  const settings = settingsFromEnv({
+    ...process.env,
+    DATABASE_PATH: process.env.DATABASE_PATH ?? './data/demo.db',
+  });
+  for (const suffix of ['', '-wal', '-shm'])
+    rmSync(`${settings.databasePath}${suffix}`, { force: true });
   const store = openStore(settings.databasePath);
   // Whole minutes make the demo's instants easier to read.
-  const logins = seedDemo(store, settings.app, Math.floor(Date.now() / 60_000) * 60_000);
+  const logins = seedDemo(
+    store,
+    settings.app,
+    Math.floor(Date.now() / 60_000) * 60_000,
+  );
   store.close();
   const server = await startServer(settings);
-  const lines = logins.map((login) => `  ${login.role.padEnd(9)} ${login.email.padEnd(24)} ${(login.password || '(token only)').padEnd(20)} ${login.token}`);
+  const lines = logins.map(
+    (login) =>
+      `  ${login.role.padEnd(9)} ${login.email.padEnd(24)} ${(login.password || '(token only)').padEnd(20)} ${login.token}`,
+  );
   process.stdout.write(
     `\nGengaku demo at ${server.url}  (database ${settings.databasePath})\n\n  role      email                    password             API token\n${lines.join('\n')}\n\n` +
       `Try: curl -H 'Authorization: Bearer ${logins[3]!.token}' ${server.url}/api/v1/claims\n\n`,

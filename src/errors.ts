@@ -49,8 +49,11 @@ export class ServiceError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new ServiceError('not-found', `${what} ${id} does not exist`);
+export const notFound = (what: string, id: string) =>
+  new ServiceError('not-found', `${what} ${id} does not exist`);
 
 export function invalid(path: string, message: string): ServiceError {
-  return new ServiceError('validation-failed', `${path}: ${message}`, [{ path, message }]);
+  return new ServiceError('validation-failed', `${path}: ${message}`, [
+    { path, message },
+  ]);
 }

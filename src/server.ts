@@ -1,7 +1,7 @@
 /** `npm start`: serve the tracker; migrations are applied on open; SIGTERM closes gracefully. */
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
-import { settingsFromEnv, type ServerSettings } from './config';
+import { type Logger, pino } from 'pino';
+import type { ServerSettings } from './config';
 import { openStore, type Store } from './db/client';
 import { createApp } from './http/app';
 import { refreshAwaitingClaims } from './services/claims';
@@ -17,24 +17,41 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(settings: ServerSettings, onStarted?: (server: RunningServer) => void): Promise<RunningServer> {
+export async function startServer(
+  settings: ServerSettings,
+  onStarted?: (server: RunningServer) => void,
+): Promise<RunningServer> {
   const logger = pino({ level: settings.logLevel });
   const store = openStore(settings.databasePath);
   const clock = () => Date.now();
   const first = ensureFirstAdmin(store, clock(), settings.bootstrapToken);
-  if (first.kind === 'token') logger.info({ email: first.user.email }, 'created the first admin with the token from SLA_BOOTSTRAP_TOKEN');
+  if (first.kind === 'token')
+    logger.info(
+      { email: first.user.email },
+      'created the first admin with the token from SLA_BOOTSTRAP_TOKEN',
+    );
   if (first.kind === 'password') {
     // Printed once, on purpose, outside the structured log: it is the only way in on a new install.
-    process.stdout.write(`\nFirst start: admin login ${first.user.email} with one-time password ${first.password}\n` +
-      `Exchange it for an API token: POST /api/v1/auth/tokens {"email","password"}\n\n`);
+    process.stdout.write(
+      `\nFirst start: admin login ${first.user.email} with one-time password ${first.password}\n` +
+        `Exchange it for an API token: POST /api/v1/auth/tokens {"email","password"}\n\n`,
+    );
   }
   const app = createApp({ store, clock, config: settings.app, logger });
-  const system = { store, clock, config: settings.app, actor: { userId: 'system', role: 'admin' as const, customerId: null } };
+  const system = {
+    store,
+    clock,
+    config: settings.app,
+    actor: { userId: 'system', role: 'admin' as const, customerId: null },
+  };
   const refreshTimer = setInterval(() => {
     try {
       refreshAwaitingClaims(system);
     } catch (error) {
-      logger.error({ err: error }, 'refreshing claims awaiting resolution failed');
+      logger.error(
+        { err: error },
+        'refreshing claims awaiting resolution failed',
+      );
     }
   }, AWAITING_CLAIMS_REFRESH_MS);
   refreshTimer.unref();

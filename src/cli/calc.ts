@@ -1,6 +1,6 @@
 /** `cli calc FILE`: one scenario or an array of them (`-` reads stdin); bad input exits 2 naming scenario and field. */
 import { readFileSync } from 'node:fs';
-import { calculate, type CalculationResult } from '../calculator';
+import { type CalculationResult, calculate } from '../calculator';
 import { fieldErrorsOf } from '../schemas/common';
 import { Scenario } from '../schemas/scenario';
 
@@ -10,11 +10,15 @@ export function readInput(file: string): string {
   try {
     return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read ${file === '-' ? 'standard input' : file}: ${(error as Error).message}`);
+    throw new InputError(
+      `cannot read ${file === '-' ? 'standard input' : file}: ${(error as Error).message}`,
+    );
   }
 }
 
-export function calculateText(text: string): CalculationResult | CalculationResult[] {
+export function calculateText(
+  text: string,
+): CalculationResult | CalculationResult[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -27,7 +31,8 @@ export function calculateText(text: string): CalculationResult | CalculationResu
   const parsed = scenarios.map((raw, index) => {
     const result = Scenario.safeParse(raw);
     if (!result.success) {
-      for (const error of fieldErrorsOf(result.error)) problems.push(`scenario ${index}: ${error.path}: ${error.message}`);
+      for (const error of fieldErrorsOf(result.error))
+        problems.push(`scenario ${index}: ${error.path}: ${error.message}`);
       return undefined;
     }
     return result.data;

@@ -5,37 +5,94 @@
  */
 import { parse } from 'csv-parse/sync';
 import { eq, inArray } from 'drizzle-orm';
+import type { AppConfig } from '../config';
 import { inTransaction, type Store } from '../db/client';
 import { contracts, users } from '../db/schema';
 import { ServiceError } from '../errors';
 import { IncidentInput } from '../schemas/api';
 import { fieldErrorsOf } from '../schemas/common';
-import type { AppConfig, ServiceContext } from '../services/context';
+import type { ServiceContext } from '../services/context';
 import { createIncident } from '../services/incidents';
 import { InputError } from './calc';
 
-export const CSV_COLUMNS = ['ref', 'title', 'cause', 'severity', 'awareAt', 'start', 'end', 'regions', 'contractNumbers', 'excludeContractNumbers', 'description'] as const;
+export const CSV_COLUMNS = [
+  'ref',
+  'title',
+  'cause',
+  'severity',
+  'awareAt',
+  'start',
+  'end',
+  'regions',
+  'contractNumbers',
+  'excludeContractNumbers',
+  'description',
+] as const;
 type Row = Record<(typeof CSV_COLUMNS)[number], string>;
-const INCIDENT_COLUMNS = ['title', 'cause', 'severity', 'awareAt', 'regions', 'contractNumbers', 'excludeContractNumbers', 'description'] as const;
+const INCIDENT_COLUMNS = [
+  'title',
+  'cause',
+  'severity',
+  'awareAt',
+  'regions',
+  'contractNumbers',
+  'excludeContractNumbers',
+  'description',
+] as const;
 
-const list = (cell: string) => cell.split(/[;|]/).map((item) => item.trim()).filter(Boolean);
+const list = (cell: string) =>
+  cell
+    .split(/[;|]/)
+    .map((item) => item.trim())
+    .filter(Boolean);
 
-export function importIncidents(store: Store, config: AppConfig, clock: () => number, csv: string, asEmail: string): { incidentIds: string[] } {
-  const user = store.db.select().from(users).where(eq(users.email, asEmail.toLowerCase())).get();
-  if (!user || (user.role !== 'support' && user.role !== 'admin')) throw new InputError(`--as ${asEmail}: no support or admin user has this email`);
+export function importIncidents(
+  store: Store,
+  config: AppConfig,
+  clock: () => number,
+  csv: string,
+  asEmail: string,
+): { incidentIds: string[] } {
+  const user = store.db
+    .select()
+    .from(users)
+    .where(eq(users.email, asEmail.toLowerCase()))
+    .get();
+  if (!user || (user.role !== 'support' && user.role !== 'admin'))
+    throw new InputError(
+      `--as ${asEmail}: no support or admin user has this email`,
+    );
   let rows: Row[];
   try {
-    rows = parse(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+    rows = parse(csv, {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
   } catch (error) {
     throw new InputError(`not readable as CSV: ${(error as Error).message}`);
   }
   const header = Object.keys(rows[0] ?? {});
-  const missing = CSV_COLUMNS.filter((column) => !['end', 'regions', 'contractNumbers', 'excludeContractNumbers', 'description'].includes(column) && !header.includes(column));
+  const missing = CSV_COLUMNS.filter(
+    (column) =>
+      ![
+        'end',
+        'regions',
+        'contractNumbers',
+        'excludeContractNumbers',
+        'description',
+      ].includes(column) && !header.includes(column),
+  );
   if (rows.length === 0) throw new InputError('the file has no rows');
-  if (missing.length > 0) throw new InputError(`line 1: missing columns: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new InputError(`line 1: missing columns: ${missing.join(', ')}`);
 
   // Line numbers as a spreadsheet shows them: the header is line 1.
-  const groups = new Map<string, { line: number; rows: { line: number; row: Row }[] }>();
+  const groups = new Map<
+    string,
+    { line: number; rows: { line: number; row: Row }[] }
+  >();
   rows.forEach((row, index) => {
     const line = index + 2;
     const key = row.ref || `line ${line}`;
@@ -44,9 +101,23 @@ export function importIncidents(store: Store, config: AppConfig, clock: () => nu
     groups.set(key, group);
   });
 
-  const numbers = [...new Set(rows.flatMap((row) => [...list(row.contractNumbers ?? ''), ...list(row.excludeContractNumbers ?? '')]))];
+  const numbers = [
+    ...new Set(
+      rows.flatMap((row) => [
+        ...list(row.contractNumbers ?? ''),
+        ...list(row.excludeContractNumbers ?? ''),
+      ]),
+    ),
+  ];
   const idByNumber = new Map(
-    numbers.length === 0 ? [] : store.db.select({ id: contracts.id, number: contracts.contractNumber }).from(contracts).where(inArray(contracts.contractNumber, numbers)).all().map((c) => [c.number, c.id]),
+    numbers.length === 0
+      ? []
+      : store.db
+          .select({ id: contracts.id, number: contracts.contractNumber })
+          .from(contracts)
+          .where(inArray(contracts.contractNumber, numbers))
+          .all()
+          .map((c) => [c.number, c.id]),
   );
   const problems: string[] = [];
   const inputs: { line: number; input: IncidentInput }[] = [];
@@ -55,13 +126,19 @@ export function importIncidents(store: Store, config: AppConfig, clock: () => nu
     // Later rows of a ref add intervals; an incident-level cell there must be empty or repeat the first row's.
     for (const { line, row } of group.rows.slice(1)) {
       for (const column of INCIDENT_COLUMNS) {
-        if (row[column] && row[column] !== first[column]) problems.push(`line ${line}: ${column}: differs from line ${group.line} of the same ref`);
+        if (row[column] && row[column] !== first[column])
+          problems.push(
+            `line ${line}: ${column}: differs from line ${group.line} of the same ref`,
+          );
       }
     }
     const idsOf = (cell: string | undefined, column: string) =>
       list(cell ?? '').map((number) => {
         const id = idByNumber.get(number);
-        if (id === undefined) problems.push(`line ${group.line}: ${column}: no contract numbered ${number}`);
+        if (id === undefined)
+          problems.push(
+            `line ${group.line}: ${column}: no contract numbered ${number}`,
+          );
         return id ?? number;
       });
     const raw = {
@@ -70,14 +147,26 @@ export function importIncidents(store: Store, config: AppConfig, clock: () => nu
       cause: first.cause,
       severity: first.severity,
       awareAt: first.awareAt,
-      scope: { regions: list(first.regions ?? ''), contractIds: idsOf(first.contractNumbers, 'contractNumbers'), excludeContractIds: idsOf(first.excludeContractNumbers, 'excludeContractNumbers') },
-      intervals: group.rows.map(({ row }) => ({ start: row.start, end: row.end || null })),
+      scope: {
+        regions: list(first.regions ?? ''),
+        contractIds: idsOf(first.contractNumbers, 'contractNumbers'),
+        excludeContractIds: idsOf(
+          first.excludeContractNumbers,
+          'excludeContractNumbers',
+        ),
+      },
+      intervals: group.rows.map(({ row }) => ({
+        start: row.start,
+        end: row.end || null,
+      })),
     };
     const parsed = IncidentInput.safeParse(raw);
     if (!parsed.success) {
       for (const error of fieldErrorsOf(parsed.error)) {
         const interval = /^intervals\[(\d+)\]\.?(.*)$/.exec(error.path);
-        const line = interval ? group.rows[Number(interval[1])]!.line : group.line;
+        const line = interval
+          ? group.rows[Number(interval[1])]!.line
+          : group.line;
         const column = interval ? interval[2] || 'start' : error.path;
         problems.push(`line ${line}: ${column}: ${error.message}`);
       }
@@ -87,14 +176,20 @@ export function importIncidents(store: Store, config: AppConfig, clock: () => nu
   }
   if (problems.length > 0) throw new InputError(problems.join('\n'));
 
-  const ctx: ServiceContext = { store, config, clock, actor: { userId: user.id, role: user.role, customerId: null } };
+  const ctx: ServiceContext = {
+    store,
+    config,
+    clock,
+    actor: { userId: user.id, role: user.role, customerId: null },
+  };
   return inTransaction(store, () => {
     const incidentIds: string[] = [];
     for (const { line, input } of inputs) {
       try {
         incidentIds.push(createIncident(ctx, input).id);
       } catch (error) {
-        if (error instanceof ServiceError) throw new InputError(`line ${line}: ${error.message}`);
+        if (error instanceof ServiceError)
+          throw new InputError(`line ${line}: ${error.message}`);
         throw error;
       }
     }

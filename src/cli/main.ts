@@ -5,12 +5,12 @@ import Database from 'better-sqlite3';
 import { Command, CommanderError, Option } from 'commander';
 import { settingsFromEnv } from '../config';
 import { openStore } from '../db/client';
+import { ROLES } from '../domain/roles';
 import { ServiceError } from '../errors';
 import { UserInput } from '../schemas/api';
 import { fieldErrorsOf } from '../schemas/common';
-import { ROLES } from '../services/context';
 import { createUser } from '../services/users';
-import { InputError, calculateText, readInput } from './calc';
+import { calculateText, InputError, readInput } from './calc';
 import { importIncidents } from './import-incidents';
 
 const program = new Command()
@@ -19,9 +19,19 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-const databaseOption = () => new Option('--database <path>', 'the SQLite database (default: DATABASE_PATH or ./data/gengaku.db)');
+const databaseOption = () =>
+  new Option(
+    '--database <path>',
+    'the SQLite database (default: DATABASE_PATH or ./data/gengaku.db)',
+  );
 
-function withStore<T>(databasePath: string | undefined, work: (store: ReturnType<typeof openStore>, settings: ReturnType<typeof settingsFromEnv>) => T): T {
+function withStore<T>(
+  databasePath: string | undefined,
+  work: (
+    store: ReturnType<typeof openStore>,
+    settings: ReturnType<typeof settingsFromEnv>,
+  ) => T,
+): T {
   const settings = settingsFromEnv();
   const store = openStore(databasePath ?? settings.databasePath);
   try {
@@ -33,7 +43,9 @@ function withStore<T>(databasePath: string | undefined, work: (store: ReturnType
 
 program
   .command('calc')
-  .description('derive the outages of a scenario (or an array of scenarios) as JSON; FILE "-" reads stdin')
+  .description(
+    'derive the outages of a scenario (or an array of scenarios) as JSON; FILE "-" reads stdin',
+  )
   .argument('<file>', 'scenario JSON file, or - for standard input')
   .action((file: string) => {
     const result = calculateText(readInput(file));
@@ -48,21 +60,57 @@ program
   .requiredOption('--name <name>')
   .requiredOption('--email <email>')
   .addOption(new Option('--role <role>').choices(ROLES).makeOptionMandatory())
-  .option('--customer-id <id>', 'for a customer user: the customer it belongs to')
-  .option('--password <password>', 'for logging in to the web pages (at least 12 characters)')
+  .option(
+    '--customer-id <id>',
+    'for a customer user: the customer it belongs to',
+  )
+  .option(
+    '--password <password>',
+    'for logging in to the web pages (at least 12 characters)',
+  )
   .addOption(databaseOption())
-  .action((options: { name: string; email: string; role: string; customerId?: string; password?: string; database?: string }) => {
-    const parsed = UserInput.safeParse({ name: options.name, email: options.email, role: options.role, customerId: options.customerId, password: options.password });
-    if (!parsed.success) throw new InputError(fieldErrorsOf(parsed.error).map((error) => `--${error.path}: ${error.message}`).join('\n'));
-    withStore(options.database, (store, settings) => {
-      const user = createUser({ store, clock: Date.now, config: settings.app, actor: { userId: 'operator:cli', role: 'admin', customerId: null } }, parsed.data);
-      process.stdout.write(`${JSON.stringify(user, null, 2)}\n`);
-    });
-  });
+  .action(
+    (options: {
+      name: string;
+      email: string;
+      role: string;
+      customerId?: string;
+      password?: string;
+      database?: string;
+    }) => {
+      const parsed = UserInput.safeParse({
+        name: options.name,
+        email: options.email,
+        role: options.role,
+        customerId: options.customerId,
+        password: options.password,
+      });
+      if (!parsed.success)
+        throw new InputError(
+          fieldErrorsOf(parsed.error)
+            .map((error) => `--${error.path}: ${error.message}`)
+            .join('\n'),
+        );
+      withStore(options.database, (store, settings) => {
+        const user = createUser(
+          {
+            store,
+            clock: Date.now,
+            config: settings.app,
+            actor: { userId: 'operator:cli', role: 'admin', customerId: null },
+          },
+          parsed.data,
+        );
+        process.stdout.write(`${JSON.stringify(user, null, 2)}\n`);
+      });
+    },
+  );
 
 program
   .command('backup')
-  .description('copy the database to FILE while the server keeps running (SQLite online backup)')
+  .description(
+    'copy the database to FILE while the server keeps running (SQLite online backup)',
+  )
   .argument('<file>', 'where to write the copy')
   .addOption(databaseOption())
   .action(async (file: string, options: { database?: string }) => {
@@ -72,11 +120,15 @@ program
     try {
       source = new Database(path, { readonly: true, fileMustExist: true });
     } catch (error) {
-      throw new InputError(`cannot open the database ${path}: ${(error as Error).message}`);
+      throw new InputError(
+        `cannot open the database ${path}: ${(error as Error).message}`,
+      );
     }
     try {
       const { totalPages } = await source.backup(file);
-      process.stdout.write(`backed up ${totalPages} pages of ${path} to ${file}\n`);
+      process.stdout.write(
+        `backed up ${totalPages} pages of ${path} to ${file}\n`,
+      );
     } finally {
       source.close();
     }
@@ -84,14 +136,28 @@ program
 
 program
   .command('import-incidents')
-  .description('import incidents from a CSV file, all or nothing; errors name the line')
-  .argument('<file>', `CSV with a header line: ${'ref,title,cause,severity,awareAt,start,end,regions,contractNumbers,excludeContractNumbers,description'}`)
-  .requiredOption('--as <email>', 'the support or admin user recorded as having logged them')
+  .description(
+    'import incidents from a CSV file, all or nothing; errors name the line',
+  )
+  .argument(
+    '<file>',
+    `CSV with a header line: ${'ref,title,cause,severity,awareAt,start,end,regions,contractNumbers,excludeContractNumbers,description'}`,
+  )
+  .requiredOption(
+    '--as <email>',
+    'the support or admin user recorded as having logged them',
+  )
   .addOption(databaseOption())
   .action((file: string, options: { as: string; database?: string }) => {
     const csv = file === '-' ? readInput('-') : readFileSync(file, 'utf8');
     withStore(options.database, (store, settings) => {
-      const { incidentIds } = importIncidents(store, settings.app, Date.now, csv, options.as);
+      const { incidentIds } = importIncidents(
+        store,
+        settings.app,
+        Date.now,
+        csv,
+        options.as,
+      );
       process.stdout.write(`imported ${incidentIds.length} incidents\n`);
     });
   });
@@ -110,7 +176,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${error.code}: ${error.message}\n`);
       return 2;
     }
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }

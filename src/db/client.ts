@@ -3,7 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import {
+  type BetterSQLite3Database,
+  drizzle,
+} from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
 
@@ -32,6 +35,9 @@ export function openStore(path: string): Store {
 }
 
 /** Runs `work` in one IMMEDIATE transaction: it takes the write lock first, so two writers never deadlock. */
-export function inTransaction<T>(store: Pick<Store, 'sqlite'>, work: () => T): T {
+export function inTransaction<T>(
+  store: Pick<Store, 'sqlite'>,
+  work: () => T,
+): T {
   return store.sqlite.transaction(work).immediate();
 }

@@ -2,7 +2,13 @@
  * The SQLite schema. Instants are INTEGER UTC epoch milliseconds, business dates TEXT `YYYY-MM-DD`,
  * money INTEGER yen. Change it, then `npm run db:generate` writes the migration into `migrations/`.
  */
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 const createdAt = () => integer('created_at').notNull();
 
@@ -18,7 +24,9 @@ export const contracts = sqliteTable(
   'contracts',
   {
     id: text('id').primaryKey(),
-    customerId: text('customer_id').notNull().references(() => customers.id),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
     contractNumber: text('contract_number').notNull(),
     licenses: integer('licenses').notNull(),
     concurrentDevices: integer('concurrent_devices').notNull(),
@@ -34,26 +42,38 @@ export const contracts = sqliteTable(
     earlyTerminationCharge: integer('early_termination_charge'),
     createdAt: createdAt(),
   },
-  (table) => [uniqueIndex('contracts_number_unique').on(table.contractNumber), index('contracts_customer_idx').on(table.customerId)],
+  (table) => [
+    uniqueIndex('contracts_number_unique').on(table.contractNumber),
+    index('contracts_customer_idx').on(table.customerId),
+  ],
 );
 
 export const contractFeeChanges = sqliteTable(
   'contract_fee_changes',
   {
     id: text('id').primaryKey(),
-    contractId: text('contract_id').notNull().references(() => contracts.id),
+    contractId: text('contract_id')
+      .notNull()
+      .references(() => contracts.id),
     effectiveDate: text('effective_date').notNull(),
     monthlyFee: integer('monthly_fee').notNull(),
     createdAt: createdAt(),
   },
-  (table) => [uniqueIndex('fee_changes_contract_date_unique').on(table.contractId, table.effectiveDate)],
+  (table) => [
+    uniqueIndex('fee_changes_contract_date_unique').on(
+      table.contractId,
+      table.effectiveDate,
+    ),
+  ],
 );
 
 export const contractOptions = sqliteTable(
   'contract_options',
   {
     id: text('id').primaryKey(),
-    contractId: text('contract_id').notNull().references(() => contracts.id),
+    contractId: text('contract_id')
+      .notNull()
+      .references(() => contracts.id),
     kind: text('kind', { enum: ['multi-region'] }).notNull(),
     /** JSON array of region names. */
     regions: text('regions', { mode: 'json' }).$type<string[]>().notNull(),
@@ -75,7 +95,9 @@ export const users = sqliteTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     email: text('email').notNull(),
-    role: text('role', { enum: ['admin', 'support', 'finance', 'customer'] }).notNull(),
+    role: text('role', {
+      enum: ['admin', 'support', 'finance', 'customer'],
+    }).notNull(),
     customerId: text('customer_id').references(() => customers.id),
     /** scrypt, `scrypt$N$r$p$salt$hash` in base64url; null when the user has no password. */
     passwordHash: text('password_hash'),
@@ -88,7 +110,9 @@ export const apiTokens = sqliteTable(
   'api_tokens',
   {
     id: text('id').primaryKey(),
-    userId: text('user_id').notNull().references(() => users.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
     /** SHA-256 of the token, hex: tokens are random 256-bit secrets, so a fast hash is enough. */
     tokenHash: text('token_hash').notNull(),
     createdAt: createdAt(),
@@ -101,10 +125,22 @@ export const incidents = sqliteTable('incidents', {
   id: text('id').primaryKey(),
   title: text('title').notNull(),
   description: text('description'),
-  cause: text('cause', { enum: ['provider', 'customer', 'third_party', 'force_majeure', 'maintenance'] }).notNull(),
-  severity: text('severity', { enum: ['total', 'equivalent', 'partial'] }).notNull(),
+  cause: text('cause', {
+    enum: [
+      'provider',
+      'customer',
+      'third_party',
+      'force_majeure',
+      'maintenance',
+    ],
+  }).notNull(),
+  severity: text('severity', {
+    enum: ['total', 'equivalent', 'partial'],
+  }).notNull(),
   awareAt: integer('aware_at').notNull(),
-  createdBy: text('created_by').notNull().references(() => users.id),
+  createdBy: text('created_by')
+    .notNull()
+    .references(() => users.id),
   createdAt: createdAt(),
   updatedAt: integer('updated_at').notNull(),
   /** Bumped on every correction. */
@@ -115,7 +151,9 @@ export const incidentIntervals = sqliteTable(
   'incident_intervals',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    incidentId: text('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     start: integer('start').notNull(),
     /** Null while still down. */
@@ -128,24 +166,39 @@ export const incidentIntervals = sqliteTable(
 export const incidentScope = sqliteTable(
   'incident_scope',
   {
-    incidentId: text('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: ['region', 'contract', 'exclude'] }).notNull(),
     value: text('value').notNull(),
   },
-  (table) => [uniqueIndex('incident_scope_unique').on(table.incidentId, table.kind, table.value), index('incident_scope_value_idx').on(table.kind, table.value)],
+  (table) => [
+    uniqueIndex('incident_scope_unique').on(
+      table.incidentId,
+      table.kind,
+      table.value,
+    ),
+    index('incident_scope_value_idx').on(table.kind, table.value),
+  ],
 );
 
 export const claims = sqliteTable(
   'claims',
   {
     id: text('id').primaryKey(),
-    contractId: text('contract_id').notNull().references(() => contracts.id),
+    contractId: text('contract_id')
+      .notNull()
+      .references(() => contracts.id),
     /** The start of the claimed outage, moved with it when a correction moves it (rule 11). */
     outageStart: integer('outage_start').notNull(),
     receivedAt: integer('received_at').notNull(),
-    recordedBy: text('recorded_by').notNull().references(() => users.id),
+    recordedBy: text('recorded_by')
+      .notNull()
+      .references(() => users.id),
     note: text('note'),
-    status: text('status', { enum: ['awaiting-resolution', 'pending-approval', 'approved', 'rejected'] }).notNull(),
+    status: text('status', {
+      enum: ['awaiting-resolution', 'pending-approval', 'approved', 'rejected'],
+    }).notNull(),
     /** The Outage (API shape) as computed at the last change. */
     outage: text('outage', { mode: 'json' }),
     creditNoticeId: text('credit_notice_id'),
@@ -160,7 +213,10 @@ export const claims = sqliteTable(
   (table) => [
     // Not unique: an outage's start moves with corrections; "one claim per outage" is checked by the use case.
     index('claims_contract_outage_idx').on(table.contractId, table.outageStart),
-    uniqueIndex('claims_idempotency_unique').on(table.recordedBy, table.idempotencyKey),
+    uniqueIndex('claims_idempotency_unique').on(
+      table.recordedBy,
+      table.idempotencyKey,
+    ),
     index('claims_contract_idx').on(table.contractId),
   ],
 );
@@ -170,15 +226,26 @@ export const usageObservations = sqliteTable(
   'usage_observations',
   {
     id: text('id').primaryKey(),
-    contractId: text('contract_id').notNull().references(() => contracts.id),
+    contractId: text('contract_id')
+      .notNull()
+      .references(() => contracts.id),
     month: text('month').notNull(),
     peakConcurrentDevices: integer('peak_concurrent_devices').notNull(),
     /** The contracted number when recorded, so the flag stays explainable after a change. */
-    contractedConcurrentDevices: integer('contracted_concurrent_devices').notNull(),
-    recordedBy: text('recorded_by').notNull().references(() => users.id),
+    contractedConcurrentDevices: integer(
+      'contracted_concurrent_devices',
+    ).notNull(),
+    recordedBy: text('recorded_by')
+      .notNull()
+      .references(() => users.id),
     createdAt: createdAt(),
   },
-  (table) => [uniqueIndex('usage_contract_month_unique').on(table.contractId, table.month)],
+  (table) => [
+    uniqueIndex('usage_contract_month_unique').on(
+      table.contractId,
+      table.month,
+    ),
+  ],
 );
 
 /** Append-only: the application never updates or deletes a row, and triggers refuse it. */
@@ -195,6 +262,8 @@ export const auditLog = sqliteTable(
     after: text('after', { mode: 'json' }),
     reason: text('reason'),
   },
-  (table) => [index('audit_entity_idx').on(table.entityType, table.entityId), index('audit_at_idx').on(table.at)],
+  (table) => [
+    index('audit_entity_idx').on(table.entityType, table.entityId),
+    index('audit_at_idx').on(table.at),
+  ],
 );
-

@@ -27,7 +27,10 @@ interface OutageLike {
   qualifies: boolean;
 }
 
-const spanOf = (outage: { start: Instant; end: Instant | null }): Span => ({ start: outage.start, end: outage.end ?? Infinity });
+const spanOf = (outage: { start: Instant; end: Instant | null }): Span => ({
+  start: outage.start,
+  end: outage.end ?? Infinity,
+});
 
 function overlapMs(a: Span, b: Span): number {
   return Math.min(a.end, b.end) - Math.max(a.start, b.start);
@@ -38,7 +41,10 @@ function overlapMs(a: Span, b: Span): number {
  * follows its outage when a correction moves its start or end); without one, the one containing the
  * instant claimed.
  */
-export function outageOfClaim<T extends OutageLike>(outages: readonly T[], claim: Pick<ClaimedOutageRef, 'outageStart' | 'lastOutage'>): T | undefined {
+export function outageOfClaim<T extends OutageLike>(
+  outages: readonly T[],
+  claim: Pick<ClaimedOutageRef, 'outageStart' | 'lastOutage'>,
+): T | undefined {
   if (claim.lastOutage !== null) {
     const last = claim.lastOutage;
     let best: T | undefined;
@@ -49,7 +55,11 @@ export function outageOfClaim<T extends OutageLike>(outages: readonly T[], claim
     }
     if (best !== undefined) return best;
   }
-  return outages.find((outage) => outage.start <= claim.outageStart && claim.outageStart < (outage.end ?? Infinity));
+  return outages.find(
+    (outage) =>
+      outage.start <= claim.outageStart &&
+      claim.outageStart < (outage.end ?? Infinity),
+  );
 }
 
 /**
@@ -57,10 +67,16 @@ export function outageOfClaim<T extends OutageLike>(outages: readonly T[], claim
  * then open claims in the order given (the order they were filed). A claim whose outage was merged into
  * another claimed one, vanished, or no longer qualifies says so, and the use case acts on it.
  */
-export function assignClaims<T extends OutageLike>(outages: readonly T[], claims: readonly ClaimedOutageRef[]): Map<string, ClaimVerdict<T>> {
+export function assignClaims<T extends OutageLike>(
+  outages: readonly T[],
+  claims: readonly ClaimedOutageRef[],
+): Map<string, ClaimVerdict<T>> {
   const verdicts = new Map<string, ClaimVerdict<T>>();
   const takenBy = new Map<T, string>();
-  const ordered = [...claims.filter((claim) => claim.decided), ...claims.filter((claim) => !claim.decided)];
+  const ordered = [
+    ...claims.filter((claim) => claim.decided),
+    ...claims.filter((claim) => !claim.decided),
+  ];
   for (const claim of ordered) {
     const outage = outageOfClaim(outages, claim);
     if (outage === undefined) {
@@ -73,7 +89,12 @@ export function assignClaims<T extends OutageLike>(outages: readonly T[], claims
       continue;
     }
     takenBy.set(outage, claim.id);
-    verdicts.set(claim.id, outage.qualifies || claim.decided ? { kind: 'follows', outage } : { kind: 'no-longer-qualifies', outage });
+    verdicts.set(
+      claim.id,
+      outage.qualifies || claim.decided
+        ? { kind: 'follows', outage }
+        : { kind: 'no-longer-qualifies', outage },
+    );
   }
   return verdicts;
 }

@@ -1,8 +1,8 @@
 /** A contract as the rules see it: Art. 3 parameters do not matter here, only dates, fees and regions. */
 import type { Yen } from './money';
+import type { Policy } from './policy';
 import type { BusinessDate, Instant } from './time';
 import { endOfBusinessDate, startOfBusinessDate } from './time';
-import type { Policy } from './policy';
 
 export interface FeeChange {
   /** The basic monthly fee is `monthlyFee` from this business date on (Art. 5). */
@@ -41,7 +41,8 @@ export interface Span {
 /** Rule 3: from 00:00 JST of the billing start date to the end of the termination effective date. */
 export function activePeriod(contract: ContractTerms, policy: Policy): Span {
   const start = startOfBusinessDate(contract.billingStartDate);
-  if (contract.terminationEffectiveDate === null) return { start, end: Infinity };
+  if (contract.terminationEffectiveDate === null)
+    return { start, end: Infinity };
   const end = policy.activeThroughTerminationDay
     ? endOfBusinessDate(contract.terminationEffectiveDate)
     : startOfBusinessDate(contract.terminationEffectiveDate);
@@ -51,13 +52,22 @@ export function activePeriod(contract: ContractTerms, policy: Policy): Span {
 /** When an option counts: from 00:00 JST of its billing start date through the end of its end date. */
 export function optionWindow(option: MultiRegionOption): Span {
   return {
-    start: option.billingStartDate === null ? -Infinity : startOfBusinessDate(option.billingStartDate),
+    start:
+      option.billingStartDate === null
+        ? -Infinity
+        : startOfBusinessDate(option.billingStartDate),
     end: option.endDate === null ? Infinity : endOfBusinessDate(option.endDate),
   };
 }
 
-export function isOptionActiveOn(option: MultiRegionOption, date: BusinessDate): boolean {
-  return (option.billingStartDate === null || option.billingStartDate <= date) && (option.endDate === null || date <= option.endDate);
+export function isOptionActiveOn(
+  option: MultiRegionOption,
+  date: BusinessDate,
+): boolean {
+  return (
+    (option.billingStartDate === null || option.billingStartDate <= date) &&
+    (option.endDate === null || date <= option.endDate)
+  );
 }
 
 /** The basic fee in effect on a date: the last fee change effective on or before it, else the contract's fee. */
@@ -78,9 +88,13 @@ export function basicFeeOn(contract: ContractTerms, date: BusinessDate): Yen {
  * only), so the base is the basic fee plus every multi-region option active that day. Overage charges
  * for concurrent devices are usage charges and are not part of it.
  */
-export function monthlyFeeBaseOn(contract: ContractTerms, date: BusinessDate): Yen {
+export function monthlyFeeBaseOn(
+  contract: ContractTerms,
+  date: BusinessDate,
+): Yen {
   let base = basicFeeOn(contract, date);
-  for (const option of contract.options) if (isOptionActiveOn(option, date)) base += option.monthlyFee;
+  for (const option of contract.options)
+    if (isOptionActiveOn(option, date)) base += option.monthlyFee;
   return base;
 }
 
@@ -88,6 +102,7 @@ export function monthlyFeeBaseOn(contract: ContractTerms, date: BusinessDate): Y
 export function allRegionsOf(contract: ContractTerms): Set<string> {
   const regions = new Set<string>();
   if (contract.region !== null) regions.add(contract.region);
-  for (const option of contract.options) for (const region of option.regions) regions.add(region);
+  for (const option of contract.options)
+    for (const region of option.regions) regions.add(region);
   return regions;
 }

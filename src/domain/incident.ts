@@ -1,8 +1,14 @@
-import type { Instant } from './time';
 import type { ContractTerms } from './contract';
 import { allRegionsOf } from './contract';
+import type { Instant } from './time';
 
-export const CAUSES = ['provider', 'customer', 'third_party', 'force_majeure', 'maintenance'] as const;
+export const CAUSES = [
+  'provider',
+  'customer',
+  'third_party',
+  'force_majeure',
+  'maintenance',
+] as const;
 export type Cause = (typeof CAUSES)[number];
 export const SEVERITIES = ['total', 'equivalent', 'partial'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -34,8 +40,13 @@ export interface IncidentFacts {
  * Rule 1: only the provider's fault (当社の責に帰すべき事由) with the service 全く利用し得ない or
  * in a state of the same degree counts. Everything else is recorded and shown, and counts for nothing.
  */
-export function isQualifying(incident: Pick<IncidentFacts, 'cause' | 'severity'>): boolean {
-  return incident.cause === 'provider' && (incident.severity === 'total' || incident.severity === 'equivalent');
+export function isQualifying(
+  incident: Pick<IncidentFacts, 'cause' | 'severity'>,
+): boolean {
+  return (
+    incident.cause === 'provider' &&
+    (incident.severity === 'total' || incident.severity === 'equivalent')
+  );
 }
 
 export type Relation = 'named' | 'regional' | 'none';
@@ -44,17 +55,27 @@ export type Relation = 'named' | 'regional' | 'none';
  * How an incident bears on a contract (rule 2): it names it (down means the contract is down), it hits
  * some of the contract's regions (down only when every region the contract has is down), or neither.
  */
-export function relationOf(incident: Pick<IncidentFacts, 'scope'>, contract: Pick<ContractTerms, 'id' | 'region' | 'options'>): Relation {
+export function relationOf(
+  incident: Pick<IncidentFacts, 'scope'>,
+  contract: Pick<ContractTerms, 'id' | 'region' | 'options'>,
+): Relation {
   const scope = incident.scope;
   if (scope === null) return 'named';
-  if (contract.id !== null && scope.excludeContractIds.includes(contract.id)) return 'none';
-  if (contract.id !== null && scope.contractIds.includes(contract.id)) return 'named';
+  if (contract.id !== null && scope.excludeContractIds.includes(contract.id))
+    return 'none';
+  if (contract.id !== null && scope.contractIds.includes(contract.id))
+    return 'named';
   if (scope.regions.length === 0) return 'none';
   const regions = allRegionsOf(contract as ContractTerms);
-  return scope.regions.some((region) => regions.has(region)) ? 'regional' : 'none';
+  return scope.regions.some((region) => regions.has(region))
+    ? 'regional'
+    : 'none';
 }
 
 /** Rule 2's resolved list: the contracts an incident is in scope for. */
-export function isInScope(incident: Pick<IncidentFacts, 'scope'>, contract: Pick<ContractTerms, 'id' | 'region' | 'options'>): boolean {
+export function isInScope(
+  incident: Pick<IncidentFacts, 'scope'>,
+  contract: Pick<ContractTerms, 'id' | 'region' | 'options'>,
+): boolean {
   return relationOf(incident, contract) !== 'none';
 }

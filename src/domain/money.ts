@@ -4,13 +4,22 @@
  */
 export type Yen = number & { readonly __brand?: 'Yen' };
 
-
 export type Rounding = 'floor' | 'ceil' | 'half-up';
 
 /** `numerator / denominator` for non-negative safe integers, rounded once by `rounding`. */
-export function divideRounded(numerator: number, denominator: number, rounding: Rounding): Yen {
-  if (!Number.isSafeInteger(numerator) || numerator < 0) throw new RangeError(`numerator must be a non-negative safe integer, got ${numerator}`);
-  if (!Number.isSafeInteger(denominator) || denominator <= 0) throw new RangeError(`denominator must be a positive safe integer, got ${denominator}`);
+export function divideRounded(
+  numerator: number,
+  denominator: number,
+  rounding: Rounding,
+): Yen {
+  if (!Number.isSafeInteger(numerator) || numerator < 0)
+    throw new RangeError(
+      `numerator must be a non-negative safe integer, got ${numerator}`,
+    );
+  if (!Number.isSafeInteger(denominator) || denominator <= 0)
+    throw new RangeError(
+      `denominator must be a positive safe integer, got ${denominator}`,
+    );
   const quotient = Math.floor(numerator / denominator);
   const remainder = numerator - quotient * denominator;
   switch (rounding) {
@@ -24,11 +33,23 @@ export function divideRounded(numerator: number, denominator: number, rounding: 
 }
 
 /** `a × b / c` for non-negative safe integers, exact even when the product passes 2^53 (then in BigInt). */
-export function mulDivRounded(a: number, b: number, c: number, rounding: Rounding): Yen {
+export function mulDivRounded(
+  a: number,
+  b: number,
+  c: number,
+  rounding: Rounding,
+): Yen {
   const product = a * b;
   if (Number.isSafeInteger(product)) return divideRounded(product, c, rounding);
-  for (const [name, value] of [['a', a], ['b', b], ['c', c]] as const) {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative safe integer, got ${value}`);
+  for (const [name, value] of [
+    ['a', a],
+    ['b', b],
+    ['c', c],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(
+        `${name} must be a non-negative safe integer, got ${value}`,
+      );
   }
   if (c === 0) throw new RangeError('denominator must be positive');
   const exact = BigInt(a) * BigInt(b);
@@ -36,8 +57,17 @@ export function mulDivRounded(a: number, b: number, c: number, rounding: Roundin
   const quotient = exact / divisor;
   const remainder = exact % divisor;
   const rounded =
-    rounding === 'floor' || remainder === 0n ? quotient : rounding === 'ceil' ? quotient + 1n : remainder * 2n >= divisor ? quotient + 1n : quotient;
+    rounding === 'floor' || remainder === 0n
+      ? quotient
+      : rounding === 'ceil'
+        ? quotient + 1n
+        : remainder * 2n >= divisor
+          ? quotient + 1n
+          : quotient;
   const result = Number(rounded);
-  if (!Number.isSafeInteger(result)) throw new RangeError(`${a} × ${b} / ${c} exceeds the safe integer range of yen`);
+  if (!Number.isSafeInteger(result))
+    throw new RangeError(
+      `${a} × ${b} / ${c} exceeds the safe integer range of yen`,
+    );
   return result;
 }

@@ -3,7 +3,12 @@
  * credit and claim window. Pure: `asOf` and the policy are arguments, inputs are never mutated.
  */
 import type { ContractTerms, Span } from './contract';
-import { activePeriod, allRegionsOf, monthlyFeeBaseOn, optionWindow } from './contract';
+import {
+  activePeriod,
+  allRegionsOf,
+  monthlyFeeBaseOn,
+  optionWindow,
+} from './contract';
 import type { IncidentFacts } from './incident';
 import { isQualifying, relationOf } from './incident';
 import type { Yen } from './money';
@@ -11,12 +16,23 @@ import { mulDivRounded } from './money';
 import type { Policy } from './policy';
 import { intersectionOf, overlaps, unionOf } from './spans';
 import type { BusinessDate, Instant } from './time';
-import { MS_PER_DAY, addDays, businessDateOf, endOfBusinessDate, extendPastSundaysAndHolidays, monthsPeriodEnd } from './time';
+import {
+  addDays,
+  businessDateOf,
+  endOfBusinessDate,
+  extendPastSundaysAndHolidays,
+  MS_PER_DAY,
+  monthsPeriodEnd,
+} from './time';
 
 /** Art. 11: 24 hours or more, counted in exact milliseconds. */
 export const THRESHOLD_MS = MS_PER_DAY;
 
-export type ClaimStatus = 'not-qualifying' | 'claimable' | 'claimed' | 'expired';
+export type ClaimStatus =
+  | 'not-qualifying'
+  | 'claimable'
+  | 'claimed'
+  | 'expired';
 
 export interface Outage {
   start: Instant;
@@ -44,7 +60,10 @@ export interface OutageInput {
 }
 
 /** A typed array of `size` elements holding `array`'s elements first. */
-function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, size: number): T {
+function grown<T extends Float64Array | Int32Array | Uint8Array>(
+  array: T,
+  size: number,
+): T {
   const bigger = new (array.constructor as new (size: number) => T)(size);
   bigger.set(array);
   return bigger;
@@ -85,7 +104,12 @@ class Pieces {
   }
 
   /** Rule 3: only time in the active period counts; time after asOf is not known yet. */
-  add(start: Instant, end: Instant, knownFrom: Instant, incidentIndex: number): void {
+  add(
+    start: Instant,
+    end: Instant,
+    knownFrom: Instant,
+    incidentIndex: number,
+  ): void {
     const clippedStart = Math.max(start, this.windowStart);
     const clippedEnd = Math.min(end, this.until);
     if (clippedStart >= clippedEnd) return;
@@ -131,7 +155,13 @@ class MergedOutages {
     this.extraIncidents.length = 0;
   }
 
-  open(start: Instant, end: Instant, clockStart: Instant, ongoing: boolean, piece: number): number {
+  open(
+    start: Instant,
+    end: Instant,
+    clockStart: Instant,
+    ongoing: boolean,
+    piece: number,
+  ): number {
     if (this.length === this.start.length) this.grow();
     const m = this.length++;
     this.start[m] = start;
@@ -159,7 +189,12 @@ const merged = new MergedOutages();
 
 const NO_INCIDENT = -1;
 
-export function deriveOutages({ contract, incidents, asOf, policy }: OutageInput): Outage[] {
+export function deriveOutages({
+  contract,
+  incidents,
+  asOf,
+  policy,
+}: OutageInput): Outage[] {
   const window = activePeriod(contract, policy);
   const until = Math.min(window.end, asOf);
   pieces.reset(window, asOf);
@@ -169,31 +204,51 @@ export function deriveOutages({ contract, incidents, asOf, policy }: OutageInput
     const incident = incidents[index]!;
     if (!isQualifying(incident)) continue;
     const relation = relationOf(incident, contract);
-    if (relation === 'regional') (regional ??= []).push(index);
+    if (relation === 'regional') {
+      regional ??= [];
+      regional.push(index);
+    }
     if (relation !== 'named') continue;
     const intervals = incident.intervals;
     for (let i = 0; i < intervals.length; i++) {
       const interval = intervals[i]!;
-      pieces.add(interval.start, interval.end ?? Infinity, Math.max(interval.start, incident.awareAt), index);
+      pieces.add(
+        interval.start,
+        interval.end ?? Infinity,
+        Math.max(interval.start, incident.awareAt),
+        index,
+      );
     }
   }
 
   if (regional !== undefined) {
     const regionalIncidents = regional.map((index) => incidents[index]!);
-    const { unusable, known } = regionalUnusability(contract, regionalIncidents, policy);
-    for (const span of unusable) pieces.add(span.start, span.end, Infinity, NO_INCIDENT);
-    for (const span of known) pieces.add(span.start, span.end, span.start, NO_INCIDENT);
+    const { unusable, known } = regionalUnusability(
+      contract,
+      regionalIncidents,
+      policy,
+    );
+    for (const span of unusable)
+      pieces.add(span.start, span.end, Infinity, NO_INCIDENT);
+    for (const span of known)
+      pieces.add(span.start, span.end, span.start, NO_INCIDENT);
   }
 
   mergePieces(pieces, policy.mergeGapMs, merged);
-  if (regional !== undefined) attributeRegionalIncidents(merged, contract, incidents, regional, until);
+  if (regional !== undefined)
+    attributeRegionalIncidents(merged, contract, incidents, regional, until);
   const outages: Outage[] = new Array(merged.length);
-  for (let m = 0; m < merged.length; m++) outages[m] = assessOutage(merged, m, contract, incidents, asOf, policy);
+  for (let m = 0; m < merged.length; m++)
+    outages[m] = assessOutage(merged, m, contract, incidents, asOf, policy);
   return outages;
 }
 
 /** Rule 4: in order of start, join pieces that overlap or are at most `gapMs` apart (0: only touching). */
-function mergePieces(pieces: Pieces, gapMs: number, merged: MergedOutages): void {
+function mergePieces(
+  pieces: Pieces,
+  gapMs: number,
+  merged: MergedOutages,
+): void {
   const order = orderByStart(pieces);
   merged.reset(order);
   let m = -1;
@@ -204,11 +259,18 @@ function mergePieces(pieces: Pieces, gapMs: number, merged: MergedOutages): void
     const end = pieces.end[i]!;
     if (m !== -1 && start - currentEnd <= gapMs) {
       if (end > currentEnd) currentEnd = merged.end[m] = end;
-      if (pieces.knownFrom[i]! < merged.clockStart[m]!) merged.clockStart[m] = pieces.knownFrom[i]!;
+      if (pieces.knownFrom[i]! < merged.clockStart[m]!)
+        merged.clockStart[m] = pieces.knownFrom[i]!;
       if (pieces.cutAtAsOf[i] === 1) merged.ongoing[m] = 1;
       merged.endPiece[m] = k + 1;
     } else {
-      m = merged.open(start, end, pieces.knownFrom[i]!, pieces.cutAtAsOf[i] === 1, k);
+      m = merged.open(
+        start,
+        end,
+        pieces.knownFrom[i]!,
+        pieces.cutAtAsOf[i] === 1,
+        k,
+      );
       currentEnd = end;
     }
   }
@@ -245,7 +307,9 @@ function orderByStart(pieces: Pieces): ArrayLike<number> {
   let slots = 1;
   while (slots < n) slots *= 2;
   if (!integral || (latest - earliest + 1) * slots > TWO_POW_53) {
-    return Array.from({ length: n }, (_, i) => i).sort((a, b) => starts[a]! - starts[b]!);
+    return Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => starts[a]! - starts[b]!,
+    );
   }
   if (sortKeys.length < n) {
     sortKeys = new Float64Array(Math.max(n, sortKeys.length * 2));
@@ -255,7 +319,8 @@ function orderByStart(pieces: Pieces): ArrayLike<number> {
   for (let i = 0; i < n; i++) keys[i] = (starts[i]! - earliest) * slots + i;
   sortNumbers(keys, n);
   // `key % slots`, but without the slow floating-point remainder: the division by a power of two is exact.
-  for (let k = 0; k < n; k++) sortOrder[k] = keys[k]! - Math.floor(keys[k]! / slots) * slots;
+  for (let k = 0; k < n; k++)
+    sortOrder[k] = keys[k]! - Math.floor(keys[k]! / slots) * slots;
   return sortOrder;
 }
 
@@ -290,17 +355,32 @@ interface RegionSegment extends Span {
  * The regions a contract has over time (rule 2): its own always, plus each multi-region option's while
  * the option counts. With `multiRegionFailover` off, only the contract's own region counts.
  */
-function regionTimeline(contract: ContractTerms, includeOptions: boolean): RegionSegment[] {
+function regionTimeline(
+  contract: ContractTerms,
+  includeOptions: boolean,
+): RegionSegment[] {
   const own = contract.region === null ? [] : [contract.region];
-  const options = includeOptions ? contract.options.map((option) => ({ option, window: optionWindow(option) })) : [];
-  const cuts = [...new Set(options.flatMap(({ window }) => [window.start, window.end]).filter(Number.isFinite))].sort((a, b) => a - b);
+  const options = includeOptions
+    ? contract.options.map((option) => ({
+        option,
+        window: optionWindow(option),
+      }))
+    : [];
+  const cuts = [
+    ...new Set(
+      options
+        .flatMap(({ window }) => [window.start, window.end])
+        .filter(Number.isFinite),
+    ),
+  ].sort((a, b) => a - b);
   const bounds = [-Infinity, ...cuts, Infinity];
   const segments: RegionSegment[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
     const segment = { start: bounds[i]!, end: bounds[i + 1]! };
     const regions = new Set(own);
     for (const { option, window } of options) {
-      if (window.start <= segment.start && segment.end <= window.end) for (const region of option.regions) regions.add(region);
+      if (window.start <= segment.start && segment.end <= window.end)
+        for (const region of option.regions) regions.add(region);
     }
     segments.push({ ...segment, regions: [...regions] });
   }
@@ -311,7 +391,11 @@ function regionTimeline(contract: ContractTerms, includeOptions: boolean): Regio
  * Rule 2 for regional incidents: the contract is unusable when every region it has at that instant is
  * down; rule 5: the same again with each interval cut to its known part `[max(start, awareAt), end)`.
  */
-function regionalUnusability(contract: ContractTerms, incidents: readonly IncidentFacts[], policy: Policy) {
+function regionalUnusability(
+  contract: ContractTerms,
+  incidents: readonly IncidentFacts[],
+  policy: Policy,
+) {
   const downByRegion = new Map<string, { down: Span[]; known: Span[] }>();
   for (const region of allRegionsOf(contract)) {
     const down: Span[] = [];
@@ -355,32 +439,67 @@ function attributeRegionalIncidents(
   for (const index of regional) {
     const incident = incidents[index]!;
     for (const segment of timeline) {
-      if (!segment.regions.some((region) => incident.scope!.regions.includes(region))) continue;
+      if (
+        !segment.regions.some((region) =>
+          incident.scope!.regions.includes(region),
+        )
+      )
+        continue;
       for (const interval of incident.intervals) {
-        const span = { start: Math.max(interval.start, segment.start), end: Math.min(interval.end ?? Infinity, segment.end, until) };
+        const span = {
+          start: Math.max(interval.start, segment.start),
+          end: Math.min(interval.end ?? Infinity, segment.end, until),
+        };
         if (span.start >= span.end) continue;
         for (let m = 0; m < outages.length; m++) {
-          if (overlaps(span, { start: outages.start[m]!, end: outages.end[m]! })) (outages.extraIncidents[m] ??= []).push(index);
+          if (
+            overlaps(span, { start: outages.start[m]!, end: outages.end[m]! })
+          ) {
+            const extra = outages.extraIncidents[m] ?? [];
+            extra.push(index);
+            outages.extraIncidents[m] = extra;
+          }
         }
       }
     }
   }
 }
 
-function assessOutage(merged: MergedOutages, m: number, contract: ContractTerms, incidents: readonly IncidentFacts[], asOf: Instant, policy: Policy): Outage {
+function assessOutage(
+  merged: MergedOutages,
+  m: number,
+  contract: ContractTerms,
+  incidents: readonly IncidentFacts[],
+  asOf: Instant,
+  policy: Policy,
+): Outage {
   const start = merged.start[m]!;
   const end = merged.end[m]!;
   const ongoing = merged.ongoing[m] === 1;
-  const clockStart = Number.isFinite(merged.clockStart[m]) ? merged.clockStart[m]! : null;
+  const clockStart = Number.isFinite(merged.clockStart[m])
+    ? merged.clockStart[m]!
+    : null;
   // Rule 5: time before the provider knew does not count; unavailable time runs to the end (or asOf).
   const unavailableMs = clockStart === null ? 0 : end - clockStart;
   const qualifies = unavailableMs >= THRESHOLD_MS;
   const creditDays = Math.floor(unavailableMs / MS_PER_DAY);
-  const monthlyFeeBase = monthlyFeeBaseOn(contract, businessDateOf(clockStart ?? start));
-  const creditAmount = mulDivRounded(creditDays, monthlyFeeBase, 30, policy.rounding);
+  const monthlyFeeBase = monthlyFeeBaseOn(
+    contract,
+    businessDateOf(clockStart ?? start),
+  );
+  const creditAmount = mulDivRounded(
+    creditDays,
+    monthlyFeeBase,
+    30,
+    policy.rounding,
+  );
   const thresholdAt = qualifies ? clockStart! + THRESHOLD_MS : null;
-  const claimableFrom = claimableFromOf({ qualifies, ongoing, end, thresholdAt }, policy);
-  const claimDeadline = claimableFrom === null ? null : claimDeadlineOf(claimableFrom, policy);
+  const claimableFrom = claimableFromOf(
+    { qualifies, ongoing, end, thresholdAt },
+    policy,
+  );
+  const claimDeadline =
+    claimableFrom === null ? null : claimDeadlineOf(claimableFrom, policy);
   const incidentIds = incidentIdsOf(pieces, merged, m, incidents);
   return {
     start,
@@ -401,7 +520,12 @@ function assessOutage(merged: MergedOutages, m: number, contract: ContractTerms,
 }
 
 /** The ids of the incidents of merged outage `m`, in the order of `incidents`, each once. */
-function incidentIdsOf(pieces: Pieces, merged: MergedOutages, m: number, incidents: readonly IncidentFacts[]): string[] {
+function incidentIdsOf(
+  pieces: Pieces,
+  merged: MergedOutages,
+  m: number,
+  incidents: readonly IncidentFacts[],
+): string[] {
   const from = merged.firstPiece[m]!;
   const to = merged.endPiece[m]!;
   const extra = merged.extraIncidents[m];
@@ -414,7 +538,8 @@ function incidentIdsOf(pieces: Pieces, merged: MergedOutages, m: number, inciden
     if (only !== NO_INCIDENT) break;
     only = index;
   }
-  if (k === to && extra === undefined) return only === NO_INCIDENT ? [] : [incidents[only]!.id];
+  if (k === to && extra === undefined)
+    return only === NO_INCIDENT ? [] : [incidents[only]!.id];
   const indexes = extra === undefined ? [] : extra.slice();
   for (k = from; k < to; k++) {
     const index = pieces.incidentIndex[merged.order[k]!]!;
@@ -423,7 +548,9 @@ function incidentIdsOf(pieces: Pieces, merged: MergedOutages, m: number, inciden
   if (indexes.length <= 16) insertionSort(indexes);
   else indexes.sort((a, b) => a - b);
   const ids: string[] = [];
-  for (k = 0; k < indexes.length; k++) if (k === 0 || indexes[k] !== indexes[k - 1]) ids.push(incidents[indexes[k]!]!.id);
+  for (k = 0; k < indexes.length; k++)
+    if (k === 0 || indexes[k] !== indexes[k - 1])
+      ids.push(incidents[indexes[k]!]!.id);
   return ids;
 }
 
@@ -445,11 +572,17 @@ function insertionSort(values: number[]): void {
  * lasts), because the amount is only known then and a forfeiture clause is read narrowly.
  */
 export function claimableFromOf(
-  outage: { qualifies: boolean; ongoing: boolean; end: Instant; thresholdAt: Instant | null },
+  outage: {
+    qualifies: boolean;
+    ongoing: boolean;
+    end: Instant;
+    thresholdAt: Instant | null;
+  },
   policy: Pick<Policy, 'claimableFrom'>,
 ): BusinessDate | null {
   if (!outage.qualifies) return null;
-  if (policy.claimableFrom === 'thresholdReached') return businessDateOf(outage.thresholdAt!);
+  if (policy.claimableFrom === 'thresholdReached')
+    return businessDateOf(outage.thresholdAt!);
   return outage.ongoing ? null : businessDateOf(outage.end);
 }
 
@@ -457,19 +590,34 @@ export function claimableFromOf(
  * Rule 9: 3 months from the day the claim became possible, the first day not counted (Civil Code
  * Arts. 140, 143), optionally extended past Sundays and holidays (Art. 142).
  */
-export function claimDeadlineOf(claimableFrom: BusinessDate, policy: Pick<Policy, 'extendOverHolidays'>): BusinessDate {
+export function claimDeadlineOf(
+  claimableFrom: BusinessDate,
+  policy: Pick<Policy, 'extendOverHolidays'>,
+): BusinessDate {
   const deadline = monthsPeriodEnd(addDays(claimableFrom, 1), 3);
-  return policy.extendOverHolidays ? extendPastSundaysAndHolidays(deadline) : deadline;
+  return policy.extendOverHolidays
+    ? extendPastSundaysAndHolidays(deadline)
+    : deadline;
 }
 
 /** A claim is timely when received before 00:00 JST of the day after the deadline. */
-export function isWithinClaimWindow(receivedAt: Instant, claimDeadline: BusinessDate): boolean {
+export function isWithinClaimWindow(
+  receivedAt: Instant,
+  claimDeadline: BusinessDate,
+): boolean {
   return receivedAt < endOfBusinessDate(claimDeadline);
 }
 
 /** The calculator's status, which knows no claims: a qualifying outage with no deadline yet is claimable. */
-export function claimStatusAsOf(outage: { qualifies: boolean; claimDeadline: BusinessDate | null }, asOf: Instant): ClaimStatus {
+export function claimStatusAsOf(
+  outage: { qualifies: boolean; claimDeadline: BusinessDate | null },
+  asOf: Instant,
+): ClaimStatus {
   if (!outage.qualifies) return 'not-qualifying';
-  if (outage.claimDeadline !== null && !isWithinClaimWindow(asOf, outage.claimDeadline)) return 'expired';
+  if (
+    outage.claimDeadline !== null &&
+    !isWithinClaimWindow(asOf, outage.claimDeadline)
+  )
+    return 'expired';
   return 'claimable';
 }

@@ -7,7 +7,9 @@ import { z } from 'zod';
 export const Policy = z
   .object({
     /** Rule 8: 請求をし得ることとなった日 is the JST date the outage ended, or the date it reached 24 h. */
-    claimableFrom: z.enum(['outageEnded', 'thresholdReached']).default('outageEnded'),
+    claimableFrom: z
+      .enum(['outageEnded', 'thresholdReached'])
+      .default('outageEnded'),
     /** Rule 2: one region down does not make a multi-region contract unusable. */
     multiRegionFailover: z.boolean().default(true),
     /** Rule 9 / Civil Code Art. 142: a deadline on a Sunday or national holiday moves to the next day that is neither. */

@@ -3,7 +3,9 @@ import type { Span } from './contract';
 
 /** The union of spans, sorted; overlapping and touching spans are joined. */
 export function unionOf(spans: readonly Span[]): Span[] {
-  const sorted = spans.filter((span) => span.start < span.end).sort((a, b) => a.start - b.start);
+  const sorted = spans
+    .filter((span) => span.start < span.end)
+    .sort((a, b) => a.start - b.start);
   const result: Span[] = [];
   for (const span of sorted) {
     const last = result[result.length - 1];

@@ -22,7 +22,10 @@ export function minimumPeriodEnd(billingStartDate: BusinessDate): BusinessDate {
  * Art. 8 / Art. 6(4): the later of the day on which 30 days have elapsed from the notice's arrival and
  * the day the customer asked for. Notice 2026-01-10 → 2026-02-09.
  */
-export function cancellationEffectiveDate(noticeReceivedDate: BusinessDate, requestedDate: BusinessDate | null): BusinessDate {
+export function cancellationEffectiveDate(
+  noticeReceivedDate: BusinessDate,
+  requestedDate: BusinessDate | null,
+): BusinessDate {
   const earliest = daysPeriodEnd(noticeReceivedDate, 30);
   return requestedDate === null ? earliest : laterDate(earliest, requestedDate);
 }
@@ -33,7 +36,10 @@ export function cancellationEffectiveDate(noticeReceivedDate: BusinessDate, requ
  * days of the minimum period. Billing start 2026-01-15, effective 2026-01-31, ¥100,000 → 14/31 → ¥45,161.
  */
 export function earlyTerminationCharge(
-  { billingStartDate, monthlyFee }: { billingStartDate: BusinessDate; monthlyFee: Yen },
+  {
+    billingStartDate,
+    monthlyFee,
+  }: { billingStartDate: BusinessDate; monthlyFee: Yen },
   effectiveDate: BusinessDate,
   policy: Pick<Policy, 'earlyTerminationProration'>,
 ): Yen {
@@ -73,27 +79,49 @@ export function optionEndingOn(
   return {
     effectiveDate,
     minimumPeriodEnd: minimumPeriodEnd(billingStartDate),
-    earlyTerminationCharge: earlyTerminationCharge({ billingStartDate, monthlyFee: option.monthlyFee }, effectiveDate, policy),
+    earlyTerminationCharge: earlyTerminationCharge(
+      { billingStartDate, monthlyFee: option.monthlyFee },
+      effectiveDate,
+      policy,
+    ),
   };
 }
 
 /** A contract's cancellation: the effective date and any early-termination charge on the basic fee then in effect. */
 export function cancelContract(
   contract: ContractTerms,
-  notice: { noticeReceivedDate: BusinessDate; requestedDate: BusinessDate | null },
+  notice: {
+    noticeReceivedDate: BusinessDate;
+    requestedDate: BusinessDate | null;
+  },
   policy: Pick<Policy, 'earlyTerminationProration'>,
 ): ContractCancellationOutcome {
-  const effectiveDate = cancellationEffectiveDate(notice.noticeReceivedDate, notice.requestedDate);
+  const effectiveDate = cancellationEffectiveDate(
+    notice.noticeReceivedDate,
+    notice.requestedDate,
+  );
   const fee = basicFeeOn(contract, effectiveDate);
   return {
     effectiveDate,
     minimumPeriodEnd: minimumPeriodEnd(contract.billingStartDate),
-    earlyTerminationCharge: earlyTerminationCharge({ billingStartDate: contract.billingStartDate, monthlyFee: fee }, effectiveDate, policy),
+    earlyTerminationCharge: earlyTerminationCharge(
+      { billingStartDate: contract.billingStartDate, monthlyFee: fee },
+      effectiveDate,
+      policy,
+    ),
     // An option without its own billing start has counted since the contract's.
     options: contract.options.map((option) =>
       option.endDate !== null && option.endDate <= effectiveDate
         ? null
-        : optionEndingOn({ billingStartDate: option.billingStartDate ?? contract.billingStartDate, monthlyFee: option.monthlyFee }, effectiveDate, policy),
+        : optionEndingOn(
+            {
+              billingStartDate:
+                option.billingStartDate ?? contract.billingStartDate,
+              monthlyFee: option.monthlyFee,
+            },
+            effectiveDate,
+            policy,
+          ),
     ),
   };
 }

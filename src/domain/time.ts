@@ -2,8 +2,9 @@
  * Instants are UTC epoch milliseconds inside; business dates are `YYYY-MM-DD` calendar dates in
  * Japan time (Asia/Tokyo). Intervals are half-open `[start, end)`.
  */
-import { DateTime, IANAZone } from 'luxon';
+
 import holidayJp from '@holiday-jp/holiday_jp';
+import { DateTime, IANAZone } from 'luxon';
 
 export type Instant = number;
 export type BusinessDate = string;
@@ -13,7 +14,8 @@ export const MS_PER_HOUR = 3_600_000;
 export const MS_PER_DAY = 86_400_000;
 
 // An offset is required: an instant without one is refused, never guessed (SPEC.md, "instant").
-const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
+const INSTANT_PATTERN =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 export class InvalidTimeValue extends Error {}
@@ -24,7 +26,8 @@ export class InvalidTimeValue extends Error {}
  */
 export const FIRST_YEAR = 1970;
 export const LAST_YEAR = 2199;
-const outOfRange = () => new InvalidTimeValue(`must fall in the years ${FIRST_YEAR} to ${LAST_YEAR}`);
+const outOfRange = () =>
+  new InvalidTimeValue(`must fall in the years ${FIRST_YEAR} to ${LAST_YEAR}`);
 
 export function parseInstant(text: string): Instant {
   if (!INSTANT_PATTERN.test(text)) {
@@ -35,25 +38,25 @@ export function parseInstant(text: string): Instant {
     );
   }
   const parsed = DateTime.fromISO(text, { setZone: true });
-  if (!parsed.isValid) throw new InvalidTimeValue(`${text} is not a real instant`);
+  if (!parsed.isValid)
+    throw new InvalidTimeValue(`${text} is not a real instant`);
   const year = parsed.setZone(ZONE).year;
   if (year < FIRST_YEAR || year > LAST_YEAR) throw outOfRange();
   return parsed.toMillis();
 }
-
 
 export function formatInstant(instant: Instant): string {
   return new Date(instant).toISOString();
 }
 
 export function parseBusinessDate(text: string): BusinessDate {
-  if (!DATE_PATTERN.test(text)) throw new InvalidTimeValue('must be a date YYYY-MM-DD');
+  if (!DATE_PATTERN.test(text))
+    throw new InvalidTimeValue('must be a date YYYY-MM-DD');
   const parsed = DateTime.fromISO(text, { zone: ZONE });
   if (!parsed.isValid) throw new InvalidTimeValue(`${text} is not a real date`);
   if (parsed.year < FIRST_YEAR || parsed.year > LAST_YEAR) throw outOfRange();
   return text;
 }
-
 
 function dateTimeOf(date: BusinessDate): DateTime {
   return DateTime.fromISO(date, { zone: ZONE });
@@ -83,7 +86,12 @@ const FAST_END_INSTANT = (FAST_LAST_DAY + 1) * MS_PER_DAY - JST_OFFSET_MS;
 const FAST_PATH = (() => {
   const zone = IANAZone.create(ZONE);
   if (!zone.isValid) return false;
-  const probes = [FAST_FIRST_INSTANT, Date.UTC(2000, 0, 1), Date.UTC(2026, 6, 1), FAST_END_INSTANT - 1];
+  const probes = [
+    FAST_FIRST_INSTANT,
+    Date.UTC(2000, 0, 1),
+    Date.UTC(2026, 6, 1),
+    FAST_END_INSTANT - 1,
+  ];
   return probes.every((instant) => zone.offset(instant) === JST_OFFSET_MINUTES);
 })();
 
@@ -117,8 +125,13 @@ function dayNumberOfCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const dayOfYear =
+    Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 +
+    Math.floor(yearOfEra / 4) -
+    Math.floor(yearOfEra / 100) +
+    dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
 }
 
@@ -128,11 +141,25 @@ const NO_DAY = -0x80000000;
 /** The day number of a real date within the fast path's years, or NO_DAY when Luxon must handle it. */
 function fastDayNumberOf(date: BusinessDate): number {
   // Not only strings arrive here: a Luxon fallback's null (an invalid date) is passed on as before.
-  if (!FAST_PATH || typeof date !== 'string' || date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return NO_DAY;
+  if (
+    !FAST_PATH ||
+    typeof date !== 'string' ||
+    date.length !== 10 ||
+    date.charCodeAt(4) !== 45 ||
+    date.charCodeAt(7) !== 45
+  )
+    return NO_DAY;
   const year = digitsAt(date, 0, 4);
   const month = digitsAt(date, 5, 7);
   const day = digitsAt(date, 8, 10);
-  if (year < FAST_FIRST_YEAR || month < 1 || month > 12 || day < 1 || day > calendarDaysInMonth(year, month)) return NO_DAY;
+  if (
+    year < FAST_FIRST_YEAR ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > calendarDaysInMonth(year, month)
+  )
+    return NO_DAY;
   return dayNumberOfCivil(year, month, day);
 }
 
@@ -148,7 +175,9 @@ function isFastDayNumber(dayNumber: number): boolean {
  */
 const DATE_TEXT_SLOTS = 4096;
 const memoDayNumbers = new Int32Array(DATE_TEXT_SLOTS).fill(NO_DAY);
-const memoDateTexts: BusinessDate[] = new Array<BusinessDate>(DATE_TEXT_SLOTS).fill('');
+const memoDateTexts: BusinessDate[] = new Array<BusinessDate>(
+  DATE_TEXT_SLOTS,
+).fill('');
 
 function dateTextOf(dayNumber: number): BusinessDate {
   const slot = dayNumber & (DATE_TEXT_SLOTS - 1);
@@ -162,7 +191,11 @@ function dateTextOf(dayNumber: number): BusinessDate {
 /** The Japan-time calendar date of an instant. */
 export function businessDateOf(instant: Instant): BusinessDate {
   // The comparisons are false for NaN, which goes to Luxon as before.
-  if (FAST_PATH && instant >= FAST_FIRST_INSTANT && instant < FAST_END_INSTANT) {
+  if (
+    FAST_PATH &&
+    instant >= FAST_FIRST_INSTANT &&
+    instant < FAST_END_INSTANT
+  ) {
     return dateTextOf(Math.floor((instant + JST_OFFSET_MS) / MS_PER_DAY));
   }
   return DateTime.fromMillis(instant, { zone: ZONE }).toISODate()!;
@@ -178,13 +211,19 @@ export function startOfBusinessDate(date: BusinessDate): Instant {
 /** The instant a business date ends: 00:00 Japan time of the next day (exclusive). */
 export function endOfBusinessDate(date: BusinessDate): Instant {
   const dayNumber = fastDayNumberOf(date);
-  if (dayNumber !== NO_DAY && isFastDayNumber(dayNumber + 1)) return (dayNumber + 1) * MS_PER_DAY - JST_OFFSET_MS;
+  if (dayNumber !== NO_DAY && isFastDayNumber(dayNumber + 1))
+    return (dayNumber + 1) * MS_PER_DAY - JST_OFFSET_MS;
   return startOfBusinessDate(addDays(date, 1));
 }
 
 export function addDays(date: BusinessDate, days: number): BusinessDate {
   const dayNumber = fastDayNumberOf(date);
-  if (dayNumber !== NO_DAY && Number.isInteger(days) && isFastDayNumber(dayNumber + days)) return dateTextOf(dayNumber + days);
+  if (
+    dayNumber !== NO_DAY &&
+    Number.isInteger(days) &&
+    isFastDayNumber(dayNumber + days)
+  )
+    return dateTextOf(dayNumber + days);
   return dateTimeOf(date).plus({ days }).toISODate()!;
 }
 
@@ -194,7 +233,8 @@ export function daysBetween(from: BusinessDate, to: BusinessDate): number {
 }
 
 export function daysInMonth(year: number, month: number): number {
-  return DateTime.fromObject({ year, month, day: 1 }, { zone: ZONE }).daysInMonth!;
+  return DateTime.fromObject({ year, month, day: 1 }, { zone: ZONE })
+    .daysInMonth!;
 }
 
 /**
@@ -204,11 +244,15 @@ export function daysInMonth(year: number, month: number): number {
  * `plus({ months }).minus({ days: 1 })`: Luxon clamps to the month's end before the minus.
  * Callers who must skip the first day (Art. 140) pass the day after.
  */
-export function monthsPeriodEnd(firstDay: BusinessDate, months: number): BusinessDate {
+export function monthsPeriodEnd(
+  firstDay: BusinessDate,
+  months: number,
+): BusinessDate {
   const firstDayNumber = fastDayNumberOf(firstDay);
   if (firstDayNumber !== NO_DAY && Number.isInteger(months)) {
     // The same rule in calendar arithmetic (see the fast path above).
-    const monthIndex = digitsAt(firstDay, 0, 4) * 12 + (digitsAt(firstDay, 5, 7) - 1) + months;
+    const monthIndex =
+      digitsAt(firstDay, 0, 4) * 12 + (digitsAt(firstDay, 5, 7) - 1) + months;
     const targetYear = Math.floor(monthIndex / 12);
     const targetMonth = (monthIndex % 12) + 1;
     const day = digitsAt(firstDay, 8, 10);
@@ -224,30 +268,43 @@ export function monthsPeriodEnd(firstDay: BusinessDate, months: number): Busines
   return monthsPeriodEndByLuxon(firstDay, months);
 }
 
-function monthsPeriodEndByLuxon(firstDay: BusinessDate, months: number): BusinessDate {
+function monthsPeriodEndByLuxon(
+  firstDay: BusinessDate,
+  months: number,
+): BusinessDate {
   const first = dateTimeOf(firstDay);
   const monthIndex = first.year * 12 + (first.month - 1) + months;
   const year = Math.floor(monthIndex / 12);
   const month = (monthIndex % 12) + 1;
   const lastDayOfTargetMonth = daysInMonth(year, month);
   if (first.day > lastDayOfTargetMonth) {
-    return DateTime.fromObject({ year, month, day: lastDayOfTargetMonth }, { zone: ZONE }).toISODate()!;
+    return DateTime.fromObject(
+      { year, month, day: lastDayOfTargetMonth },
+      { zone: ZONE },
+    ).toISODate()!;
   }
-  return DateTime.fromObject({ year, month, day: first.day }, { zone: ZONE }).minus({ days: 1 }).toISODate()!;
+  return DateTime.fromObject({ year, month, day: first.day }, { zone: ZONE })
+    .minus({ days: 1 })
+    .toISODate()!;
 }
 
 /**
  * "The day on which `days` days have elapsed from `fromDate`" (Civil Code Arts. 140–141): the first
  * day is not counted, so the period ends `days` days later. Art. 8: notice 2026-01-10 → 2026-02-09.
  */
-export function daysPeriodEnd(fromDate: BusinessDate, days: number): BusinessDate {
+export function daysPeriodEnd(
+  fromDate: BusinessDate,
+  days: number,
+): BusinessDate {
   return addDays(fromDate, days);
 }
 
 const JAPANESE_HOLIDAYS: Readonly<Record<string, unknown>> = holidayJp.holidays;
 
 export function isSundayOrJapaneseHoliday(date: BusinessDate): boolean {
-  return dateTimeOf(date).weekday === 7 || Object.hasOwn(JAPANESE_HOLIDAYS, date);
+  return (
+    dateTimeOf(date).weekday === 7 || Object.hasOwn(JAPANESE_HOLIDAYS, date)
+  );
 }
 
 /** Civil Code Art. 142: a period ending on a Sunday or national holiday ends on the next day that is neither. */

@@ -1,8 +1,10 @@
 /** One definition per endpoint: Express registers it and the OpenAPI document describes it, from the same schemas. */
-import type { Store } from '../db/client';
-import type { Instant } from '../domain/time';
+
 import type { z } from 'zod';
-import type { Role, ServiceContext } from '../services/context';
+import type { Store } from '../db/client';
+import type { Role } from '../domain/roles';
+import type { Instant } from '../domain/time';
+import type { ServiceContext } from '../services/context';
 
 export interface EndpointRequest<B, Q> {
   params: Record<string, string>;
@@ -15,7 +17,11 @@ export interface EndpointRequest<B, Q> {
 export class Reply {
   constructor(
     readonly body: unknown,
-    readonly options: { status?: number; headers?: Record<string, string>; contentType?: string } = {},
+    readonly options: {
+      status?: number;
+      headers?: Record<string, string>;
+      contentType?: string;
+    } = {},
   ) {}
 }
 
@@ -34,13 +40,19 @@ export interface Endpoint<B = unknown, Q = unknown> {
   /** Without a token (the token exchange). */
   public?: boolean;
   /** `ctx` is null for a public endpoint, which gets the store and clock alone. */
-  handle(ctx: ServiceContext | null, request: EndpointRequest<B, Q>, server: { store: Store; clock: () => Instant }): unknown | Reply;
+  handle(
+    ctx: ServiceContext | null,
+    request: EndpointRequest<B, Q>,
+    server: { store: Store; clock: () => Instant },
+  ): unknown | Reply;
 }
 
 /** Keeps the body and query types of one endpoint tied to its schemas. */
-export function endpoint<B = undefined, Q = undefined>(definition: Endpoint<B, Q>): Endpoint<B, Q> {
+export function endpoint<B = undefined, Q = undefined>(
+  definition: Endpoint<B, Q>,
+): Endpoint<B, Q> {
   return definition;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the table holds endpoints of every body and query type
 export type AnyEndpoint = Endpoint<any, any>;
-

@@ -1,5 +1,8 @@
 /** The OpenAPI 3.1 document, generated from the endpoint table and its zod schemas. */
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+} from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ERROR_STATUS } from '../errors';
 import { Problem } from '../schemas/api';
@@ -7,35 +10,70 @@ import type { AnyEndpoint } from './endpoint';
 
 export function openApiDocument(endpoints: readonly AnyEndpoint[]) {
   const registry = new OpenAPIRegistry();
-  const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  const problem = { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: Problem } } };
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+  });
+  const problem = {
+    description: 'RFC 9457 problem',
+    content: { 'application/problem+json': { schema: Problem } },
+  };
   for (const endpoint of endpoints) {
     const path = endpoint.path.replace(/:(\w+)/g, '{$1}');
-    const params = [...endpoint.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+    const params = [...endpoint.path.matchAll(/:(\w+)/g)].map(
+      (match) => match[1]!,
+    );
     registry.registerPath({
       method: endpoint.method,
       path,
       summary: endpoint.summary,
-      description: endpoint.roles === 'anyone' ? 'Anyone' : `Roles: ${endpoint.roles.join(', ')}`,
+      description:
+        endpoint.roles === 'anyone'
+          ? 'Anyone'
+          : `Roles: ${endpoint.roles.join(', ')}`,
       tags: [endpoint.tag],
       security: endpoint.public ? [] : [{ [bearer.name]: [] }],
       request: {
-        ...(params.length > 0 ? { params: z.object(Object.fromEntries(params.map((name) => [name, z.string()]))) } : {}),
+        ...(params.length > 0
+          ? {
+              params: z.object(
+                Object.fromEntries(params.map((name) => [name, z.string()])),
+              ),
+            }
+          : {}),
         ...(endpoint.query ? { query: endpoint.query as z.ZodObject } : {}),
-        ...(endpoint.body ? { body: { content: { 'application/json': { schema: endpoint.body } } } } : {}),
+        ...(endpoint.body
+          ? {
+              body: {
+                content: { 'application/json': { schema: endpoint.body } },
+              },
+            }
+          : {}),
       },
       responses: {
         [endpoint.status ?? 200]: {
           description: 'OK',
-          ...(endpoint.response ? { content: { 'application/json': { schema: endpoint.response } } } : {}),
+          ...(endpoint.response
+            ? { content: { 'application/json': { schema: endpoint.response } } }
+            : {}),
         },
-        ...Object.fromEntries([...new Set(Object.values(ERROR_STATUS))].map((status) => [status, problem])),
+        ...Object.fromEntries(
+          [...new Set(Object.values(ERROR_STATUS))].map((status) => [
+            status,
+            problem,
+          ]),
+        ),
       },
     });
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'Gengaku API', version: '1', description: 'SLA outage credit tracker: incidents in, outages, claims and credits out.' },
+    info: {
+      title: 'Gengaku API',
+      version: '1',
+      description:
+        'SLA outage credit tracker: incidents in, outages, claims and credits out.',
+    },
     servers: [{ url: '/api/v1' }],
   });
 }

@@ -1,6 +1,11 @@
 /** RFC 9457 problem documents: every refusal, one shape, one place. */
 import type { Response } from 'express';
-import { ERROR_STATUS, ERROR_TITLE, ServiceError, type ErrorCode } from '../errors';
+import {
+  ERROR_STATUS,
+  ERROR_TITLE,
+  type ErrorCode,
+  type ServiceError,
+} from '../errors';
 import type { FieldError } from '../schemas/common';
 
 export interface ProblemDocument {
@@ -34,6 +39,10 @@ export const INTERNAL_PROBLEM: ProblemDocument = {
 };
 
 export function sendProblem(res: Response, problem: ProblemDocument): void {
-  if (problem.code === 'unauthenticated') res.setHeader('WWW-Authenticate', 'Bearer realm="gengaku"');
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  if (problem.code === 'unauthenticated')
+    res.setHeader('WWW-Authenticate', 'Bearer realm="gengaku"');
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problem));
 }

@@ -2,11 +2,12 @@
 import { z } from 'zod';
 import { calculate } from '../calculator';
 import { Policy } from '../domain/policy';
+import { ServiceError } from '../errors';
 import {
   AuditEntry,
   AuditQuery,
-  CancellationInput,
   Cancellation,
+  CancellationInput,
   Claim,
   ClaimInput,
   ClaimListQuery,
@@ -38,143 +39,387 @@ import { Scenario } from '../schemas/scenario';
 import { listAudit } from '../services/audit';
 import { createClaim, getClaim, listClaims } from '../services/claims';
 import type { ServiceContext } from '../services/context';
-import { addFeeChange, cancelContract, cancelOption, createContract, getContract, listContracts } from '../services/contracts';
-import { createCustomer, getCustomer, listCustomers } from '../services/customers';
-import { createIncident, getIncident, listIncidents, patchIncident, previewCorrection, previewIncident } from '../services/incidents';
+import {
+  addFeeChange,
+  cancelContract,
+  cancelOption,
+  createContract,
+  getContract,
+  listContracts,
+} from '../services/contracts';
+import {
+  createCustomer,
+  getCustomer,
+  listCustomers,
+} from '../services/customers';
+import {
+  createIncident,
+  getIncident,
+  listIncidents,
+  patchIncident,
+  previewCorrection,
+  previewIncident,
+} from '../services/incidents';
 import { contractOutages } from '../services/outages';
-import { contractUsage, correctUsage, listUsage, recordUsage } from '../services/usage';
+import {
+  contractUsage,
+  correctUsage,
+  listUsage,
+  recordUsage,
+} from '../services/usage';
 import { createUser, exchangePassword, listUsers } from '../services/users';
-import { ServiceError } from '../errors';
-import { Reply, endpoint, type AnyEndpoint } from './endpoint';
+import { type AnyEndpoint, endpoint, Reply } from './endpoint';
 
 const staff = ['admin', 'support', 'finance'] as const;
 const everyone = ['admin', 'support', 'finance', 'customer'] as const;
 const authed = (ctx: ServiceContext | null) => ctx!;
 
-const withVersionTag = (incident: Incident) => new Reply(incident, { headers: { ETag: `"${incident.version}"` } });
+const withVersionTag = (incident: Incident) =>
+  new Reply(incident, { headers: { ETag: `"${incident.version}"` } });
 
 /** `If-Match: "3"`: the version the correction was made against. A weak tag never matches (RFC 9110 strong comparison). */
 function expectedVersion(ifMatch: string | undefined): number | undefined {
   if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
   const match = /^\s*(W\/)?"(\d+)"\s*$/.exec(ifMatch);
-  if (!match) throw new ServiceError('bad-request', 'If-Match must be the ETag of the incident, e.g. "3"');
+  if (!match)
+    throw new ServiceError(
+      'bad-request',
+      'If-Match must be the ETag of the incident, e.g. "3"',
+    );
   return match[1] ? -1 : Number(match[2]);
 }
 
 export const endpoints: AnyEndpoint[] = [
   endpoint({
-    method: 'post', path: '/auth/tokens', tag: 'users', summary: 'Exchange an email and password for a new API token', roles: 'anyone', public: true,
-    body: TokenRequest, response: TokenResponse, status: 201,
-    handle: (_ctx, { body }, { store, clock }) => exchangePassword(store, clock(), body.email, body.password),
+    method: 'post',
+    path: '/auth/tokens',
+    tag: 'users',
+    summary: 'Exchange an email and password for a new API token',
+    roles: 'anyone',
+    public: true,
+    body: TokenRequest,
+    response: TokenResponse,
+    status: 201,
+    handle: (_ctx, { body }, { store, clock }) =>
+      exchangePassword(store, clock(), body.email, body.password),
   }),
   endpoint({
-    method: 'post', path: '/users', tag: 'users', summary: 'Create a user; its API token is shown once', roles: ['admin'],
-    body: UserInput, response: User, status: 201,
+    method: 'post',
+    path: '/users',
+    tag: 'users',
+    summary: 'Create a user; its API token is shown once',
+    roles: ['admin'],
+    body: UserInput,
+    response: User,
+    status: 201,
     handle: (ctx, { body }) => createUser(authed(ctx), body),
   }),
-  endpoint({ method: 'get', path: '/users', tag: 'users', summary: 'List users', roles: ['admin'], response: z.array(User), handle: (ctx) => listUsers(authed(ctx)) }),
+  endpoint({
+    method: 'get',
+    path: '/users',
+    tag: 'users',
+    summary: 'List users',
+    roles: ['admin'],
+    response: z.array(User),
+    handle: (ctx) => listUsers(authed(ctx)),
+  }),
 
   endpoint({
-    method: 'post', path: '/customers', tag: 'customers', summary: 'Create a customer', roles: staff,
-    body: CustomerInput, response: Customer, status: 201, handle: (ctx, { body }) => createCustomer(authed(ctx), body),
+    method: 'post',
+    path: '/customers',
+    tag: 'customers',
+    summary: 'Create a customer',
+    roles: staff,
+    body: CustomerInput,
+    response: Customer,
+    status: 201,
+    handle: (ctx, { body }) => createCustomer(authed(ctx), body),
   }),
-  endpoint({ method: 'get', path: '/customers', tag: 'customers', summary: 'List customers', roles: staff, response: z.array(Customer), handle: (ctx) => listCustomers(authed(ctx)) }),
-  endpoint({ method: 'get', path: '/customers/:id', tag: 'customers', summary: 'Get a customer', roles: staff, response: Customer, handle: (ctx, { params }) => getCustomer(authed(ctx), params.id!) }),
+  endpoint({
+    method: 'get',
+    path: '/customers',
+    tag: 'customers',
+    summary: 'List customers',
+    roles: staff,
+    response: z.array(Customer),
+    handle: (ctx) => listCustomers(authed(ctx)),
+  }),
+  endpoint({
+    method: 'get',
+    path: '/customers/:id',
+    tag: 'customers',
+    summary: 'Get a customer',
+    roles: staff,
+    response: Customer,
+    handle: (ctx, { params }) => getCustomer(authed(ctx), params.id!),
+  }),
 
   endpoint({
-    method: 'post', path: '/contracts', tag: 'contracts', summary: 'Create a contract (Art. 3 parameters, options)', roles: ['admin'],
-    body: ContractInput, response: Contract, status: 201, handle: (ctx, { body }) => createContract(authed(ctx), body),
+    method: 'post',
+    path: '/contracts',
+    tag: 'contracts',
+    summary: 'Create a contract (Art. 3 parameters, options)',
+    roles: ['admin'],
+    body: ContractInput,
+    response: Contract,
+    status: 201,
+    handle: (ctx, { body }) => createContract(authed(ctx), body),
   }),
   endpoint({
-    method: 'get', path: '/contracts', tag: 'contracts', summary: 'List contracts (a customer: its own)', roles: everyone,
-    query: z.object({ customerId: z.string().optional() }).strict(), response: z.array(Contract),
+    method: 'get',
+    path: '/contracts',
+    tag: 'contracts',
+    summary: 'List contracts (a customer: its own)',
+    roles: everyone,
+    query: z.object({ customerId: z.string().optional() }).strict(),
+    response: z.array(Contract),
     handle: (ctx, { query }) => listContracts(authed(ctx), query),
   }),
-  endpoint({ method: 'get', path: '/contracts/:id', tag: 'contracts', summary: 'Get a contract', roles: everyone, response: Contract, handle: (ctx, { params }) => getContract(authed(ctx), params.id!) }),
   endpoint({
-    method: 'post', path: '/contracts/:id/fee-changes', tag: 'contracts', summary: 'Change the basic monthly fee from a date on (Art. 5)', roles: ['admin'],
-    body: FeeChangeInput, response: Contract, status: 201, handle: (ctx, { params, body }) => addFeeChange(authed(ctx), params.id!, body),
+    method: 'get',
+    path: '/contracts/:id',
+    tag: 'contracts',
+    summary: 'Get a contract',
+    roles: everyone,
+    response: Contract,
+    handle: (ctx, { params }) => getContract(authed(ctx), params.id!),
   }),
   endpoint({
-    method: 'post', path: '/contracts/:id/cancellation', tag: 'contracts', summary: 'Cancel a contract (Art. 8; Art. 10 / Annex 2 charge)', roles: ['admin', 'support'],
-    body: CancellationInput, response: Cancellation, status: 201, handle: (ctx, { params, body }) => cancelContract(authed(ctx), params.id!, body),
+    method: 'post',
+    path: '/contracts/:id/fee-changes',
+    tag: 'contracts',
+    summary: 'Change the basic monthly fee from a date on (Art. 5)',
+    roles: ['admin'],
+    body: FeeChangeInput,
+    response: Contract,
+    status: 201,
+    handle: (ctx, { params, body }) =>
+      addFeeChange(authed(ctx), params.id!, body),
   }),
   endpoint({
-    method: 'post', path: '/contracts/:id/options/:optionId/cancellation', tag: 'contracts', summary: 'Cancel a multi-region option (Art. 6(4); Art. 10(2) charge)', roles: ['admin', 'support'],
-    body: CancellationInput, response: OptionCancellation, status: 201, handle: (ctx, { params, body }) => cancelOption(authed(ctx), params.id!, params.optionId!, body),
+    method: 'post',
+    path: '/contracts/:id/cancellation',
+    tag: 'contracts',
+    summary: 'Cancel a contract (Art. 8; Art. 10 / Annex 2 charge)',
+    roles: ['admin', 'support'],
+    body: CancellationInput,
+    response: Cancellation,
+    status: 201,
+    handle: (ctx, { params, body }) =>
+      cancelContract(authed(ctx), params.id!, body),
   }),
   endpoint({
-    method: 'get', path: '/contracts/:id/outages', tag: 'outages', summary: "A contract's outages as of an instant (default now)", roles: everyone,
-    query: OutagesQuery, response: ContractOutages, handle: (ctx, { params, query }) => contractOutages(authed(ctx), params.id!, query.asOf),
+    method: 'post',
+    path: '/contracts/:id/options/:optionId/cancellation',
+    tag: 'contracts',
+    summary: 'Cancel a multi-region option (Art. 6(4); Art. 10(2) charge)',
+    roles: ['admin', 'support'],
+    body: CancellationInput,
+    response: OptionCancellation,
+    status: 201,
+    handle: (ctx, { params, body }) =>
+      cancelOption(authed(ctx), params.id!, params.optionId!, body),
   }),
   endpoint({
-    method: 'post', path: '/contracts/:id/usage', tag: 'usage', summary: "Record a month's peak of concurrent devices (Annex 1)", roles: ['admin', 'support'],
-    body: UsageInput, response: UsageObservation, status: 201, handle: (ctx, { params, body }) => recordUsage(authed(ctx), params.id!, body),
+    method: 'get',
+    path: '/contracts/:id/outages',
+    tag: 'outages',
+    summary: "A contract's outages as of an instant (default now)",
+    roles: everyone,
+    query: OutagesQuery,
+    response: ContractOutages,
+    handle: (ctx, { params, query }) =>
+      contractOutages(authed(ctx), params.id!, query.asOf),
   }),
   endpoint({
-    method: 'patch', path: '/contracts/:id/usage/:month', tag: 'usage', summary: "Correct a month's recorded peak; the reason is audited", roles: ['admin', 'support'],
-    body: UsageCorrection, response: UsageObservation, handle: (ctx, { params, body }) => correctUsage(authed(ctx), params.id!, params.month!, body),
+    method: 'post',
+    path: '/contracts/:id/usage',
+    tag: 'usage',
+    summary: "Record a month's peak of concurrent devices (Annex 1)",
+    roles: ['admin', 'support'],
+    body: UsageInput,
+    response: UsageObservation,
+    status: 201,
+    handle: (ctx, { params, body }) =>
+      recordUsage(authed(ctx), params.id!, body),
   }),
   endpoint({
-    method: 'get', path: '/contracts/:id/usage', tag: 'usage', summary: "A contract's monthly peaks", roles: everyone,
-    response: z.array(UsageObservation), handle: (ctx, { params }) => contractUsage(authed(ctx), params.id!),
+    method: 'patch',
+    path: '/contracts/:id/usage/:month',
+    tag: 'usage',
+    summary: "Correct a month's recorded peak; the reason is audited",
+    roles: ['admin', 'support'],
+    body: UsageCorrection,
+    response: UsageObservation,
+    handle: (ctx, { params, body }) =>
+      correctUsage(authed(ctx), params.id!, params.month!, body),
   }),
   endpoint({
-    method: 'get', path: '/usage', tag: 'usage', summary: 'Monthly peaks of every contract; flagged=true lists those above the contracted number', roles: staff,
-    query: UsageListQuery, response: z.array(UsageObservation),
-    handle: (ctx, { query }) => listUsage(authed(ctx), { month: query.month, flagged: query.flagged === undefined ? undefined : query.flagged === 'true' }),
+    method: 'get',
+    path: '/contracts/:id/usage',
+    tag: 'usage',
+    summary: "A contract's monthly peaks",
+    roles: everyone,
+    response: z.array(UsageObservation),
+    handle: (ctx, { params }) => contractUsage(authed(ctx), params.id!),
+  }),
+  endpoint({
+    method: 'get',
+    path: '/usage',
+    tag: 'usage',
+    summary:
+      'Monthly peaks of every contract; flagged=true lists those above the contracted number',
+    roles: staff,
+    query: UsageListQuery,
+    response: z.array(UsageObservation),
+    handle: (ctx, { query }) =>
+      listUsage(authed(ctx), {
+        month: query.month,
+        flagged:
+          query.flagged === undefined ? undefined : query.flagged === 'true',
+      }),
   }),
 
   endpoint({
-    method: 'post', path: '/incidents', tag: 'incidents', summary: 'Log an incident', roles: ['support', 'admin'],
-    body: IncidentInput, response: Incident, status: 201, handle: (ctx, { body }) => createIncident(authed(ctx), body),
+    method: 'post',
+    path: '/incidents',
+    tag: 'incidents',
+    summary: 'Log an incident',
+    roles: ['support', 'admin'],
+    body: IncidentInput,
+    response: Incident,
+    status: 201,
+    handle: (ctx, { body }) => createIncident(authed(ctx), body),
   }),
   endpoint({
-    method: 'post', path: '/incidents/preview', tag: 'incidents', summary: 'The affected contracts and their outages if the incident were saved; nothing is saved', roles: ['support', 'admin'],
-    body: IncidentInput, response: IncidentPreview, handle: (ctx, { body }) => previewIncident(authed(ctx), body),
+    method: 'post',
+    path: '/incidents/preview',
+    tag: 'incidents',
+    summary:
+      'The affected contracts and their outages if the incident were saved; nothing is saved',
+    roles: ['support', 'admin'],
+    body: IncidentInput,
+    response: IncidentPreview,
+    handle: (ctx, { body }) => previewIncident(authed(ctx), body),
   }),
   endpoint({
-    method: 'get', path: '/incidents', tag: 'incidents', summary: 'List incidents, newest awareness first', roles: ['support', 'admin', 'finance'],
-    query: IncidentListQuery, response: z.array(Incident), handle: (ctx, { query }) => listIncidents(authed(ctx), query),
+    method: 'get',
+    path: '/incidents',
+    tag: 'incidents',
+    summary: 'List incidents, newest awareness first',
+    roles: ['support', 'admin', 'finance'],
+    query: IncidentListQuery,
+    response: z.array(Incident),
+    handle: (ctx, { query }) => listIncidents(authed(ctx), query),
   }),
   endpoint({
-    method: 'post', path: '/incidents/:id/preview', tag: 'incidents', summary: 'What a correction would do to the outages of the contracts it affects, before or after; nothing is saved', roles: ['support', 'admin'],
-    body: IncidentCorrectionPreview, response: IncidentPreview,
+    method: 'post',
+    path: '/incidents/:id/preview',
+    tag: 'incidents',
+    summary:
+      'What a correction would do to the outages of the contracts it affects, before or after; nothing is saved',
+    roles: ['support', 'admin'],
+    body: IncidentCorrectionPreview,
+    response: IncidentPreview,
     handle: (ctx, { params, body }) => {
       const { reason: _reason, ...changes } = body;
       return previewCorrection(authed(ctx), params.id!, changes);
     },
   }),
   endpoint({
-    method: 'get', path: '/incidents/:id', tag: 'incidents', summary: 'Get an incident; its ETag is its version, for If-Match on a correction', roles: ['support', 'admin', 'finance'], response: Incident,
-    handle: (ctx, { params }) => withVersionTag(getIncident(authed(ctx), params.id!)),
+    method: 'get',
+    path: '/incidents/:id',
+    tag: 'incidents',
+    summary:
+      'Get an incident; its ETag is its version, for If-Match on a correction',
+    roles: ['support', 'admin', 'finance'],
+    response: Incident,
+    handle: (ctx, { params }) =>
+      withVersionTag(getIncident(authed(ctx), params.id!)),
   }),
   endpoint({
-    method: 'patch', path: '/incidents/:id', tag: 'incidents', summary: 'Correct an incident; the reason is required and audited', roles: ['support', 'admin'],
-    body: IncidentPatch, response: Incident,
-    handle: (ctx, { params, body, header }) => withVersionTag(patchIncident(authed(ctx), params.id!, body, expectedVersion(header('if-match')))),
+    method: 'patch',
+    path: '/incidents/:id',
+    tag: 'incidents',
+    summary: 'Correct an incident; the reason is required and audited',
+    roles: ['support', 'admin'],
+    body: IncidentPatch,
+    response: Incident,
+    handle: (ctx, { params, body, header }) =>
+      withVersionTag(
+        patchIncident(
+          authed(ctx),
+          params.id!,
+          body,
+          expectedVersion(header('if-match')),
+        ),
+      ),
   }),
 
   endpoint({
-    method: 'post', path: '/claims', tag: 'claims', summary: 'File a claim for an outage (Idempotency-Key makes a retry return the same claim)', roles: ['customer', 'support', 'admin'],
-    body: ClaimInput, response: Claim, status: 201,
+    method: 'post',
+    path: '/claims',
+    tag: 'claims',
+    summary:
+      'File a claim for an outage (Idempotency-Key makes a retry return the same claim)',
+    roles: ['customer', 'support', 'admin'],
+    body: ClaimInput,
+    response: Claim,
+    status: 201,
     handle: (ctx, { body, header }) => {
-      const { claim, replayed } = createClaim(authed(ctx), body, header('idempotency-key'));
-      return new Reply(claim, { status: 201, headers: replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+      const { claim, replayed } = createClaim(
+        authed(ctx),
+        body,
+        header('idempotency-key'),
+      );
+      return new Reply(claim, {
+        status: 201,
+        headers: replayed ? { 'Idempotent-Replayed': 'true' } : {},
+      });
     },
   }),
   endpoint({
-    method: 'get', path: '/claims', tag: 'claims', summary: 'List claims (a customer: its own)', roles: everyone,
-    query: ClaimListQuery, response: z.array(Claim), handle: (ctx, { query }) => listClaims(authed(ctx), query),
+    method: 'get',
+    path: '/claims',
+    tag: 'claims',
+    summary: 'List claims (a customer: its own)',
+    roles: everyone,
+    query: ClaimListQuery,
+    response: z.array(Claim),
+    handle: (ctx, { query }) => listClaims(authed(ctx), query),
   }),
-  endpoint({ method: 'get', path: '/claims/:id', tag: 'claims', summary: 'Get a claim', roles: everyone, response: Claim, handle: (ctx, { params }) => getClaim(authed(ctx), params.id!) }),
+  endpoint({
+    method: 'get',
+    path: '/claims/:id',
+    tag: 'claims',
+    summary: 'Get a claim',
+    roles: everyone,
+    response: Claim,
+    handle: (ctx, { params }) => getClaim(authed(ctx), params.id!),
+  }),
 
   endpoint({
-    method: 'post', path: '/calculate', tag: 'calculator', summary: 'Derive the outages of a scenario', roles: everyone,
-    body: Scenario, response: z.object({ outages: z.array(OutageJson), asOf: z.string(), policy: Policy }), handle: (_ctx, { body }) => calculate(body),
+    method: 'post',
+    path: '/calculate',
+    tag: 'calculator',
+    summary: 'Derive the outages of a scenario',
+    roles: everyone,
+    body: Scenario,
+    response: z.object({
+      outages: z.array(OutageJson),
+      asOf: z.string(),
+      policy: Policy,
+    }),
+    handle: (_ctx, { body }) => calculate(body),
   }),
   endpoint({
-    method: 'get', path: '/audit', tag: 'audit', summary: 'The audit log, newest first', roles: ['admin', 'finance'],
-    query: AuditQuery, response: z.array(AuditEntry), handle: (ctx, { query }) => listAudit(authed(ctx), query),
+    method: 'get',
+    path: '/audit',
+    tag: 'audit',
+    summary: 'The audit log, newest first',
+    roles: ['admin', 'finance'],
+    query: AuditQuery,
+    response: z.array(AuditEntry),
+    handle: (ctx, { query }) => listAudit(authed(ctx), query),
   }),
 ];

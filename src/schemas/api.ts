@@ -2,18 +2,28 @@
 import { z } from 'zod';
 import { CAUSES, SEVERITIES } from '../domain/incident';
 import { Policy } from '../domain/policy';
+import { ROLES } from '../domain/roles';
 import { CONCURRENT_DEVICE_CHOICES, LICENSES, SERVERS } from '../domain/terms';
-import { ROLES } from '../services/context';
-import { BusinessDateText, InstantText, MAX_OPTIONS, QueryInstantText, YenAmount } from './common';
+import {
+  BusinessDateText,
+  InstantText,
+  MAX_OPTIONS,
+  QueryInstantText,
+  YenAmount,
+} from './common';
 import { OutageJson } from './outage';
-import { DownIntervalInput, checkAwareAt } from './scenario';
+import { checkAwareAt, DownIntervalInput } from './scenario';
 
 const Id = z.string().min(1).max(200);
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const Email = z.string().trim().email().max(320);
-const InstantOut = z.string().meta({ format: 'date-time', example: '2026-01-10T01:30:00.000Z' });
+const InstantOut = z
+  .string()
+  .meta({ format: 'date-time', example: '2026-01-10T01:30:00.000Z' });
 const DateOut = z.string().meta({ format: 'date', example: '2026-04-12' });
-const MonthText = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+const MonthText = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
 
 // ---- users and sessions
 
@@ -23,7 +33,11 @@ export const UserInput = z
     email: Email,
     role: z.enum(ROLES),
     customerId: Id.optional(),
-    password: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
+    password: z
+      .string()
+      .min(12, 'must be at least 12 characters')
+      .max(200)
+      .optional(),
   })
   .strict()
   .meta({ id: 'UserInput' });
@@ -37,24 +51,42 @@ export const User = z
     role: z.enum(ROLES),
     customerId: z.string().nullable(),
     createdAt: InstantOut,
-    token: z.string().optional().meta({ description: 'the API token, shown once' }),
+    token: z
+      .string()
+      .optional()
+      .meta({ description: 'the API token, shown once' }),
   })
   .meta({ id: 'User' });
 export type User = z.infer<typeof User>;
 
-export const TokenRequest = z.object({ email: Email, password: z.string().min(1).max(200) }).strict().meta({ id: 'TokenRequest' });
-export const TokenResponse = z.object({ token: z.string(), user: User }).meta({ id: 'TokenResponse' });
+export const TokenRequest = z
+  .object({ email: Email, password: z.string().min(1).max(200) })
+  .strict()
+  .meta({ id: 'TokenRequest' });
+export const TokenResponse = z
+  .object({ token: z.string(), user: User })
+  .meta({ id: 'TokenResponse' });
 
 // ---- customers
 
 export const CustomerInput = z
-  .object({ name: Text(200), email: Email.optional(), address: Text(500).optional() })
+  .object({
+    name: Text(200),
+    email: Email.optional(),
+    address: Text(500).optional(),
+  })
   .strict()
   .meta({ id: 'CustomerInput' });
 export type CustomerInput = z.infer<typeof CustomerInput>;
 
 export const Customer = z
-  .object({ id: z.string(), name: z.string(), email: z.string().nullable(), address: z.string().nullable(), createdAt: InstantOut })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullable(),
+    address: z.string().nullable(),
+    createdAt: InstantOut,
+  })
   .meta({ id: 'Customer' });
 export type Customer = z.infer<typeof Customer>;
 
@@ -70,8 +102,15 @@ export const MultiRegionOptionInput = z
   })
   .strict()
   .superRefine((option, ctx) => {
-    if (option.endDate !== undefined && option.endDate < option.billingStartDate) {
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must not be before billingStartDate' });
+    if (
+      option.endDate !== undefined &&
+      option.endDate < option.billingStartDate
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endDate'],
+        message: 'must not be before billingStartDate',
+      });
     }
   });
 
@@ -84,11 +123,17 @@ export const ContractInput = z
       .int()
       .min(LICENSES.min)
       .max(LICENSES.max)
-      .refine((n) => n % LICENSES.step === 0, `must be a multiple of ${LICENSES.step} (Art. 3 (1))`),
+      .refine(
+        (n) => n % LICENSES.step === 0,
+        `must be a multiple of ${LICENSES.step} (Art. 3 (1))`,
+      ),
     concurrentDevices: z
       .number()
       .int()
-      .refine((n) => (CONCURRENT_DEVICE_CHOICES as readonly number[]).includes(n), `must be one of ${CONCURRENT_DEVICE_CHOICES.join(', ')} (Art. 3 (2))`),
+      .refine(
+        (n) => (CONCURRENT_DEVICE_CHOICES as readonly number[]).includes(n),
+        `must be one of ${CONCURRENT_DEVICE_CHOICES.join(', ')} (Art. 3 (2))`,
+      ),
     servers: z.number().int().min(SERVERS.min).max(SERVERS.max),
     region: Text(50),
     redundancy: z.boolean(),
@@ -100,11 +145,17 @@ export const ContractInput = z
   .meta({ id: 'ContractInput' });
 export type ContractInput = z.infer<typeof ContractInput>;
 
-export const FeeChangeInput = z.object({ effectiveDate: BusinessDateText, monthlyFee: YenAmount }).strict().meta({ id: 'FeeChangeInput' });
+export const FeeChangeInput = z
+  .object({ effectiveDate: BusinessDateText, monthlyFee: YenAmount })
+  .strict()
+  .meta({ id: 'FeeChangeInput' });
 export type FeeChangeInput = z.infer<typeof FeeChangeInput>;
 
 export const CancellationInput = z
-  .object({ noticeReceivedDate: BusinessDateText, requestedDate: BusinessDateText.optional() })
+  .object({
+    noticeReceivedDate: BusinessDateText,
+    requestedDate: BusinessDateText.optional(),
+  })
   .strict()
   .meta({ id: 'CancellationInput' });
 export type CancellationInput = z.infer<typeof CancellationInput>;
@@ -114,17 +165,27 @@ const cancellationFields = {
   requestedDate: DateOut.nullable(),
   effectiveDate: DateOut,
   minimumPeriodEnd: DateOut,
-  earlyTerminationCharge: z.number().int().meta({ description: 'Art. 10 / Annex 2: the fee for the rest of the minimum period, 0 when it has passed' }),
+  earlyTerminationCharge: z.number().int().meta({
+    description:
+      'Art. 10 / Annex 2: the fee for the rest of the minimum period, 0 when it has passed',
+  }),
 };
 
-export const OptionCancellation = z.object({ optionId: z.string(), ...cancellationFields }).meta({ id: 'OptionCancellation' });
+export const OptionCancellation = z
+  .object({ optionId: z.string(), ...cancellationFields })
+  .meta({ id: 'OptionCancellation' });
 export type OptionCancellation = z.infer<typeof OptionCancellation>;
 
 export const Cancellation = z
   .object({
     ...cancellationFields,
-    options: z.array(OptionCancellation).meta({ description: 'the options that end with the contract' }),
-    totalEarlyTerminationCharge: z.number().int().meta({ description: "the contract's charge plus its options'" }),
+    options: z
+      .array(OptionCancellation)
+      .meta({ description: 'the options that end with the contract' }),
+    totalEarlyTerminationCharge: z
+      .number()
+      .int()
+      .meta({ description: "the contract's charge plus its options'" }),
   })
   .meta({ id: 'Cancellation' });
 export type Cancellation = z.infer<typeof Cancellation>;
@@ -140,9 +201,16 @@ export const Contract = z
     region: z.string(),
     redundancy: z.boolean(),
     billingStartDate: DateOut,
-    monthlyFee: z.number().int().meta({ description: 'the basic monthly fee from the billing start date' }),
-    currentMonthlyFee: z.number().int().meta({ description: 'the basic monthly fee in effect today' }),
-    feeChanges: z.array(z.object({ effectiveDate: DateOut, monthlyFee: z.number().int() })),
+    monthlyFee: z.number().int().meta({
+      description: 'the basic monthly fee from the billing start date',
+    }),
+    currentMonthlyFee: z
+      .number()
+      .int()
+      .meta({ description: 'the basic monthly fee in effect today' }),
+    feeChanges: z.array(
+      z.object({ effectiveDate: DateOut, monthlyFee: z.number().int() }),
+    ),
     options: z.array(
       z.object({
         id: z.string(),
@@ -163,7 +231,12 @@ export const Contract = z
   .meta({ id: 'Contract' });
 export type Contract = z.infer<typeof Contract>;
 
-export const CLAIM_STATUSES = ['awaiting-resolution', 'pending-approval', 'approved', 'rejected'] as const;
+export const CLAIM_STATUSES = [
+  'awaiting-resolution',
+  'pending-approval',
+  'approved',
+  'rejected',
+] as const;
 
 // ---- incidents
 
@@ -185,9 +258,19 @@ const incidentFields = {
   intervals: z.array(DownIntervalInput).min(1).max(1000),
 };
 
-function checkScopeNamesSomething(incident: { scope: { regions: string[]; contractIds: string[] } }, ctx: z.RefinementCtx) {
-  if (incident.scope.regions.length === 0 && incident.scope.contractIds.length === 0) {
-    ctx.addIssue({ code: 'custom', path: ['scope'], message: 'must name at least one region or contract' });
+function checkScopeNamesSomething(
+  incident: { scope: { regions: string[]; contractIds: string[] } },
+  ctx: z.RefinementCtx,
+) {
+  if (
+    incident.scope.regions.length === 0 &&
+    incident.scope.contractIds.length === 0
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['scope'],
+      message: 'must name at least one region or contract',
+    });
   }
 }
 
@@ -224,8 +307,14 @@ export const Incident = z
     description: z.string().nullable(),
     cause: z.enum(CAUSES),
     severity: z.enum(SEVERITIES),
-    qualifying: z.boolean().meta({ description: 'SPEC.md rule 1: provider fault, total or equivalent' }),
-    scope: z.object({ regions: z.array(z.string()), contractIds: z.array(z.string()), excludeContractIds: z.array(z.string()) }),
+    qualifying: z.boolean().meta({
+      description: 'SPEC.md rule 1: provider fault, total or equivalent',
+    }),
+    scope: z.object({
+      regions: z.array(z.string()),
+      contractIds: z.array(z.string()),
+      excludeContractIds: z.array(z.string()),
+    }),
     awareAt: InstantOut,
     intervals: z.array(IntervalOut),
     ongoing: z.boolean(),
@@ -246,10 +335,22 @@ export const IncidentPreview = z
         contractId: z.string(),
         contractNumber: z.string(),
         currentOutages: z.array(OutageJson),
-        outages: z.array(OutageJson).meta({ description: 'the outages if the incident were saved' }),
+        outages: z
+          .array(OutageJson)
+          .meta({ description: 'the outages if the incident were saved' }),
         claimChanges: z
-          .array(z.object({ claimId: z.string(), from: z.enum(CLAIM_STATUSES), to: z.enum(CLAIM_STATUSES), resolution: z.string().nullable() }))
-          .meta({ description: 'the open claims whose status saving it would change (rule 11)' }),
+          .array(
+            z.object({
+              claimId: z.string(),
+              from: z.enum(CLAIM_STATUSES),
+              to: z.enum(CLAIM_STATUSES),
+              resolution: z.string().nullable(),
+            }),
+          )
+          .meta({
+            description:
+              'the open claims whose status saving it would change (rule 11)',
+          }),
       }),
     ),
   })
@@ -266,19 +367,28 @@ export const IncidentListQuery = z
 
 // ---- outages and claims
 
-export const OutagesQuery = z.object({ asOf: QueryInstantText.optional() }).strict();
+export const OutagesQuery = z
+  .object({ asOf: QueryInstantText.optional() })
+  .strict();
 
 export const ContractOutages = z
-  .object({ contractId: z.string(), asOf: InstantOut, policy: Policy, outages: z.array(OutageJson) })
+  .object({
+    contractId: z.string(),
+    asOf: InstantOut,
+    policy: Policy,
+    outages: z.array(OutageJson),
+  })
   .meta({ id: 'ContractOutages' });
 export type ContractOutages = z.infer<typeof ContractOutages>;
-
 
 export const ClaimInput = z
   .object({
     contractId: Id,
     outageStart: InstantText,
-    receivedAt: InstantText.optional().meta({ description: 'support/admin only: when a claim sent by mail or phone arrived' }),
+    receivedAt: InstantText.optional().meta({
+      description:
+        'support/admin only: when a claim sent by mail or phone arrived',
+    }),
     note: z.string().trim().max(2000).optional(),
   })
   .strict()
@@ -295,27 +405,43 @@ export const Claim = z
     recordedBy: z.string(),
     note: z.string().nullable(),
     status: z.enum(CLAIM_STATUSES),
-    outage: OutageJson.nullable().meta({ description: 'the Outage as computed at the last change' }),
+    outage: OutageJson.nullable().meta({
+      description: 'the Outage as computed at the last change',
+    }),
     creditNoticeId: z.string().nullable(),
-    resolution: z.string().nullable().meta({ description: 'why the claim was rejected (by finance, or by a correction that removed, merged or disqualified its outage)' }),
+    resolution: z.string().nullable().meta({
+      description:
+        'why the claim was rejected (by finance, or by a correction that removed, merged or disqualified its outage)',
+    }),
     createdAt: InstantOut,
     updatedAt: InstantOut,
   })
   .meta({ id: 'Claim' });
 export type Claim = z.infer<typeof Claim>;
 
-export const ClaimListQuery = z.object({ contractId: Id.optional(), status: z.enum(CLAIM_STATUSES).optional() }).strict();
+export const ClaimListQuery = z
+  .object({
+    contractId: Id.optional(),
+    status: z.enum(CLAIM_STATUSES).optional(),
+  })
+  .strict();
 
 // ---- usage observations (Annex 1)
 
 export const UsageInput = z
-  .object({ month: MonthText, peakConcurrentDevices: z.number().int().min(0).max(10_000_000) })
+  .object({
+    month: MonthText,
+    peakConcurrentDevices: z.number().int().min(0).max(10_000_000),
+  })
   .strict()
   .meta({ id: 'UsageInput' });
 export type UsageInput = z.infer<typeof UsageInput>;
 
 export const UsageCorrection = z
-  .object({ peakConcurrentDevices: z.number().int().min(0).max(10_000_000), reason: Text(2000) })
+  .object({
+    peakConcurrentDevices: z.number().int().min(0).max(10_000_000),
+    reason: Text(2000),
+  })
   .strict()
   .meta({ id: 'UsageCorrection' });
 export type UsageCorrection = z.infer<typeof UsageCorrection>;
@@ -327,15 +453,24 @@ export const UsageObservation = z
     month: z.string(),
     peakConcurrentDevices: z.number().int(),
     contractedConcurrentDevices: z.number().int(),
-    overage: z.number().int().meta({ description: 'devices above the contracted number; 0 when within it' }),
-    flagged: z.boolean().meta({ description: 'above the contracted number: for finance (Annex 1)' }),
+    overage: z.number().int().meta({
+      description: 'devices above the contracted number; 0 when within it',
+    }),
+    flagged: z.boolean().meta({
+      description: 'above the contracted number: for finance (Annex 1)',
+    }),
     recordedBy: z.string(),
     createdAt: InstantOut,
   })
   .meta({ id: 'UsageObservation' });
 export type UsageObservation = z.infer<typeof UsageObservation>;
 
-export const UsageListQuery = z.object({ month: MonthText.optional(), flagged: z.enum(['true', 'false']).optional() }).strict();
+export const UsageListQuery = z
+  .object({
+    month: MonthText.optional(),
+    flagged: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
 
 // ---- audit
 
@@ -369,6 +504,8 @@ export const Problem = z
     status: z.number().int(),
     detail: z.string(),
     code: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional(),
   })
   .meta({ id: 'Problem' });

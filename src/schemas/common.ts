@@ -1,9 +1,16 @@
 /** zod building blocks shared by every edge: HTTP bodies, the calculator's scenarios, CSV imports. */
 import { z } from 'zod';
-import { InvalidTimeValue, parseBusinessDate, parseInstant } from '../domain/time';
+import {
+  InvalidTimeValue,
+  parseBusinessDate,
+  parseInstant,
+} from '../domain/time';
 
 // A missing field says so, rather than zod's "expected string, received undefined".
-z.config({ customError: (issue) => (issue.input === undefined ? 'is required' : undefined) });
+z.config({
+  customError: (issue) =>
+    issue.input === undefined ? 'is required' : undefined,
+});
 
 function fromParser<T>(parse: (text: string) => T) {
   return (text: string, ctx: z.RefinementCtx): T => {
@@ -18,10 +25,12 @@ function fromParser<T>(parse: (text: string) => T) {
 }
 
 /** An ISO-8601 instant with an offset, as UTC epoch milliseconds. */
-export const InstantText = z
-  .string()
-  .transform(fromParser(parseInstant))
-  .meta({ type: 'string', format: 'date-time', example: '2026-01-10T10:30:00+09:00', description: 'ISO-8601 instant with an offset' });
+export const InstantText = z.string().transform(fromParser(parseInstant)).meta({
+  type: 'string',
+  format: 'date-time',
+  example: '2026-01-10T10:30:00+09:00',
+  description: 'ISO-8601 instant with an offset',
+});
 
 /**
  * An instant in a query string. A `+` left unencoded (`?asOf=2026-02-01T00:00:00+09:00`) arrives as a
@@ -31,7 +40,11 @@ export const QueryInstantText = z
   .string()
   .transform((text) => text.replace(/ (\d{2}:\d{2})$/, '+$1'))
   .pipe(InstantText)
-  .meta({ type: 'string', format: 'date-time', example: '2026-02-01T00:00:00%2B09:00' });
+  .meta({
+    type: 'string',
+    format: 'date-time',
+    example: '2026-02-01T00:00:00%2B09:00',
+  });
 
 /** A contract has few multi-region options; the bound keeps every fee base far inside exact arithmetic. */
 export const MAX_OPTIONS = 10;
@@ -40,7 +53,12 @@ export const MAX_OPTIONS = 10;
 export const BusinessDateText = z
   .string()
   .transform(fromParser(parseBusinessDate))
-  .meta({ type: 'string', format: 'date', example: '2026-01-15', description: 'business date in Japan time' });
+  .meta({
+    type: 'string',
+    format: 'date',
+    example: '2026-01-15',
+    description: 'business date in Japan time',
+  });
 
 /** Integer yen, never negative, at most ¥10 billion (a monthly fee far beyond any contract). */
 export const MAX_MONTHLY_FEE = 10_000_000_000;
@@ -61,11 +79,22 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
-export function fieldErrorsOf(error: z.ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
+export function fieldErrorsOf(
+  error: z.ZodError,
+  prefix: readonly PropertyKey[] = [],
+): FieldError[] {
   return error.issues.flatMap((issue) =>
     // An unknown field is named itself, not its parent object.
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: formatPath([...prefix, ...issue.path, key]), message: 'is not a known field' }))
-      : [{ path: formatPath([...prefix, ...issue.path]) || '(body)', message: issue.message }],
+      ? issue.keys.map((key) => ({
+          path: formatPath([...prefix, ...issue.path, key]),
+          message: 'is not a known field',
+        }))
+      : [
+          {
+            path: formatPath([...prefix, ...issue.path]) || '(body)',
+            message: issue.message,
+          },
+        ],
   );
 }

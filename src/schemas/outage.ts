@@ -23,7 +23,8 @@ export const OutageJson = z
   .meta({ id: 'Outage' });
 export type OutageJson = z.infer<typeof OutageJson>;
 
-const instantOrNull = (instant: number | null) => (instant === null ? null : formatInstant(instant));
+const instantOrNull = (instant: number | null) =>
+  instant === null ? null : formatInstant(instant);
 
 export function outageJsonOf(outage: Outage): OutageJson {
   return {

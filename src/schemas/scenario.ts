@@ -1,16 +1,25 @@
 /** The calculator's input (API.md, "Scenario"), parsed into the rules core's terms. */
 import { z } from 'zod';
 import type { ContractTerms } from '../domain/contract';
-import { CAUSES, SEVERITIES, type IncidentFacts } from '../domain/incident';
+import { CAUSES, type IncidentFacts, SEVERITIES } from '../domain/incident';
 import { Policy } from '../domain/policy';
 import type { Instant } from '../domain/time';
-import { BusinessDateText, InstantText, MAX_OPTIONS, YenAmount } from './common';
+import {
+  BusinessDateText,
+  InstantText,
+  MAX_OPTIONS,
+  YenAmount,
+} from './common';
 
 export const DownIntervalInput = z
   .object({ start: InstantText, end: InstantText.nullable().optional() })
   .superRefine((interval, ctx) => {
     if (interval.end != null && interval.end <= interval.start) {
-      ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end'],
+        message: 'must be after start',
+      });
     }
   });
 
@@ -24,11 +33,20 @@ export const IncidentScopeInput = z
   .strict();
 
 /** awareAt before the incident's first start is invalid input (SPEC.md rule 5), never clamped. */
-export function checkAwareAt(incident: { awareAt: Instant; intervals: readonly { start: Instant }[] }, ctx: z.RefinementCtx) {
+export function checkAwareAt(
+  incident: { awareAt: Instant; intervals: readonly { start: Instant }[] },
+  ctx: z.RefinementCtx,
+) {
   if (incident.intervals.length === 0) return;
-  const firstStart = Math.min(...incident.intervals.map((interval) => interval.start));
+  const firstStart = Math.min(
+    ...incident.intervals.map((interval) => interval.start),
+  );
   if (incident.awareAt < firstStart) {
-    ctx.addIssue({ code: 'custom', path: ['awareAt'], message: "must not be before the incident's first interval start" });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['awareAt'],
+      message: "must not be before the incident's first interval start",
+    });
   }
 }
 
@@ -57,7 +75,9 @@ const ScenarioContract = z.object({
   terminationEffectiveDate: BusinessDateText.nullable().optional(),
   monthlyFee: YenAmount,
   region: z.string().min(1).nullable().optional(),
-  feeChanges: z.array(z.object({ effectiveDate: BusinessDateText, monthlyFee: YenAmount })).default([]),
+  feeChanges: z
+    .array(z.object({ effectiveDate: BusinessDateText, monthlyFee: YenAmount }))
+    .default([]),
   options: z.array(ScenarioOption).max(MAX_OPTIONS).default([]),
 });
 
@@ -72,7 +92,11 @@ export const Scenario = z
     if (scenario.contract.region == null) {
       scenario.incidents.forEach((incident, index) => {
         if ((incident.scope?.regions.length ?? 0) > 0) {
-          ctx.addIssue({ code: 'custom', path: ['contract', 'region'], message: `required: incidents[${index}] is regional (scope.regions)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['contract', 'region'],
+            message: `required: incidents[${index}] is regional (scope.regions)`,
+          });
         }
       });
     }
@@ -98,15 +122,24 @@ export function contractTermsOf(contract: Scenario['contract']): ContractTerms {
 }
 
 /** Without a scope an incident names the scenario's contract; ids default to the incident's position. */
-export function incidentFactsOf(incidents: Scenario['incidents']): IncidentFacts[] {
+export function incidentFactsOf(
+  incidents: Scenario['incidents'],
+): IncidentFacts[] {
   return incidents.map((incident, index) => ({
     id: incident.id ?? `incidents[${index}]`,
     cause: incident.cause,
     severity: incident.severity,
     awareAt: incident.awareAt,
-    intervals: incident.intervals.map((interval) => ({ start: interval.start, end: interval.end ?? null })),
+    intervals: incident.intervals.map((interval) => ({
+      start: interval.start,
+      end: interval.end ?? null,
+    })),
     scope: incident.scope
-      ? { regions: incident.scope.regions, contractIds: incident.scope.contractIds, excludeContractIds: incident.scope.excludeContractIds }
+      ? {
+          regions: incident.scope.regions,
+          contractIds: incident.scope.contractIds,
+          excludeContractIds: incident.scope.excludeContractIds,
+        }
       : null,
   }));
 }

@@ -1,25 +1,17 @@
 /** What every use case receives: the store, the clock, who is acting, and the configuration. */
 import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
 import { auditLog } from '../db/schema';
-import type { Policy } from '../domain/policy';
+import type { Role } from '../domain/roles';
 import type { Instant } from '../domain/time';
 import { ServiceError } from '../errors';
-
-export const ROLES = ['admin', 'support', 'finance', 'customer'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface Actor {
   userId: string;
   role: Role;
   /** The one customer a `customer` user belongs to; null for staff. */
   customerId: string | null;
-}
-
-export interface AppConfig {
-  policy: Policy;
-  /** The configured regions (Art. 3 (4)); the default list is jp-east, jp-west. */
-  regions: readonly string[];
 }
 
 export interface ServiceContext {
@@ -34,7 +26,10 @@ export const newId = (): string => randomUUID();
 
 export function requireRole(ctx: ServiceContext, ...roles: Role[]): void {
   if (!roles.includes(ctx.actor.role)) {
-    throw new ServiceError('forbidden', `this action needs the role ${roles.join(' or ')}; you are ${ctx.actor.role}`);
+    throw new ServiceError(
+      'forbidden',
+      `this action needs the role ${roles.join(' or ')}; you are ${ctx.actor.role}`,
+    );
   }
 }
 
@@ -53,7 +48,10 @@ export interface AuditEntry {
 }
 
 /** Appends to the audit log; call inside the transaction of the change it records. */
-export function recordAudit(ctx: Pick<ServiceContext, 'store' | 'clock'> & { actor: Actor | null }, entry: AuditEntry): void {
+export function recordAudit(
+  ctx: Pick<ServiceContext, 'store' | 'clock'> & { actor: Actor | null },
+  entry: AuditEntry,
+): void {
   ctx.store.db
     .insert(auditLog)
     .values({

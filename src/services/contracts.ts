@@ -1,15 +1,38 @@
 /** Contracts with their Art. 3 parameters, effective-dated fees (Art. 5), options (Art. 6) and cancellation. */
 import { asc, eq, inArray } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
-import { contractFeeChanges, contractOptions, contracts, customers } from '../db/schema';
+import {
+  contractFeeChanges,
+  contractOptions,
+  contracts,
+  customers,
+} from '../db/schema';
 import type { ContractTerms } from '../domain/contract';
 import { basicFeeOn } from '../domain/contract';
-import { cancelContract as contractCancellation, cancellationEffectiveDate, minimumPeriodEnd, optionEndingOn } from '../domain/terms';
+import {
+  cancellationEffectiveDate,
+  cancelContract as contractCancellation,
+  minimumPeriodEnd,
+  optionEndingOn,
+} from '../domain/terms';
 import { businessDateOf, formatInstant } from '../domain/time';
-import { ServiceError, invalid, notFound } from '../errors';
-import type { CancellationInput, Cancellation, Contract, ContractInput, FeeChangeInput, OptionCancellation } from '../schemas/api';
+import { invalid, notFound, ServiceError } from '../errors';
+import type {
+  Cancellation,
+  CancellationInput,
+  Contract,
+  ContractInput,
+  FeeChangeInput,
+  OptionCancellation,
+} from '../schemas/api';
 import { refreshClaims } from './claims';
-import { canSeeCustomer, newId, recordAudit, requireRole, type ServiceContext } from './context';
+import {
+  canSeeCustomer,
+  newId,
+  recordAudit,
+  requireRole,
+  type ServiceContext,
+} from './context';
 
 type ContractRow = typeof contracts.$inferSelect;
 type FeeChangeRow = typeof contractFeeChanges.$inferSelect;
@@ -22,13 +45,20 @@ export interface ContractRecord {
 }
 
 /** The rules core's view of a stored contract. */
-export function termsOf({ row, feeChanges, options }: ContractRecord): ContractTerms {
+export function termsOf({
+  row,
+  feeChanges,
+  options,
+}: ContractRecord): ContractTerms {
   return {
     id: row.id,
     billingStartDate: row.billingStartDate,
     terminationEffectiveDate: row.terminationEffectiveDate,
     monthlyFee: row.monthlyFee,
-    feeChanges: feeChanges.map((change) => ({ effectiveDate: change.effectiveDate, monthlyFee: change.monthlyFee })),
+    feeChanges: feeChanges.map((change) => ({
+      effectiveDate: change.effectiveDate,
+      monthlyFee: change.monthlyFee,
+    })),
     region: row.region,
     options: options.map((option) => ({
       kind: option.kind,
@@ -41,7 +71,8 @@ export function termsOf({ row, feeChanges, options }: ContractRecord): ContractT
 }
 
 function optionCancellationOf(option: OptionRow): OptionCancellation | null {
-  if (option.cancellationNoticeDate === null || option.endDate === null) return null;
+  if (option.cancellationNoticeDate === null || option.endDate === null)
+    return null;
   return {
     optionId: option.id,
     noticeReceivedDate: option.cancellationNoticeDate,
@@ -53,9 +84,17 @@ function optionCancellationOf(option: OptionRow): OptionCancellation | null {
 }
 
 function cancellationOf({ row, options }: ContractRecord): Cancellation | null {
-  if (row.cancellationNoticeDate === null || row.terminationEffectiveDate === null) return null;
+  if (
+    row.cancellationNoticeDate === null ||
+    row.terminationEffectiveDate === null
+  )
+    return null;
   const endedWithContract = options
-    .filter((option) => option.cancellationNoticeDate === row.cancellationNoticeDate && option.endDate === row.terminationEffectiveDate)
+    .filter(
+      (option) =>
+        option.cancellationNoticeDate === row.cancellationNoticeDate &&
+        option.endDate === row.terminationEffectiveDate,
+    )
     .map((option) => optionCancellationOf(option)!);
   const earlyTerminationCharge = row.earlyTerminationCharge ?? 0;
   return {
@@ -65,7 +104,10 @@ function cancellationOf({ row, options }: ContractRecord): Cancellation | null {
     minimumPeriodEnd: minimumPeriodEnd(row.billingStartDate),
     earlyTerminationCharge,
     options: endedWithContract,
-    totalEarlyTerminationCharge: endedWithContract.reduce((sum, option) => sum + option.earlyTerminationCharge, earlyTerminationCharge),
+    totalEarlyTerminationCharge: endedWithContract.reduce(
+      (sum, option) => sum + option.earlyTerminationCharge,
+      earlyTerminationCharge,
+    ),
   };
 }
 
@@ -83,7 +125,10 @@ export function contractOf(record: ContractRecord, today: string): Contract {
     billingStartDate: row.billingStartDate,
     monthlyFee: row.monthlyFee,
     currentMonthlyFee: basicFeeOn(termsOf(record), today),
-    feeChanges: record.feeChanges.map((change) => ({ effectiveDate: change.effectiveDate, monthlyFee: change.monthlyFee })),
+    feeChanges: record.feeChanges.map((change) => ({
+      effectiveDate: change.effectiveDate,
+      monthlyFee: change.monthlyFee,
+    })),
     options: record.options.map((option) => ({
       id: option.id,
       kind: option.kind,
@@ -102,12 +147,25 @@ export function contractOf(record: ContractRecord, today: string): Contract {
 }
 
 /** Loads contracts with their fees and options, in the order of `rows`. */
-export function loadRecords(ctx: Pick<ServiceContext, 'store'>, rows: ContractRow[]): ContractRecord[] {
+export function loadRecords(
+  ctx: Pick<ServiceContext, 'store'>,
+  rows: ContractRow[],
+): ContractRecord[] {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const db = ctx.store.db;
-  const feeChanges = db.select().from(contractFeeChanges).where(inArray(contractFeeChanges.contractId, ids)).orderBy(asc(contractFeeChanges.effectiveDate)).all();
-  const options = db.select().from(contractOptions).where(inArray(contractOptions.contractId, ids)).orderBy(asc(contractOptions.billingStartDate)).all();
+  const feeChanges = db
+    .select()
+    .from(contractFeeChanges)
+    .where(inArray(contractFeeChanges.contractId, ids))
+    .orderBy(asc(contractFeeChanges.effectiveDate))
+    .all();
+  const options = db
+    .select()
+    .from(contractOptions)
+    .where(inArray(contractOptions.contractId, ids))
+    .orderBy(asc(contractOptions.billingStartDate))
+    .all();
   return rows.map((row) => ({
     row,
     feeChanges: feeChanges.filter((change) => change.contractId === row.id),
@@ -116,36 +174,78 @@ export function loadRecords(ctx: Pick<ServiceContext, 'store'>, rows: ContractRo
 }
 
 /** The contract if the actor may see it; otherwise "not found", whether or not it exists. */
-export function findVisibleContract(ctx: ServiceContext, id: string): ContractRecord {
-  const row = ctx.store.db.select().from(contracts).where(eq(contracts.id, id)).get();
-  if (!row || !canSeeCustomer(ctx.actor, row.customerId)) throw notFound('contract', id);
+export function findVisibleContract(
+  ctx: ServiceContext,
+  id: string,
+): ContractRecord {
+  const row = ctx.store.db
+    .select()
+    .from(contracts)
+    .where(eq(contracts.id, id))
+    .get();
+  if (!row || !canSeeCustomer(ctx.actor, row.customerId))
+    throw notFound('contract', id);
   return loadRecords(ctx, [row])[0]!;
 }
 
 const today = (ctx: ServiceContext) => businessDateOf(ctx.clock());
 
 function checkRegion(ctx: ServiceContext, region: string, path: string) {
-  if (!ctx.config.regions.includes(region)) throw invalid(path, `must be one of the configured regions: ${ctx.config.regions.join(', ')}`);
+  if (!ctx.config.regions.includes(region))
+    throw invalid(
+      path,
+      `must be one of the configured regions: ${ctx.config.regions.join(', ')}`,
+    );
 }
 
-export function createContract(ctx: ServiceContext, input: ContractInput): Contract {
+export function createContract(
+  ctx: ServiceContext,
+  input: ContractInput,
+): Contract {
   requireRole(ctx, 'admin');
   checkRegion(ctx, input.region, 'region');
   input.options.forEach((option, index) => {
     option.regions.forEach((region, r) => {
       checkRegion(ctx, region, `options[${index}].regions[${r}]`);
       // Art. 6 (2)(1): the option is for a region other than the one the contract names.
-      if (region === input.region) throw invalid(`options[${index}].regions[${r}]`, "must differ from the contract's own region");
+      if (region === input.region)
+        throw invalid(
+          `options[${index}].regions[${r}]`,
+          "must differ from the contract's own region",
+        );
     });
-    if (option.billingStartDate < input.billingStartDate) throw invalid(`options[${index}].billingStartDate`, "must not be before the contract's billingStartDate");
+    if (option.billingStartDate < input.billingStartDate)
+      throw invalid(
+        `options[${index}].billingStartDate`,
+        "must not be before the contract's billingStartDate",
+      );
   });
   return inTransaction(ctx.store, () => {
     const db = ctx.store.db;
-    if (!db.select({ id: customers.id }).from(customers).where(eq(customers.id, input.customerId)).get()) {
-      throw invalid('customerId', `customer ${input.customerId} does not exist`);
+    if (
+      !db
+        .select({ id: customers.id })
+        .from(customers)
+        .where(eq(customers.id, input.customerId))
+        .get()
+    ) {
+      throw invalid(
+        'customerId',
+        `customer ${input.customerId} does not exist`,
+      );
     }
-    if (db.select({ id: contracts.id }).from(contracts).where(eq(contracts.contractNumber, input.contractNumber)).get()) {
-      throw new ServiceError('conflict', `contract number ${input.contractNumber} is already in use`, [{ path: 'contractNumber', message: 'already in use' }]);
+    if (
+      db
+        .select({ id: contracts.id })
+        .from(contracts)
+        .where(eq(contracts.contractNumber, input.contractNumber))
+        .get()
+    ) {
+      throw new ServiceError(
+        'conflict',
+        `contract number ${input.contractNumber} is already in use`,
+        [{ path: 'contractNumber', message: 'already in use' }],
+      );
     }
     const now = ctx.clock();
     const row: ContractRow = {
@@ -168,19 +268,43 @@ export function createContract(ctx: ServiceContext, input: ContractInput): Contr
     db.insert(contracts).values(row).run();
     for (const option of input.options) {
       db.insert(contractOptions)
-        .values({ id: newId(), contractId: row.id, kind: option.kind, regions: option.regions, monthlyFee: option.monthlyFee, billingStartDate: option.billingStartDate, endDate: option.endDate ?? null, createdAt: now })
+        .values({
+          id: newId(),
+          contractId: row.id,
+          kind: option.kind,
+          regions: option.regions,
+          monthlyFee: option.monthlyFee,
+          billingStartDate: option.billingStartDate,
+          endDate: option.endDate ?? null,
+          createdAt: now,
+        })
         .run();
     }
     const contract = contractOf(loadRecords(ctx, [row])[0]!, today(ctx));
-    recordAudit(ctx, { action: 'contract.created', entityType: 'contract', entityId: row.id, after: contract });
+    recordAudit(ctx, {
+      action: 'contract.created',
+      entityType: 'contract',
+      entityId: row.id,
+      after: contract,
+    });
     return contract;
   });
 }
 
-export function listContracts(ctx: ServiceContext, filter: { customerId?: string } = {}): Contract[] {
-  const customerId = ctx.actor.role === 'customer' ? ctx.actor.customerId! : filter.customerId;
+export function listContracts(
+  ctx: ServiceContext,
+  filter: { customerId?: string } = {},
+): Contract[] {
+  const customerId =
+    ctx.actor.role === 'customer' ? ctx.actor.customerId! : filter.customerId;
   const query = ctx.store.db.select().from(contracts);
-  const rows = (customerId === undefined ? query : query.where(eq(contracts.customerId, customerId))).orderBy(asc(contracts.contractNumber)).all();
+  const rows = (
+    customerId === undefined
+      ? query
+      : query.where(eq(contracts.customerId, customerId))
+  )
+    .orderBy(asc(contracts.contractNumber))
+    .all();
   const date = today(ctx);
   return loadRecords(ctx, rows).map((record) => contractOf(record, date));
 }
@@ -190,18 +314,49 @@ export function getContract(ctx: ServiceContext, id: string): Contract {
 }
 
 /** Art. 5: a new basic fee from a business date on; past outages keep the fees then in effect. */
-export function addFeeChange(ctx: ServiceContext, id: string, input: FeeChangeInput): Contract {
+export function addFeeChange(
+  ctx: ServiceContext,
+  id: string,
+  input: FeeChangeInput,
+): Contract {
   requireRole(ctx, 'admin');
   return inTransaction(ctx.store, () => {
     const record = findVisibleContract(ctx, id);
-    if (input.effectiveDate <= record.row.billingStartDate) throw invalid('effectiveDate', `must be after the billing start date ${record.row.billingStartDate}`);
-    if (record.feeChanges.some((change) => change.effectiveDate === input.effectiveDate)) {
-      throw new ServiceError('conflict', `a fee change effective ${input.effectiveDate} already exists`, [{ path: 'effectiveDate', message: 'already has a fee change' }]);
+    if (input.effectiveDate <= record.row.billingStartDate)
+      throw invalid(
+        'effectiveDate',
+        `must be after the billing start date ${record.row.billingStartDate}`,
+      );
+    if (
+      record.feeChanges.some(
+        (change) => change.effectiveDate === input.effectiveDate,
+      )
+    ) {
+      throw new ServiceError(
+        'conflict',
+        `a fee change effective ${input.effectiveDate} already exists`,
+        [{ path: 'effectiveDate', message: 'already has a fee change' }],
+      );
     }
     const before = contractOf(record, today(ctx));
-    ctx.store.db.insert(contractFeeChanges).values({ id: newId(), contractId: id, effectiveDate: input.effectiveDate, monthlyFee: input.monthlyFee, createdAt: ctx.clock() }).run();
+    ctx.store.db
+      .insert(contractFeeChanges)
+      .values({
+        id: newId(),
+        contractId: id,
+        effectiveDate: input.effectiveDate,
+        monthlyFee: input.monthlyFee,
+        createdAt: ctx.clock(),
+      })
+      .run();
     const after = contractOf(findVisibleContract(ctx, id), today(ctx));
-    recordAudit(ctx, { action: 'contract.fee-changed', entityType: 'contract', entityId: id, before, after });
+    recordAudit(ctx, {
+      action: 'contract.fee-changed',
+      entityType: 'contract',
+      entityId: id,
+      before,
+      after,
+    });
     // A back-dated fee changes the fee base of past outages: open claims follow (rule 11).
     refreshClaims(ctx, [id]);
     return after;
@@ -209,19 +364,38 @@ export function addFeeChange(ctx: ServiceContext, id: string, input: FeeChangeIn
 }
 
 /** Art. 8 effective date, Art. 1 minimum period and Art. 10 / Annex 2 early-termination charge. */
-export function cancelContract(ctx: ServiceContext, id: string, input: CancellationInput): Cancellation {
+export function cancelContract(
+  ctx: ServiceContext,
+  id: string,
+  input: CancellationInput,
+): Cancellation {
   requireRole(ctx, 'admin', 'support');
   return inTransaction(ctx.store, () => {
     const record = findVisibleContract(ctx, id);
     if (record.row.terminationEffectiveDate !== null) {
-      throw new ServiceError('conflict', `contract ${record.row.contractNumber} is already cancelled, effective ${record.row.terminationEffectiveDate}`);
+      throw new ServiceError(
+        'conflict',
+        `contract ${record.row.contractNumber} is already cancelled, effective ${record.row.terminationEffectiveDate}`,
+      );
     }
-    const outcome = contractCancellation(termsOf(record), { noticeReceivedDate: input.noticeReceivedDate, requestedDate: input.requestedDate ?? null }, ctx.config.policy);
+    const outcome = contractCancellation(
+      termsOf(record),
+      {
+        noticeReceivedDate: input.noticeReceivedDate,
+        requestedDate: input.requestedDate ?? null,
+      },
+      ctx.config.policy,
+    );
     // A notice may arrive before the billing start (that is the only way Annex 2's charge can arise: 30 days
     // from a notice on or after it always reach the minimum period's end), but the contract cannot end
     // before it begins.
     if (outcome.effectiveDate < record.row.billingStartDate) {
-      throw invalid(input.requestedDate === undefined ? 'noticeReceivedDate' : 'requestedDate', `the cancellation would take effect ${outcome.effectiveDate}, before the billing start date ${record.row.billingStartDate}`);
+      throw invalid(
+        input.requestedDate === undefined
+          ? 'noticeReceivedDate'
+          : 'requestedDate',
+        `the cancellation would take effect ${outcome.effectiveDate}, before the billing start date ${record.row.billingStartDate}`,
+      );
     }
     const before = contractOf(record, today(ctx));
     ctx.store.db
@@ -240,12 +414,23 @@ export function cancelContract(ctx: ServiceContext, id: string, input: Cancellat
       if (!ending) return;
       ctx.store.db
         .update(contractOptions)
-        .set({ endDate: ending.effectiveDate, cancellationNoticeDate: input.noticeReceivedDate, cancellationRequestedDate: input.requestedDate ?? null, earlyTerminationCharge: ending.earlyTerminationCharge })
+        .set({
+          endDate: ending.effectiveDate,
+          cancellationNoticeDate: input.noticeReceivedDate,
+          cancellationRequestedDate: input.requestedDate ?? null,
+          earlyTerminationCharge: ending.earlyTerminationCharge,
+        })
         .where(eq(contractOptions.id, option.id))
         .run();
     });
     const after = contractOf(findVisibleContract(ctx, id), today(ctx));
-    recordAudit(ctx, { action: 'contract.cancelled', entityType: 'contract', entityId: id, before, after });
+    recordAudit(ctx, {
+      action: 'contract.cancelled',
+      entityType: 'contract',
+      entityId: id,
+      before,
+      after,
+    });
     // The active period now ends: claims on this contract follow the recomputed outages (rule 11).
     refreshClaims(ctx, [id]);
     return after.cancellation!;
@@ -253,28 +438,65 @@ export function cancelContract(ctx: ServiceContext, id: string, input: Cancellat
 }
 
 /** Art. 6(4): an option alone ends by the Art. 8 rule; within its minimum period it is charged the rest (Art. 10(2)). */
-export function cancelOption(ctx: ServiceContext, contractId: string, optionId: string, input: CancellationInput): OptionCancellation {
+export function cancelOption(
+  ctx: ServiceContext,
+  contractId: string,
+  optionId: string,
+  input: CancellationInput,
+): OptionCancellation {
   requireRole(ctx, 'admin', 'support');
   return inTransaction(ctx.store, () => {
     const record = findVisibleContract(ctx, contractId);
-    const option = record.options.find((candidate) => candidate.id === optionId);
+    const option = record.options.find(
+      (candidate) => candidate.id === optionId,
+    );
     if (!option) throw notFound('option', optionId);
-    if (option.cancellationNoticeDate !== null) throw new ServiceError('conflict', `option ${optionId} is already cancelled, effective ${option.endDate}`);
-    const effectiveDate = cancellationEffectiveDate(input.noticeReceivedDate, input.requestedDate ?? null);
-    const field = input.requestedDate === undefined ? 'noticeReceivedDate' : 'requestedDate';
-    if (effectiveDate < option.billingStartDate) throw invalid(field, `the cancellation would take effect ${effectiveDate}, before the option's billing start date ${option.billingStartDate}`);
-    if (option.endDate !== null && option.endDate <= effectiveDate) throw new ServiceError('conflict', `option ${optionId} already ends ${option.endDate}`);
+    if (option.cancellationNoticeDate !== null)
+      throw new ServiceError(
+        'conflict',
+        `option ${optionId} is already cancelled, effective ${option.endDate}`,
+      );
+    const effectiveDate = cancellationEffectiveDate(
+      input.noticeReceivedDate,
+      input.requestedDate ?? null,
+    );
+    const field =
+      input.requestedDate === undefined
+        ? 'noticeReceivedDate'
+        : 'requestedDate';
+    if (effectiveDate < option.billingStartDate)
+      throw invalid(
+        field,
+        `the cancellation would take effect ${effectiveDate}, before the option's billing start date ${option.billingStartDate}`,
+      );
+    if (option.endDate !== null && option.endDate <= effectiveDate)
+      throw new ServiceError(
+        'conflict',
+        `option ${optionId} already ends ${option.endDate}`,
+      );
     const ending = optionEndingOn(option, effectiveDate, ctx.config.policy);
     const before = contractOf(record, today(ctx));
     ctx.store.db
       .update(contractOptions)
-      .set({ endDate: effectiveDate, cancellationNoticeDate: input.noticeReceivedDate, cancellationRequestedDate: input.requestedDate ?? null, earlyTerminationCharge: ending.earlyTerminationCharge })
+      .set({
+        endDate: effectiveDate,
+        cancellationNoticeDate: input.noticeReceivedDate,
+        cancellationRequestedDate: input.requestedDate ?? null,
+        earlyTerminationCharge: ending.earlyTerminationCharge,
+      })
       .where(eq(contractOptions.id, optionId))
       .run();
     const after = contractOf(findVisibleContract(ctx, contractId), today(ctx));
-    recordAudit(ctx, { action: 'contract.option-cancelled', entityType: 'contract', entityId: contractId, before, after });
+    recordAudit(ctx, {
+      action: 'contract.option-cancelled',
+      entityType: 'contract',
+      entityId: contractId,
+      before,
+      after,
+    });
     // Without the option's region the contract may now count as down sooner (rule 2): claims follow.
     refreshClaims(ctx, [contractId]);
-    return after.options.find((candidate) => candidate.id === optionId)!.cancellation!;
+    return after.options.find((candidate) => candidate.id === optionId)!
+      .cancellation!;
   });
 }

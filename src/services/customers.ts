@@ -4,32 +4,66 @@ import { customers } from '../db/schema';
 import { formatInstant } from '../domain/time';
 import { notFound } from '../errors';
 import type { Customer, CustomerInput } from '../schemas/api';
-import { newId, recordAudit, requireRole, type ServiceContext } from './context';
+import {
+  newId,
+  recordAudit,
+  requireRole,
+  type ServiceContext,
+} from './context';
 
 type CustomerRow = typeof customers.$inferSelect;
 
 export function customerOf(row: CustomerRow): Customer {
-  return { id: row.id, name: row.name, email: row.email, address: row.address, createdAt: formatInstant(row.createdAt) };
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    address: row.address,
+    createdAt: formatInstant(row.createdAt),
+  };
 }
 
-export function createCustomer(ctx: ServiceContext, input: CustomerInput): Customer {
+export function createCustomer(
+  ctx: ServiceContext,
+  input: CustomerInput,
+): Customer {
   requireRole(ctx, 'admin', 'support', 'finance');
   return inTransaction(ctx.store, () => {
-    const row: CustomerRow = { id: newId(), name: input.name, email: input.email ?? null, address: input.address ?? null, createdAt: ctx.clock() };
+    const row: CustomerRow = {
+      id: newId(),
+      name: input.name,
+      email: input.email ?? null,
+      address: input.address ?? null,
+      createdAt: ctx.clock(),
+    };
     ctx.store.db.insert(customers).values(row).run();
-    recordAudit(ctx, { action: 'customer.created', entityType: 'customer', entityId: row.id, after: customerOf(row) });
+    recordAudit(ctx, {
+      action: 'customer.created',
+      entityType: 'customer',
+      entityId: row.id,
+      after: customerOf(row),
+    });
     return customerOf(row);
   });
 }
 
 export function listCustomers(ctx: ServiceContext): Customer[] {
   requireRole(ctx, 'admin', 'support', 'finance');
-  return ctx.store.db.select().from(customers).orderBy(customers.name).all().map(customerOf);
+  return ctx.store.db
+    .select()
+    .from(customers)
+    .orderBy(customers.name)
+    .all()
+    .map(customerOf);
 }
 
 export function getCustomer(ctx: ServiceContext, id: string): Customer {
   requireRole(ctx, 'admin', 'support', 'finance');
-  const row = ctx.store.db.select().from(customers).where(eq(customers.id, id)).get();
+  const row = ctx.store.db
+    .select()
+    .from(customers)
+    .where(eq(customers.id, id))
+    .get();
   if (!row) throw notFound('customer', id);
   return customerOf(row);
 }

@@ -1,18 +1,38 @@
 /** Incidents: logged by support, corrected with a reason, each change audited and claims recomputed. */
 import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
-import { contractOptions, contracts, incidentIntervals, incidentScope, incidents } from '../db/schema';
+import {
+  contractOptions,
+  contracts,
+  incidentIntervals,
+  incidentScope,
+  incidents,
+} from '../db/schema';
 import type { ContractTerms } from '../domain/contract';
-import { isInScope, isQualifying, type IncidentFacts } from '../domain/incident';
+import {
+  type IncidentFacts,
+  isInScope,
+  isQualifying,
+} from '../domain/incident';
 import { deriveOutages } from '../domain/outages';
 import { formatInstant, type Instant } from '../domain/time';
-import { ServiceError, invalid, notFound } from '../errors';
-import type { Incident, IncidentInput, IncidentPatch, IncidentPreview } from '../schemas/api';
-import { fieldErrorsOf } from '../schemas/common';
-import { IncidentInput as IncidentInputSchema } from '../schemas/api';
+import { notFound, ServiceError } from '../errors';
 import { groupBy } from '../lib/collections';
+import type {
+  Incident,
+  IncidentInput,
+  IncidentPatch,
+  IncidentPreview,
+} from '../schemas/api';
+import { IncidentInput as IncidentInputSchema } from '../schemas/api';
+import { fieldErrorsOf } from '../schemas/common';
 import { claimsAgainst, refreshClaims } from './claims';
-import { newId, recordAudit, requireRole, type ServiceContext } from './context';
+import {
+  newId,
+  recordAudit,
+  requireRole,
+  type ServiceContext,
+} from './context';
 import { loadRecords, termsOf } from './contracts';
 import { outagesOf, withClaimStatus } from './outages';
 
@@ -28,17 +48,33 @@ export interface StoredIncident extends IncidentFacts {
 }
 
 /** Loads incidents with their intervals and scope, in the order of `rows`. */
-export function loadIncidents(ctx: Pick<ServiceContext, 'store'>, rows: IncidentRow[]): StoredIncident[] {
+export function loadIncidents(
+  ctx: Pick<ServiceContext, 'store'>,
+  rows: IncidentRow[],
+): StoredIncident[] {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const db = ctx.store.db;
-  const intervals = db.select().from(incidentIntervals).where(inArray(incidentIntervals.incidentId, ids)).orderBy(asc(incidentIntervals.incidentId), asc(incidentIntervals.position)).all();
-  const scopes = db.select().from(incidentScope).where(inArray(incidentScope.incidentId, ids)).all();
+  const intervals = db
+    .select()
+    .from(incidentIntervals)
+    .where(inArray(incidentIntervals.incidentId, ids))
+    .orderBy(asc(incidentIntervals.incidentId), asc(incidentIntervals.position))
+    .all();
+  const scopes = db
+    .select()
+    .from(incidentScope)
+    .where(inArray(incidentScope.incidentId, ids))
+    .all();
   const intervalsById = groupBy(intervals, (interval) => interval.incidentId);
   const scopesById = groupBy(scopes, (scope) => scope.incidentId);
   return rows.map((row) => {
     const scope = scopesById.get(row.id) ?? [];
-    const values = (kind: string) => scope.filter((entry) => entry.kind === kind).map((entry) => entry.value).sort();
+    const values = (kind: string) =>
+      scope
+        .filter((entry) => entry.kind === kind)
+        .map((entry) => entry.value)
+        .sort();
     return {
       id: row.id,
       title: row.title,
@@ -46,8 +82,15 @@ export function loadIncidents(ctx: Pick<ServiceContext, 'store'>, rows: Incident
       cause: row.cause,
       severity: row.severity,
       awareAt: row.awareAt,
-      intervals: (intervalsById.get(row.id) ?? []).map((interval) => ({ start: interval.start, end: interval.end })),
-      scope: { regions: values('region'), contractIds: values('contract'), excludeContractIds: values('exclude') },
+      intervals: (intervalsById.get(row.id) ?? []).map((interval) => ({
+        start: interval.start,
+        end: interval.end,
+      })),
+      scope: {
+        regions: values('region'),
+        contractIds: values('contract'),
+        excludeContractIds: values('exclude'),
+      },
       createdBy: row.createdBy,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
@@ -57,18 +100,41 @@ export function loadIncidents(ctx: Pick<ServiceContext, 'store'>, rows: Incident
 }
 
 /** Every incident that could bear on a contract: it names the contract or one of its regions. */
-export function incidentsForContract(ctx: Pick<ServiceContext, 'store'>, terms: ContractTerms): StoredIncident[] {
-  const regions = [...new Set([terms.region, ...terms.options.flatMap((option) => option.regions)].filter((region): region is string => region !== null))];
+export function incidentsForContract(
+  ctx: Pick<ServiceContext, 'store'>,
+  terms: ContractTerms,
+): StoredIncident[] {
+  const regions = [
+    ...new Set(
+      [
+        terms.region,
+        ...terms.options.flatMap((option) => option.regions),
+      ].filter((region): region is string => region !== null),
+    ),
+  ];
   const scoped = ctx.store.db
     .selectDistinct({ id: incidentScope.incidentId })
     .from(incidentScope)
     .where(
       or(
-        and(eq(incidentScope.kind, 'contract'), eq(incidentScope.value, terms.id!)),
-        regions.length > 0 ? and(eq(incidentScope.kind, 'region'), inArray(incidentScope.value, regions)) : undefined,
+        and(
+          eq(incidentScope.kind, 'contract'),
+          eq(incidentScope.value, terms.id!),
+        ),
+        regions.length > 0
+          ? and(
+              eq(incidentScope.kind, 'region'),
+              inArray(incidentScope.value, regions),
+            )
+          : undefined,
       ),
     );
-  const rows = ctx.store.db.select().from(incidents).where(inArray(incidents.id, scoped)).orderBy(asc(incidents.createdAt), asc(incidents.id)).all();
+  const rows = ctx.store.db
+    .select()
+    .from(incidents)
+    .where(inArray(incidents.id, scoped))
+    .orderBy(asc(incidents.createdAt), asc(incidents.id))
+    .all();
   return loadIncidents(ctx, rows);
 }
 
@@ -81,24 +147,53 @@ interface ScopeIndexEntry {
 /** Every contract's id, number and regions: enough to resolve any incident's scope (rule 2). */
 function scopeIndex(ctx: Pick<ServiceContext, 'store'>): ScopeIndexEntry[] {
   const db = ctx.store.db;
-  const rows = db.select({ id: contracts.id, contractNumber: contracts.contractNumber, region: contracts.region }).from(contracts).orderBy(asc(contracts.contractNumber)).all();
-  const options = groupBy(db.select({ contractId: contractOptions.contractId, regions: contractOptions.regions }).from(contractOptions).all(), (option) => option.contractId);
+  const rows = db
+    .select({
+      id: contracts.id,
+      contractNumber: contracts.contractNumber,
+      region: contracts.region,
+    })
+    .from(contracts)
+    .orderBy(asc(contracts.contractNumber))
+    .all();
+  const options = groupBy(
+    db
+      .select({
+        contractId: contractOptions.contractId,
+        regions: contractOptions.regions,
+      })
+      .from(contractOptions)
+      .all(),
+    (option) => option.contractId,
+  );
   return rows.map((row) => ({
     id: row.id,
     contractNumber: row.contractNumber,
     terms: {
       id: row.id,
       region: row.region,
-      options: (options.get(row.id) ?? []).map((option) => ({ kind: 'multi-region' as const, regions: option.regions, monthlyFee: 0, billingStartDate: null, endDate: null })),
+      options: (options.get(row.id) ?? []).map((option) => ({
+        kind: 'multi-region' as const,
+        regions: option.regions,
+        monthlyFee: 0,
+        billingStartDate: null,
+        endDate: null,
+      })),
     },
   }));
 }
 
-function affectedBy(index: ScopeIndexEntry[], incident: Pick<IncidentFacts, 'scope'>): ScopeIndexEntry[] {
+function affectedBy(
+  index: ScopeIndexEntry[],
+  incident: Pick<IncidentFacts, 'scope'>,
+): ScopeIndexEntry[] {
   return index.filter((entry) => isInScope(incident, entry.terms));
 }
 
-export function incidentOf(incident: StoredIncident, affectedContractIds: string[]): Incident {
+export function incidentOf(
+  incident: StoredIncident,
+  affectedContractIds: string[],
+): Incident {
   return {
     id: incident.id,
     title: incident.title,
@@ -112,7 +207,10 @@ export function incidentOf(incident: StoredIncident, affectedContractIds: string
       excludeContractIds: [...incident.scope!.excludeContractIds],
     },
     awareAt: formatInstant(incident.awareAt),
-    intervals: incident.intervals.map((interval) => ({ start: formatInstant(interval.start), end: interval.end === null ? null : formatInstant(interval.end) })),
+    intervals: incident.intervals.map((interval) => ({
+      start: formatInstant(interval.start),
+      end: interval.end === null ? null : formatInstant(interval.end),
+    })),
     ongoing: incident.intervals.some((interval) => interval.end === null),
     affectedContractIds,
     createdBy: incident.createdBy,
@@ -123,44 +221,110 @@ export function incidentOf(incident: StoredIncident, affectedContractIds: string
 }
 
 /** Checks what a schema cannot: named contracts exist, regions are configured, nothing lies in the future. */
-function checkAgainstStore(ctx: ServiceContext, input: IncidentInput, index: ScopeIndexEntry[]) {
+function checkAgainstStore(
+  ctx: ServiceContext,
+  input: IncidentInput,
+  index: ScopeIndexEntry[],
+) {
   const known = new Set(index.map((entry) => entry.id));
   const errors: { path: string; message: string }[] = [];
-  input.scope.contractIds.forEach((id, i) => known.has(id) || errors.push({ path: `scope.contractIds[${i}]`, message: `contract ${id} does not exist` }));
-  input.scope.excludeContractIds.forEach((id, i) => known.has(id) || errors.push({ path: `scope.excludeContractIds[${i}]`, message: `contract ${id} does not exist` }));
-  input.scope.regions.forEach(
-    (region, i) => ctx.config.regions.includes(region) || errors.push({ path: `scope.regions[${i}]`, message: `must be one of the configured regions: ${ctx.config.regions.join(', ')}` }),
-  );
-  const now = ctx.clock();
-  if (input.awareAt > now) errors.push({ path: 'awareAt', message: 'must not be in the future' });
-  input.intervals.forEach((interval, i) => {
-    if (interval.start > now) errors.push({ path: `intervals[${i}].start`, message: 'must not be in the future' });
-    if (interval.end != null && interval.end > now) errors.push({ path: `intervals[${i}].end`, message: 'must not be in the future: leave it out while the service is still down' });
+  input.scope.contractIds.forEach((id, i) => {
+    if (!known.has(id)) {
+      errors.push({
+        path: `scope.contractIds[${i}]`,
+        message: `contract ${id} does not exist`,
+      });
+    }
   });
-  if (errors.length > 0) throw new ServiceError('validation-failed', errors.map((error) => `${error.path}: ${error.message}`).join('; '), errors);
+  input.scope.excludeContractIds.forEach((id, i) => {
+    if (!known.has(id)) {
+      errors.push({
+        path: `scope.excludeContractIds[${i}]`,
+        message: `contract ${id} does not exist`,
+      });
+    }
+  });
+  input.scope.regions.forEach((region, i) => {
+    if (!ctx.config.regions.includes(region)) {
+      errors.push({
+        path: `scope.regions[${i}]`,
+        message: `must be one of the configured regions: ${ctx.config.regions.join(', ')}`,
+      });
+    }
+  });
+  const now = ctx.clock();
+  if (input.awareAt > now)
+    errors.push({ path: 'awareAt', message: 'must not be in the future' });
+  input.intervals.forEach((interval, i) => {
+    if (interval.start > now)
+      errors.push({
+        path: `intervals[${i}].start`,
+        message: 'must not be in the future',
+      });
+    if (interval.end != null && interval.end > now)
+      errors.push({
+        path: `intervals[${i}].end`,
+        message:
+          'must not be in the future: leave it out while the service is still down',
+      });
+  });
+  if (errors.length > 0)
+    throw new ServiceError(
+      'validation-failed',
+      errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+      errors,
+    );
 }
 
-function writeIncidentParts(ctx: ServiceContext, id: string, input: IncidentInput) {
+function writeIncidentParts(
+  ctx: ServiceContext,
+  id: string,
+  input: IncidentInput,
+) {
   const db = ctx.store.db;
-  db.delete(incidentIntervals).where(eq(incidentIntervals.incidentId, id)).run();
+  db.delete(incidentIntervals)
+    .where(eq(incidentIntervals.incidentId, id))
+    .run();
   db.delete(incidentScope).where(eq(incidentScope.incidentId, id)).run();
   input.intervals.forEach((interval, position) => {
-    db.insert(incidentIntervals).values({ incidentId: id, position, start: interval.start, end: interval.end ?? null }).run();
+    db.insert(incidentIntervals)
+      .values({
+        incidentId: id,
+        position,
+        start: interval.start,
+        end: interval.end ?? null,
+      })
+      .run();
   });
-  const scopeValues = { region: input.scope.regions, contract: input.scope.contractIds, exclude: input.scope.excludeContractIds };
+  const scopeValues = {
+    region: input.scope.regions,
+    contract: input.scope.contractIds,
+    exclude: input.scope.excludeContractIds,
+  };
   const scopeRows = Object.entries(scopeValues).flatMap(([kind, values]) =>
-    normalized(values).map((value) => ({ incidentId: id, kind: kind as keyof typeof scopeValues, value })),
+    normalized(values).map((value) => ({
+      incidentId: id,
+      kind: kind as keyof typeof scopeValues,
+      value,
+    })),
   );
   if (scopeRows.length > 0) db.insert(incidentScope).values(scopeRows).run();
 }
 
 function getStored(ctx: ServiceContext, id: string): StoredIncident {
-  const row = ctx.store.db.select().from(incidents).where(eq(incidents.id, id)).get();
+  const row = ctx.store.db
+    .select()
+    .from(incidents)
+    .where(eq(incidents.id, id))
+    .get();
   if (!row) throw notFound('incident', id);
   return loadIncidents(ctx, [row])[0]!;
 }
 
-export function createIncident(ctx: ServiceContext, input: IncidentInput): Incident {
+export function createIncident(
+  ctx: ServiceContext,
+  input: IncidentInput,
+): Incident {
   requireRole(ctx, 'support', 'admin');
   return inTransaction(ctx.store, () => {
     const index = scopeIndex(ctx);
@@ -169,13 +333,29 @@ export function createIncident(ctx: ServiceContext, input: IncidentInput): Incid
     const id = newId();
     ctx.store.db
       .insert(incidents)
-      .values({ id, title: input.title, description: input.description ?? null, cause: input.cause, severity: input.severity, awareAt: input.awareAt, createdBy: ctx.actor.userId, createdAt: now, updatedAt: now, version: 1 })
+      .values({
+        id,
+        title: input.title,
+        description: input.description ?? null,
+        cause: input.cause,
+        severity: input.severity,
+        awareAt: input.awareAt,
+        createdBy: ctx.actor.userId,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      })
       .run();
     writeIncidentParts(ctx, id, input);
     const stored = getStored(ctx, id);
     const affected = affectedBy(index, stored).map((entry) => entry.id);
     const incident = incidentOf(stored, affected);
-    recordAudit(ctx, { action: 'incident.created', entityType: 'incident', entityId: id, after: incident });
+    recordAudit(ctx, {
+      action: 'incident.created',
+      entityType: 'incident',
+      entityId: id,
+      after: incident,
+    });
     refreshClaims(ctx, affected);
     return incident;
   });
@@ -187,8 +367,15 @@ function draftOf(input: IncidentInput, id: string): IncidentFacts {
     cause: input.cause,
     severity: input.severity,
     awareAt: input.awareAt,
-    intervals: input.intervals.map((interval) => ({ start: interval.start, end: interval.end ?? null })),
-    scope: { regions: normalized(input.scope.regions), contractIds: normalized(input.scope.contractIds), excludeContractIds: normalized(input.scope.excludeContractIds) },
+    intervals: input.intervals.map((interval) => ({
+      start: interval.start,
+      end: interval.end ?? null,
+    })),
+    scope: {
+      regions: normalized(input.scope.regions),
+      contractIds: normalized(input.scope.contractIds),
+      excludeContractIds: normalized(input.scope.excludeContractIds),
+    },
   };
 }
 
@@ -198,26 +385,55 @@ const normalized = (values: readonly string[]) => [...new Set(values)].sort();
  * Each contract's outages now and with `draft` saved (replacing the stored incident of the same id, if
  * any); the contracts are those the draft affects plus `alsoContractIds` (those a correction releases).
  */
-function previewOf(ctx: ServiceContext, index: ScopeIndexEntry[], draft: IncidentFacts, alsoContractIds: readonly string[] = []): IncidentPreview {
+function previewOf(
+  ctx: ServiceContext,
+  index: ScopeIndexEntry[],
+  draft: IncidentFacts,
+  alsoContractIds: readonly string[] = [],
+): IncidentPreview {
   const affected = affectedBy(index, draft).map((entry) => entry.id);
   const shown = [...new Set([...affected, ...alsoContractIds])];
   const asOf = ctx.clock();
-  const records = loadRecords(ctx, ctx.store.db.select().from(contracts).where(inArray(contracts.id, shown)).orderBy(asc(contracts.contractNumber)).all());
+  const records = loadRecords(
+    ctx,
+    ctx.store.db
+      .select()
+      .from(contracts)
+      .where(inArray(contracts.id, shown))
+      .orderBy(asc(contracts.contractNumber))
+      .all(),
+  );
   return {
     affectedContractIds: affected,
     contracts: records.map((record) => {
       const current = outagesOf(ctx, record, asOf);
       const terms = termsOf(record);
-      const others = incidentsForContract(ctx, terms).filter((incident) => incident.id !== draft.id);
-      const withDraft = deriveOutages({ contract: terms, incidents: [...others, draft], asOf, policy: ctx.config.policy });
+      const others = incidentsForContract(ctx, terms).filter(
+        (incident) => incident.id !== draft.id,
+      );
+      const withDraft = deriveOutages({
+        contract: terms,
+        incidents: [...others, draft],
+        asOf,
+        policy: ctx.config.policy,
+      });
       const { claimed, changes } = claimsAgainst(ctx, record.row.id, withDraft);
-      return { contractId: record.row.id, contractNumber: record.row.contractNumber, currentOutages: current.outages, outages: withClaimStatus(withDraft, claimed), claimChanges: changes };
+      return {
+        contractId: record.row.id,
+        contractNumber: record.row.contractNumber,
+        currentOutages: current.outages,
+        outages: withClaimStatus(withDraft, claimed),
+        claimChanges: changes,
+      };
     }),
   };
 }
 
 /** What saving the incident would do to each affected contract's outages; nothing is written. */
-export function previewIncident(ctx: ServiceContext, input: IncidentInput): IncidentPreview {
+export function previewIncident(
+  ctx: ServiceContext,
+  input: IncidentInput,
+): IncidentPreview {
   requireRole(ctx, 'support', 'admin');
   const index = scopeIndex(ctx);
   checkAgainstStore(ctx, input, index);
@@ -225,15 +441,27 @@ export function previewIncident(ctx: ServiceContext, input: IncidentInput): Inci
 }
 
 /** What a correction would do, to the contracts it affects before or after; nothing is written. */
-export function previewCorrection(ctx: ServiceContext, id: string, changes: Omit<IncidentPatch, 'reason'>): IncidentPreview {
+export function previewCorrection(
+  ctx: ServiceContext,
+  id: string,
+  changes: Omit<IncidentPatch, 'reason'>,
+): IncidentPreview {
   requireRole(ctx, 'support', 'admin');
   const stored = getStored(ctx, id);
   const index = scopeIndex(ctx);
   const input = correctedInput(ctx, stored, index, changes);
-  return previewOf(ctx, index, draftOf(input, id), affectedBy(index, stored).map((entry) => entry.id));
+  return previewOf(
+    ctx,
+    index,
+    draftOf(input, id),
+    affectedBy(index, stored).map((entry) => entry.id),
+  );
 }
 
-export function listIncidents(ctx: ServiceContext, filter: { contractId?: string; from?: Instant; to?: Instant }): Incident[] {
+export function listIncidents(
+  ctx: ServiceContext,
+  filter: { contractId?: string; from?: Instant; to?: Instant },
+): Incident[] {
   requireRole(ctx, 'support', 'admin', 'finance');
   const db = ctx.store.db;
   const conditions = [];
@@ -244,64 +472,135 @@ export function listIncidents(ctx: ServiceContext, filter: { contractId?: string
       .from(incidentIntervals)
       .where(
         and(
-          filter.to !== undefined ? lt(incidentIntervals.start, filter.to) : undefined,
-          filter.from !== undefined ? or(isNull(incidentIntervals.end), gt(incidentIntervals.end, filter.from)) : undefined,
+          filter.to !== undefined
+            ? lt(incidentIntervals.start, filter.to)
+            : undefined,
+          filter.from !== undefined
+            ? or(
+                isNull(incidentIntervals.end),
+                gt(incidentIntervals.end, filter.from),
+              )
+            : undefined,
         ),
       );
     conditions.push(inArray(incidents.id, overlapping));
   }
-  const rows = db.select().from(incidents).where(and(...conditions)).orderBy(sql`${incidents.awareAt} desc`, asc(incidents.id)).all();
+  const rows = db
+    .select()
+    .from(incidents)
+    .where(and(...conditions))
+    .orderBy(sql`${incidents.awareAt} desc`, asc(incidents.id))
+    .all();
   const index = scopeIndex(ctx);
-  const result = loadIncidents(ctx, rows).map((stored) => incidentOf(stored, affectedBy(index, stored).map((entry) => entry.id)));
-  return filter.contractId === undefined ? result : result.filter((incident) => incident.affectedContractIds.includes(filter.contractId!));
+  const result = loadIncidents(ctx, rows).map((stored) =>
+    incidentOf(
+      stored,
+      affectedBy(index, stored).map((entry) => entry.id),
+    ),
+  );
+  return filter.contractId === undefined
+    ? result
+    : result.filter((incident) =>
+        incident.affectedContractIds.includes(filter.contractId!),
+      );
 }
 
 export function getIncident(ctx: ServiceContext, id: string): Incident {
   requireRole(ctx, 'support', 'admin', 'finance');
   const stored = getStored(ctx, id);
-  return incidentOf(stored, affectedBy(scopeIndex(ctx), stored).map((entry) => entry.id));
+  return incidentOf(
+    stored,
+    affectedBy(scopeIndex(ctx), stored).map((entry) => entry.id),
+  );
 }
 
 /** A correction (rule 11): the whole incident is re-validated, audited with its reason, and outages recomputed. */
-export function patchIncident(ctx: ServiceContext, id: string, patch: IncidentPatch, expectedVersion?: number): Incident {
+export function patchIncident(
+  ctx: ServiceContext,
+  id: string,
+  patch: IncidentPatch,
+  expectedVersion?: number,
+): Incident {
   requireRole(ctx, 'support', 'admin');
   return inTransaction(ctx.store, () => {
     const stored = getStored(ctx, id);
     const index = scopeIndex(ctx);
-    const before = incidentOf(stored, affectedBy(index, stored).map((entry) => entry.id));
+    const before = incidentOf(
+      stored,
+      affectedBy(index, stored).map((entry) => entry.id),
+    );
     const { reason, ...changes } = patch;
     const input = correctedInput(ctx, stored, index, changes);
     // A retried correction, or one that changes nothing, leaves the incident (and its version) as it is,
     // whatever version it was made against.
-    if (sameIncident(draftOf(input, id), stored) && input.title === stored.title && (input.description ?? null) === stored.description) {
+    if (
+      sameIncident(draftOf(input, id), stored) &&
+      input.title === stored.title &&
+      (input.description ?? null) === stored.description
+    ) {
       refreshClaims(ctx, before.affectedContractIds);
       return before;
     }
     // Two engineers correcting the same incident: the second, working from an older version, is told so.
     if (expectedVersion !== undefined && expectedVersion !== stored.version) {
-      throw new ServiceError('precondition-failed', `incident ${id} is at version ${stored.version}, not ${expectedVersion}: read it again, then correct it`);
+      throw new ServiceError(
+        'precondition-failed',
+        `incident ${id} is at version ${stored.version}, not ${expectedVersion}: read it again, then correct it`,
+      );
     }
     ctx.store.db
       .update(incidents)
-      .set({ title: input.title, description: input.description ?? null, cause: input.cause, severity: input.severity, awareAt: input.awareAt, updatedAt: ctx.clock(), version: stored.version + 1 })
+      .set({
+        title: input.title,
+        description: input.description ?? null,
+        cause: input.cause,
+        severity: input.severity,
+        awareAt: input.awareAt,
+        updatedAt: ctx.clock(),
+        version: stored.version + 1,
+      })
       .where(eq(incidents.id, id))
       .run();
     writeIncidentParts(ctx, id, input);
     const updated = getStored(ctx, id);
-    const after = incidentOf(updated, affectedBy(index, updated).map((entry) => entry.id));
-    recordAudit(ctx, { action: 'incident.corrected', entityType: 'incident', entityId: id, before, after, reason });
-    refreshClaims(ctx, [...new Set([...before.affectedContractIds, ...after.affectedContractIds])]);
+    const after = incidentOf(
+      updated,
+      affectedBy(index, updated).map((entry) => entry.id),
+    );
+    recordAudit(ctx, {
+      action: 'incident.corrected',
+      entityType: 'incident',
+      entityId: id,
+      before,
+      after,
+      reason,
+    });
+    refreshClaims(ctx, [
+      ...new Set([...before.affectedContractIds, ...after.affectedContractIds]),
+    ]);
     return after;
   });
 }
 
 function sameIncident(a: IncidentFacts, b: IncidentFacts): boolean {
-  const facts = (incident: IncidentFacts) => JSON.stringify([incident.cause, incident.severity, incident.awareAt, incident.intervals, incident.scope]);
+  const facts = (incident: IncidentFacts) =>
+    JSON.stringify([
+      incident.cause,
+      incident.severity,
+      incident.awareAt,
+      incident.intervals,
+      incident.scope,
+    ]);
   return facts(a) === facts(b);
 }
 
 /** The stored incident with the changes applied, validated as a whole like a new one. */
-function correctedInput(ctx: ServiceContext, stored: StoredIncident, index: ScopeIndexEntry[], changes: Omit<IncidentPatch, 'reason'>): IncidentInput {
+function correctedInput(
+  ctx: ServiceContext,
+  stored: StoredIncident,
+  index: ScopeIndexEntry[],
+  changes: Omit<IncidentPatch, 'reason'>,
+): IncidentInput {
   const current = incidentOf(stored, []);
   const merged = IncidentInputSchema.safeParse({
     title: current.title,
@@ -315,18 +614,28 @@ function correctedInput(ctx: ServiceContext, stored: StoredIncident, index: Scop
   });
   if (!merged.success) {
     const errors = fieldErrorsOf(merged.error);
-    throw new ServiceError('validation-failed', errors.map((error) => `${error.path}: ${error.message}`).join('; '), errors);
+    throw new ServiceError(
+      'validation-failed',
+      errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+      errors,
+    );
   }
   checkAgainstStore(ctx, merged.data, index);
   return merged.data;
 }
 
 /** The patch's fields back in their wire form, so the merged incident is validated as one input. */
-function rawOf(changes: Omit<IncidentPatch, 'reason'>): Record<string, unknown> {
+function rawOf(
+  changes: Omit<IncidentPatch, 'reason'>,
+): Record<string, unknown> {
   const raw: Record<string, unknown> = { ...changes };
-  if (changes.awareAt !== undefined) raw.awareAt = formatInstant(changes.awareAt);
+  if (changes.awareAt !== undefined)
+    raw.awareAt = formatInstant(changes.awareAt);
   if (changes.intervals !== undefined) {
-    raw.intervals = changes.intervals.map((interval) => ({ start: formatInstant(interval.start), end: interval.end == null ? null : formatInstant(interval.end) }));
+    raw.intervals = changes.intervals.map((interval) => ({
+      start: formatInstant(interval.start),
+      end: interval.end == null ? null : formatInstant(interval.end),
+    }));
   }
   return raw;
 }

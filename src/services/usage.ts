@@ -3,15 +3,27 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import { contracts, usageObservations } from '../db/schema';
 import { formatInstant } from '../domain/time';
-import { ServiceError, notFound } from '../errors';
-import type { UsageCorrection, UsageInput, UsageObservation } from '../schemas/api';
-import { newId, recordAudit, requireRole, type ServiceContext } from './context';
+import { notFound, ServiceError } from '../errors';
+import type {
+  UsageCorrection,
+  UsageInput,
+  UsageObservation,
+} from '../schemas/api';
+import {
+  newId,
+  recordAudit,
+  requireRole,
+  type ServiceContext,
+} from './context';
 import { findVisibleContract } from './contracts';
 
 type UsageRow = typeof usageObservations.$inferSelect;
 
 function observationOf(row: UsageRow): UsageObservation {
-  const overage = Math.max(0, row.peakConcurrentDevices - row.contractedConcurrentDevices);
+  const overage = Math.max(
+    0,
+    row.peakConcurrentDevices - row.contractedConcurrentDevices,
+  );
   return {
     id: row.id,
     contractId: row.contractId,
@@ -25,12 +37,29 @@ function observationOf(row: UsageRow): UsageObservation {
   };
 }
 
-export function recordUsage(ctx: ServiceContext, contractId: string, input: UsageInput): UsageObservation {
+export function recordUsage(
+  ctx: ServiceContext,
+  contractId: string,
+  input: UsageInput,
+): UsageObservation {
   requireRole(ctx, 'admin', 'support');
   return inTransaction(ctx.store, () => {
     const record = findVisibleContract(ctx, contractId);
-    const existing = ctx.store.db.select().from(usageObservations).where(and(eq(usageObservations.contractId, contractId), eq(usageObservations.month, input.month))).get();
-    if (existing) throw new ServiceError('conflict', `the peak for ${input.month} is already recorded (${existing.peakConcurrentDevices} devices)`);
+    const existing = ctx.store.db
+      .select()
+      .from(usageObservations)
+      .where(
+        and(
+          eq(usageObservations.contractId, contractId),
+          eq(usageObservations.month, input.month),
+        ),
+      )
+      .get();
+    if (existing)
+      throw new ServiceError(
+        'conflict',
+        `the peak for ${input.month} is already recorded (${existing.peakConcurrentDevices} devices)`,
+      );
     const row: UsageRow = {
       id: newId(),
       contractId,
@@ -42,43 +71,99 @@ export function recordUsage(ctx: ServiceContext, contractId: string, input: Usag
     };
     ctx.store.db.insert(usageObservations).values(row).run();
     const observation = observationOf(row);
-    recordAudit(ctx, { action: 'usage.recorded', entityType: 'contract', entityId: contractId, after: observation });
+    recordAudit(ctx, {
+      action: 'usage.recorded',
+      entityType: 'contract',
+      entityId: contractId,
+      after: observation,
+    });
     return observation;
   });
 }
 
 /** A mistyped peak is corrected, with the reason kept in the audit log. */
-export function correctUsage(ctx: ServiceContext, contractId: string, month: string, input: UsageCorrection): UsageObservation {
+export function correctUsage(
+  ctx: ServiceContext,
+  contractId: string,
+  month: string,
+  input: UsageCorrection,
+): UsageObservation {
   requireRole(ctx, 'admin', 'support');
   return inTransaction(ctx.store, () => {
     findVisibleContract(ctx, contractId);
-    const where = and(eq(usageObservations.contractId, contractId), eq(usageObservations.month, month));
-    const existing = ctx.store.db.select().from(usageObservations).where(where).get();
-    if (!existing) throw notFound('usage observation for', `${month} of contract ${contractId}`);
-    ctx.store.db.update(usageObservations).set({ peakConcurrentDevices: input.peakConcurrentDevices }).where(where).run();
-    const after = observationOf({ ...existing, peakConcurrentDevices: input.peakConcurrentDevices });
-    recordAudit(ctx, { action: 'usage.corrected', entityType: 'contract', entityId: contractId, before: observationOf(existing), after, reason: input.reason });
+    const where = and(
+      eq(usageObservations.contractId, contractId),
+      eq(usageObservations.month, month),
+    );
+    const existing = ctx.store.db
+      .select()
+      .from(usageObservations)
+      .where(where)
+      .get();
+    if (!existing)
+      throw notFound(
+        'usage observation for',
+        `${month} of contract ${contractId}`,
+      );
+    ctx.store.db
+      .update(usageObservations)
+      .set({ peakConcurrentDevices: input.peakConcurrentDevices })
+      .where(where)
+      .run();
+    const after = observationOf({
+      ...existing,
+      peakConcurrentDevices: input.peakConcurrentDevices,
+    });
+    recordAudit(ctx, {
+      action: 'usage.corrected',
+      entityType: 'contract',
+      entityId: contractId,
+      before: observationOf(existing),
+      after,
+      reason: input.reason,
+    });
     return after;
   });
 }
 
-export function contractUsage(ctx: ServiceContext, contractId: string): UsageObservation[] {
+export function contractUsage(
+  ctx: ServiceContext,
+  contractId: string,
+): UsageObservation[] {
   findVisibleContract(ctx, contractId);
-  return ctx.store.db.select().from(usageObservations).where(eq(usageObservations.contractId, contractId)).orderBy(asc(usageObservations.month)).all().map(observationOf);
+  return ctx.store.db
+    .select()
+    .from(usageObservations)
+    .where(eq(usageObservations.contractId, contractId))
+    .orderBy(asc(usageObservations.month))
+    .all()
+    .map(observationOf);
 }
 
 /** Every observation, or only those above the contracted number (finance's overage list). */
-export function listUsage(ctx: ServiceContext, filter: { month?: string; flagged?: boolean }): UsageObservation[] {
+export function listUsage(
+  ctx: ServiceContext,
+  filter: { month?: string; flagged?: boolean },
+): UsageObservation[] {
   requireRole(ctx, 'admin', 'support', 'finance');
-  const above = gt(usageObservations.peakConcurrentDevices, usageObservations.contractedConcurrentDevices);
+  const above = gt(
+    usageObservations.peakConcurrentDevices,
+    usageObservations.contractedConcurrentDevices,
+  );
   return ctx.store.db
     .select({ usage: usageObservations })
     .from(usageObservations)
     .innerJoin(contracts, eq(contracts.id, usageObservations.contractId))
     .where(
       and(
-        filter.month !== undefined ? eq(usageObservations.month, filter.month) : undefined,
-        filter.flagged === true ? above : filter.flagged === false ? sql`not (${above})` : undefined,
+        filter.month !== undefined
+          ? eq(usageObservations.month, filter.month)
+          : undefined,
+        filter.flagged === true
+          ? above
+          : filter.flagged === false
+            ? sql`not (${above})`
+            : undefined,
       ),
     )
     .orderBy(asc(usageObservations.month), asc(contracts.contractNumber))

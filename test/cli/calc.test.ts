@@ -16,21 +16,36 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 function apiScenario(): any {
   return {
     asOf: '2026-02-01T00:00:00+09:00',
-    contract: { billingStartDate: '2025-04-01', terminationEffectiveDate: null, monthlyFee: 100000, options: [] },
+    contract: {
+      billingStartDate: '2025-04-01',
+      terminationEffectiveDate: null,
+      monthlyFee: 100000,
+      options: [],
+    },
     incidents: [
       {
         id: 'INC-1',
         cause: 'provider',
         severity: 'total',
         awareAt: '2026-01-10T10:30:00+09:00',
-        intervals: [{ start: '2026-01-10T10:00:00+09:00', end: '2026-01-10T20:30:00+09:00' }],
+        intervals: [
+          {
+            start: '2026-01-10T10:00:00+09:00',
+            end: '2026-01-10T20:30:00+09:00',
+          },
+        ],
       },
       {
         id: 'INC-2',
         cause: 'provider',
         severity: 'equivalent',
         awareAt: '2026-01-10T21:00:00+09:00',
-        intervals: [{ start: '2026-01-10T20:00:00+09:00', end: '2026-01-12T15:00:00+09:00' }],
+        intervals: [
+          {
+            start: '2026-01-10T20:00:00+09:00',
+            end: '2026-01-12T15:00:00+09:00',
+          },
+        ],
       },
     ],
     policy: {},
@@ -58,10 +73,22 @@ const API_OUTAGE = {
 /** With API.md's multi-region option of 20,000 active: base 120,000, floor(2 × 120000 / 30) = 8000. */
 function withOption(): any {
   const scenario = apiScenario();
-  scenario.contract.options = [{ kind: 'multi-region', monthlyFee: 20000, regions: ['jp-west'], billingStartDate: '2026-01-01', endDate: null }];
+  scenario.contract.options = [
+    {
+      kind: 'multi-region',
+      monthlyFee: 20000,
+      regions: ['jp-west'],
+      billingStartDate: '2026-01-01',
+      endDate: null,
+    },
+  ];
   return scenario;
 }
-const OPTION_OUTAGE = { ...API_OUTAGE, monthlyFeeBase: 120000, creditAmount: 8000 };
+const OPTION_OUTAGE = {
+  ...API_OUTAGE,
+  monthlyFeeBase: 120000,
+  creditAmount: 8000,
+};
 
 /** Evaluated at 00:00 JST of the day after the 2026-04-12 deadline: expired. */
 function afterDeadline(): any {
@@ -70,22 +97,108 @@ function afterDeadline(): any {
 
 /** Each required kind of bad input, as a change to the example, with the field path it must be reported at. */
 const BAD_INPUTS: [string, (scenario: any) => void, string, RegExp][] = [
-  ['an interval ending at its start', (s) => (s.incidents[0].intervals[0].end = s.incidents[0].intervals[0].start), 'incidents[0].intervals[0].end', /after start/],
-  ['an interval ending before its start', (s) => (s.incidents[0].intervals[0].end = '2026-01-10T09:00:00+09:00'), 'incidents[0].intervals[0].end', /after start/],
-  ["awareAt before the incident's first start", (s) => (s.incidents[1].awareAt = '2026-01-10T19:59:59.999+09:00'), 'incidents[1].awareAt', /before/],
-  ['an unknown cause', (s) => (s.incidents[0].cause = 'act_of_god'), 'incidents[0].cause', /./],
-  ['an unknown severity', (s) => (s.incidents[1].severity = 'degraded'), 'incidents[1].severity', /./],
-  ['an impossible business date 2026-02-30', (s) => (s.contract.billingStartDate = '2026-02-30'), 'contract.billingStartDate', /date/],
-  ['an impossible date 2026-02-30 in an instant', (s) => (s.incidents[0].awareAt = '2026-02-30T10:30:00+09:00'), 'incidents[0].awareAt', /./],
-  ['an instant without offset', (s) => (s.incidents[0].intervals[0].start = '2026-01-10T10:00:00'), 'incidents[0].intervals[0].start', /offset/],
-  ['an asOf past the years the product accepts', (s) => (s.asOf = '2200-01-01T00:00:00+09:00'), 'asOf', /1970 to 2199/],
-  ['an impossible offset', (s) => (s.asOf = '2026-02-01T00:00:00+99:99'), 'asOf', /offset/],
-  ['a misspelt scope key', (s) => (s.incidents[0].scope = { region: ['jp-east'] }), 'incidents[0].scope.region', /known field/],
-  ['more multi-region options than a contract has', (s) => (s.contract.options = Array.from({ length: 11 }, () => ({ kind: 'multi-region', monthlyFee: 1, regions: ['jp-west'] }))), 'contract.options', /./],
-  ['an asOf without offset', (s) => (s.asOf = '2026-02-01T00:00:00'), 'asOf', /offset/],
-  ['an unknown policy', (s) => (s.policy = { graceDays: 3 }), 'policy.graceDays', /known field/],
-  ['a negative mergeGapMs', (s) => (s.policy = { mergeGapMs: -1 }), 'policy.mergeGapMs', /./],
-  ['a regional incident without contract.region', (s) => (s.incidents[0].scope = { regions: ['jp-east'] }), 'contract.region', /required/],
+  [
+    'an interval ending at its start',
+    (s) =>
+      (s.incidents[0].intervals[0].end = s.incidents[0].intervals[0].start),
+    'incidents[0].intervals[0].end',
+    /after start/,
+  ],
+  [
+    'an interval ending before its start',
+    (s) => (s.incidents[0].intervals[0].end = '2026-01-10T09:00:00+09:00'),
+    'incidents[0].intervals[0].end',
+    /after start/,
+  ],
+  [
+    "awareAt before the incident's first start",
+    (s) => (s.incidents[1].awareAt = '2026-01-10T19:59:59.999+09:00'),
+    'incidents[1].awareAt',
+    /before/,
+  ],
+  [
+    'an unknown cause',
+    (s) => (s.incidents[0].cause = 'act_of_god'),
+    'incidents[0].cause',
+    /./,
+  ],
+  [
+    'an unknown severity',
+    (s) => (s.incidents[1].severity = 'degraded'),
+    'incidents[1].severity',
+    /./,
+  ],
+  [
+    'an impossible business date 2026-02-30',
+    (s) => (s.contract.billingStartDate = '2026-02-30'),
+    'contract.billingStartDate',
+    /date/,
+  ],
+  [
+    'an impossible date 2026-02-30 in an instant',
+    (s) => (s.incidents[0].awareAt = '2026-02-30T10:30:00+09:00'),
+    'incidents[0].awareAt',
+    /./,
+  ],
+  [
+    'an instant without offset',
+    (s) => (s.incidents[0].intervals[0].start = '2026-01-10T10:00:00'),
+    'incidents[0].intervals[0].start',
+    /offset/,
+  ],
+  [
+    'an asOf past the years the product accepts',
+    (s) => (s.asOf = '2200-01-01T00:00:00+09:00'),
+    'asOf',
+    /1970 to 2199/,
+  ],
+  [
+    'an impossible offset',
+    (s) => (s.asOf = '2026-02-01T00:00:00+99:99'),
+    'asOf',
+    /offset/,
+  ],
+  [
+    'a misspelt scope key',
+    (s) => (s.incidents[0].scope = { region: ['jp-east'] }),
+    'incidents[0].scope.region',
+    /known field/,
+  ],
+  [
+    'more multi-region options than a contract has',
+    (s) =>
+      (s.contract.options = Array.from({ length: 11 }, () => ({
+        kind: 'multi-region',
+        monthlyFee: 1,
+        regions: ['jp-west'],
+      }))),
+    'contract.options',
+    /./,
+  ],
+  [
+    'an asOf without offset',
+    (s) => (s.asOf = '2026-02-01T00:00:00'),
+    'asOf',
+    /offset/,
+  ],
+  [
+    'an unknown policy',
+    (s) => (s.policy = { graceDays: 3 }),
+    'policy.graceDays',
+    /known field/,
+  ],
+  [
+    'a negative mergeGapMs',
+    (s) => (s.policy = { mergeGapMs: -1 }),
+    'policy.mergeGapMs',
+    /./,
+  ],
+  [
+    'a regional incident without contract.region',
+    (s) => (s.incidents[0].scope = { regions: ['jp-east'] }),
+    'contract.region',
+    /required/,
+  ],
 ];
 
 function badScenario(change: (scenario: any) => void): any {
@@ -112,7 +225,14 @@ describe('calculateText (in-process)', () => {
     expect(result).toMatchObject({ outages: [API_OUTAGE] });
     expect((result as { outages: unknown[] }).outages).toEqual([API_OUTAGE]);
     expect(result).toMatchObject({
-      policy: { claimableFrom: 'outageEnded', multiRegionFailover: true, extendOverHolidays: false, mergeGapMs: 0, rounding: 'floor', activeThroughTerminationDay: true },
+      policy: {
+        claimableFrom: 'outageEnded',
+        multiRegionFailover: true,
+        extendOverHolidays: false,
+        mergeGapMs: 0,
+        rounding: 'floor',
+        activeThroughTerminationDay: true,
+      },
     });
   });
 
@@ -120,31 +240,53 @@ describe('calculateText (in-process)', () => {
     const scenario = apiScenario();
     scenario.asOf = '2026-01-31T15:00:00Z';
     scenario.incidents[0].awareAt = '2026-01-10T01:30:00.000Z';
-    scenario.incidents[0].intervals[0] = { start: '2026-01-09T20:00:00-05:00', end: '2026-01-10T11:30:00Z' };
-    expect(calculateText(JSON.stringify(scenario))).toEqual(calculateText(JSON.stringify(apiScenario())));
+    scenario.incidents[0].intervals[0] = {
+      start: '2026-01-09T20:00:00-05:00',
+      end: '2026-01-10T11:30:00Z',
+    };
+    expect(calculateText(JSON.stringify(scenario))).toEqual(
+      calculateText(JSON.stringify(apiScenario())),
+    );
   });
 
   it('policy left out altogether takes the defaults; a policy given is echoed', () => {
     const { policy: _policy, ...withoutPolicy } = apiScenario();
-    expect(calculateText(JSON.stringify(withoutPolicy))).toEqual(calculateText(JSON.stringify(apiScenario())));
-    const thresholdReached = { ...apiScenario(), policy: { claimableFrom: 'thresholdReached' } };
-    const result = calculateText(JSON.stringify(thresholdReached)) as { outages: typeof API_OUTAGE[]; policy: { claimableFrom: string } };
+    expect(calculateText(JSON.stringify(withoutPolicy))).toEqual(
+      calculateText(JSON.stringify(apiScenario())),
+    );
+    const thresholdReached = {
+      ...apiScenario(),
+      policy: { claimableFrom: 'thresholdReached' },
+    };
+    const result = calculateText(JSON.stringify(thresholdReached)) as {
+      outages: (typeof API_OUTAGE)[];
+      policy: { claimableFrom: string };
+    };
     expect(result.policy.claimableFrom).toBe('thresholdReached');
     // threshold 2026-01-11 10:30 JST → claimable 2026-01-11 → deadline 2026-04-11
-    expect(result.outages[0]).toMatchObject({ claimableFrom: '2026-01-11', claimDeadline: '2026-04-11' });
+    expect(result.outages[0]).toMatchObject({
+      claimableFrom: '2026-01-11',
+      claimDeadline: '2026-04-11',
+    });
   });
 
   it('optional contract fields: feeChanges, options with regions, regional scope', () => {
     const scenario = apiScenario();
-    scenario.contract.feeChanges = [{ effectiveDate: '2026-01-10', monthlyFee: 90000 }];
-    expect((calculateText(JSON.stringify(scenario)) as any).outages[0]).toMatchObject({ monthlyFeeBase: 90000, creditAmount: 6000 });
+    scenario.contract.feeChanges = [
+      { effectiveDate: '2026-01-10', monthlyFee: 90000 },
+    ];
+    expect(
+      (calculateText(JSON.stringify(scenario)) as any).outages[0],
+    ).toMatchObject({ monthlyFeeBase: 90000, creditAmount: 6000 });
 
     const regional = withOption();
     regional.contract.region = 'jp-east';
     regional.incidents[0].scope = { regions: ['jp-east'] };
     regional.incidents[1].scope = { regions: ['jp-east'] };
     // jp-west is still up: the multi-region contract is not unusable
-    expect((calculateText(JSON.stringify(regional)) as any).outages).toEqual([]);
+    expect((calculateText(JSON.stringify(regional)) as any).outages).toEqual(
+      [],
+    );
     regional.incidents[1].scope = { regions: ['jp-east', 'jp-west'] };
     // both regions down only during INC-2 (20:00 → 01-12 15:00, known from 21:00): 42 h, 1 day of 120,000
     expect((calculateText(JSON.stringify(regional)) as any).outages).toEqual([
@@ -167,18 +309,35 @@ describe('calculateText (in-process)', () => {
     delete scenario.incidents[1].intervals[0].end;
     // 10:30 on 01-10 to 10:30 on 01-12: 48 h
     expect((calculateText(JSON.stringify(scenario)) as any).outages).toEqual([
-      { ...API_OUTAGE, end: null, ongoing: true, unavailableMs: 2 * 86_400_000, claimableFrom: null, claimDeadline: null },
+      {
+        ...API_OUTAGE,
+        end: null,
+        ongoing: true,
+        unavailableMs: 2 * 86_400_000,
+        claimableFrom: null,
+        claimDeadline: null,
+      },
     ]);
     scenario.incidents[1].intervals[0].end = null;
-    expect((calculateText(JSON.stringify(scenario)) as any).outages[0]).toMatchObject({ end: null, ongoing: true });
+    expect(
+      (calculateText(JSON.stringify(scenario)) as any).outages[0],
+    ).toMatchObject({ end: null, ongoing: true });
   });
 
   it('an array of scenarios gives an array of results, in order', () => {
-    const results = calculateText(JSON.stringify([apiScenario(), withOption(), afterDeadline()]));
+    const results = calculateText(
+      JSON.stringify([apiScenario(), withOption(), afterDeadline()]),
+    );
     expect(Array.isArray(results)).toBe(true);
-    expect((results as any[]).map((result) => result.outages)).toEqual([[API_OUTAGE], [OPTION_OUTAGE], [{ ...API_OUTAGE, claimStatus: 'expired' }]]);
+    expect((results as any[]).map((result) => result.outages)).toEqual([
+      [API_OUTAGE],
+      [OPTION_OUTAGE],
+      [{ ...API_OUTAGE, claimStatus: 'expired' }],
+    ]);
     expect(calculateText('[]')).toEqual([]);
-    expect(calculateText(JSON.stringify([apiScenario()]))).toEqual([calculateText(JSON.stringify(apiScenario()))]);
+    expect(calculateText(JSON.stringify([apiScenario()]))).toEqual([
+      calculateText(JSON.stringify(apiScenario())),
+    ]);
   });
 
   it("awareAt is checked against the incident's earliest interval, not its first-listed one", () => {
@@ -190,24 +349,36 @@ describe('calculateText (in-process)', () => {
     scenario.incidents[0].awareAt = '2026-01-10T08:30:00+09:00';
     expect(() => calculateText(JSON.stringify(scenario))).not.toThrow();
     scenario.incidents[0].awareAt = '2026-01-10T07:59:00+09:00';
-    expect(inputErrorOf(JSON.stringify(scenario))).toMatch(/^scenario 0: incidents\[0\]\.awareAt: /m);
+    expect(inputErrorOf(JSON.stringify(scenario))).toMatch(
+      /^scenario 0: incidents\[0\]\.awareAt: /m,
+    );
     // awareAt equal to the first start is fine
     scenario.incidents[0].awareAt = '2026-01-10T08:00:00+09:00';
     expect(() => calculateText(JSON.stringify(scenario))).not.toThrow();
   });
 
-  it.each(BAD_INPUTS)('rejects %s, naming scenario 0 and the field', (_label, change, path, message) => {
-    const text = inputErrorOf(JSON.stringify(badScenario(change)));
-    const line = text.split('\n').find((l) => l.startsWith(`scenario 0: ${path}: `));
-    expect(line, text).toBeDefined();
-    expect(line).toMatch(message);
-  });
+  it.each(BAD_INPUTS)(
+    'rejects %s, naming scenario 0 and the field',
+    (_label, change, path, message) => {
+      const text = inputErrorOf(JSON.stringify(badScenario(change)));
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`scenario 0: ${path}: `));
+      expect(line, text).toBeDefined();
+      expect(line).toMatch(message);
+    },
+  );
 
-  it.each(BAD_INPUTS)('in an array, rejects %s naming the bad scenario\'s index only', (_label, change, path) => {
-    const text = inputErrorOf(JSON.stringify([apiScenario(), badScenario(change), apiScenario()]));
-    expect(text).toContain(`scenario 1: ${path}: `);
-    expect(text).not.toMatch(/scenario [02]:/);
-  });
+  it.each(BAD_INPUTS)(
+    "in an array, rejects %s naming the bad scenario's index only",
+    (_label, change, path) => {
+      const text = inputErrorOf(
+        JSON.stringify([apiScenario(), badScenario(change), apiScenario()]),
+      );
+      expect(text).toContain(`scenario 1: ${path}: `);
+      expect(text).not.toMatch(/scenario [02]:/);
+    },
+  );
 
   it('rejects text that is not JSON, and a scenario that is not an object', () => {
     expect(inputErrorOf('{ "asOf": ')).toMatch(/JSON/);
@@ -219,14 +390,23 @@ describe('extreme input the schema accepts', () => {
   it('is either computed exactly or refused as bad input naming a field, never a crash', () => {
     // The fee at the schema's cap (¥10,000,000,000), down since 2026-01-10 00:00 JST and still down at
     // 9999-01-01 00:00 JST, an instant the schema accepts. Whole days between the two JST midnights:
-    const creditDays = (Date.UTC(9999, 0, 1) - Date.UTC(2026, 0, 10)) / 86_400_000;
+    const creditDays =
+      (Date.UTC(9999, 0, 1) - Date.UTC(2026, 0, 10)) / 86_400_000;
     // The amount itself is a safe integer; only an intermediate product would not be.
     const creditAmount = Number((BigInt(creditDays) * 10_000_000_000n) / 30n);
     expect(Number.isSafeInteger(creditAmount)).toBe(true);
     const scenario = apiScenario();
     scenario.asOf = '9999-01-01T00:00:00+09:00';
     scenario.contract.monthlyFee = 10_000_000_000;
-    scenario.incidents = [{ id: 'A', cause: 'provider', severity: 'total', awareAt: '2026-01-10T00:00:00+09:00', intervals: [{ start: '2026-01-10T00:00:00+09:00' }] }];
+    scenario.incidents = [
+      {
+        id: 'A',
+        cause: 'provider',
+        severity: 'total',
+        awareAt: '2026-01-10T00:00:00+09:00',
+        intervals: [{ start: '2026-01-10T00:00:00+09:00' }],
+      },
+    ];
     let result: unknown;
     try {
       result = calculateText(JSON.stringify(scenario));
@@ -236,7 +416,11 @@ describe('extreme input the schema accepts', () => {
       expect((error as Error).message).toMatch(/^scenario 0: [a-zA-Z]/);
       return;
     }
-    expect((result as any).outages[0]).toMatchObject({ creditDays, monthlyFeeBase: 10_000_000_000, creditAmount });
+    expect((result as any).outages[0]).toMatchObject({
+      creditDays,
+      monthlyFeeBase: 10_000_000_000,
+      creditAmount,
+    });
   });
 });
 
@@ -250,11 +434,18 @@ interface Run {
 
 function runCli(args: string[], stdin?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', 'cli', '--', ...args], {
+      cwd: REPO,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout
+      .setEncoding('utf8')
+      .on('data', (chunk: string) => (stdout += chunk));
+    child.stderr
+      .setEncoding('utf8')
+      .on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(stdin ?? '');
@@ -275,10 +466,19 @@ describe('npm run --silent cli -- calc FILE (real processes)', () => {
     };
     const jobs: Record<string, Promise<Run>> = {
       single: runCli(['calc', file('example.json', apiScenario())]),
-      array: runCli(['calc', file('array.json', [apiScenario(), withOption(), afterDeadline()])]),
+      array: runCli([
+        'calc',
+        file('array.json', [apiScenario(), withOption(), afterDeadline()]),
+      ]),
       stdin: runCli(['calc', '-'], JSON.stringify(apiScenario())),
       // a valid scenario first, then each kind of bad input the issue names, each at its own index (1, 2, ...)
-      bad: runCli(['calc', file('bad.json', [apiScenario(), ...BAD_ONES.map(([, change]) => badScenario(change))])]),
+      bad: runCli([
+        'calc',
+        file('bad.json', [
+          apiScenario(),
+          ...BAD_ONES.map(([, change]) => badScenario(change)),
+        ]),
+      ]),
     };
     for (const [name, job] of Object.entries(jobs)) runs[name] = await job;
   }, 120_000);
@@ -299,7 +499,13 @@ describe('npm run --silent cli -- calc FILE (real processes)', () => {
     expect(run.code).toBe(0);
     const results = JSON.parse(run.stdout);
     expect(Array.isArray(results)).toBe(true);
-    expect(results.map((result: { outages: unknown }) => result.outages)).toEqual([[API_OUTAGE], [OPTION_OUTAGE], [{ ...API_OUTAGE, claimStatus: 'expired' }]]);
+    expect(
+      results.map((result: { outages: unknown }) => result.outages),
+    ).toEqual([
+      [API_OUTAGE],
+      [OPTION_OUTAGE],
+      [{ ...API_OUTAGE, claimStatus: 'expired' }],
+    ]);
   });
 
   it('reads standard input for "-"', () => {

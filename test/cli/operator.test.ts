@@ -17,22 +17,62 @@ const dir = mkdtempSync(join(tmpdir(), 'gengaku-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_PATH: join(dir, 'unused.db') } });
+  return spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', ...args],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_PATH: join(dir, 'unused.db') },
+    },
+  );
 }
 
 describe('user create and backup (as processes)', () => {
   it('creates a user whose printed token authenticates, refuses a duplicate, and backs up online', () => {
     const database = join(dir, 'ops.db');
-    const created = cli('user', 'create', '--name', 'Sato', '--email', 'sato@example.jp', '--role', 'support', '--database', database);
+    const created = cli(
+      'user',
+      'create',
+      '--name',
+      'Sato',
+      '--email',
+      'sato@example.jp',
+      '--role',
+      'support',
+      '--database',
+      database,
+    );
     expect(created.status, created.stderr).toBe(0);
     const user = JSON.parse(created.stdout);
     expect(user).toMatchObject({ email: 'sato@example.jp', role: 'support' });
 
-    const again = cli('user', 'create', '--name', 'Sato', '--email', 'sato@example.jp', '--role', 'support', '--database', database);
+    const again = cli(
+      'user',
+      'create',
+      '--name',
+      'Sato',
+      '--email',
+      'sato@example.jp',
+      '--role',
+      'support',
+      '--database',
+      database,
+    );
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('already exists');
 
-    const badRole = cli('user', 'create', '--name', 'X', '--email', 'x@example.jp', '--role', 'root', '--database', database);
+    const badRole = cli(
+      'user',
+      'create',
+      '--name',
+      'X',
+      '--email',
+      'x@example.jp',
+      '--role',
+      'root',
+      '--database',
+      database,
+    );
     expect(badRole.status).toBe(2);
 
     const backupPath = join(dir, 'backup.db');
@@ -40,16 +80,27 @@ describe('user create and backup (as processes)', () => {
     expect(backup.status, backup.stderr).toBe(0);
     const copy = new Database(backupPath, { readonly: true });
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(copy.prepare('select email from users where id = ?').get(user.id)).toEqual({ email: 'sato@example.jp' });
+    expect(
+      copy.prepare('select email from users where id = ?').get(user.id),
+    ).toEqual({ email: 'sato@example.jp' });
     copy.close();
 
-    const missing = cli('backup', join(dir, 'never.db'), '--database', join(dir, 'typo.db'));
+    const missing = cli(
+      'backup',
+      join(dir, 'never.db'),
+      '--database',
+      join(dir, 'typo.db'),
+    );
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot open the database');
     expect(existsSync(join(dir, 'typo.db'))).toBe(false);
 
     const store = openStore(database);
-    expect(actorForToken(store, user.token)).toEqual({ userId: user.id, role: 'support', customerId: null });
+    expect(actorForToken(store, user.token)).toEqual({
+      userId: user.id,
+      role: 'support',
+      customerId: null,
+    });
     expect(actorForToken(store, `${user.token}x`)).toBeNull();
     store.close();
   }, 30_000);
@@ -59,7 +110,8 @@ describe('import-incidents', () => {
   let t: TestApp;
   afterEach(() => t?.close());
 
-  const header = 'ref,title,cause,severity,awareAt,start,end,regions,contractNumbers,excludeContractNumbers,description';
+  const header =
+    'ref,title,cause,severity,awareAt,start,end,regions,contractNumbers,excludeContractNumbers,description';
 
   it('imports every incident of a valid file, grouping rows by ref into intervals', async () => {
     t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
@@ -70,12 +122,27 @@ describe('import-incidents', () => {
       'A,,,,,2026-01-10T20:30:00+09:00,2026-01-12T15:00:00+09:00,,,,',
       'B,East fibre cut,third_party,total,2026-01-20T01:00:00+09:00,2026-01-20T00:00:00+09:00,2026-01-20T05:00:00+09:00,jp-east,,,carrier',
     ].join('\n');
-    const result = importIncidents(t.store, config, t.now, csv, 'support@test.local');
+    const result = importIncidents(
+      t.store,
+      config,
+      t.now,
+      csv,
+      'support@test.local',
+    );
     expect(result.incidentIds).toHaveLength(2);
-    const outages = await t.as('support').get(`/contracts/${contractId}/outages`).expect(200);
-    const qualifying = outages.body.outages.filter((outage: { qualifies: boolean }) => outage.qualifies);
+    const outages = await t
+      .as('support')
+      .get(`/contracts/${contractId}/outages`)
+      .expect(200);
+    const qualifying = outages.body.outages.filter(
+      (outage: { qualifies: boolean }) => outage.qualifies,
+    );
     expect(qualifying).toHaveLength(1);
-    expect(qualifying[0]).toMatchObject({ start: '2026-01-10T01:00:00.000Z', end: '2026-01-12T06:00:00.000Z', clockStart: '2026-01-10T01:30:00.000Z' });
+    expect(qualifying[0]).toMatchObject({
+      start: '2026-01-10T01:00:00.000Z',
+      end: '2026-01-12T06:00:00.000Z',
+      clockStart: '2026-01-10T01:30:00.000Z',
+    });
   });
 
   it('imports nothing when any line is wrong, and names the lines', async () => {
@@ -95,7 +162,9 @@ describe('import-incidents', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('line 3: end: must be after start');
-    expect(message).toContain('line 4: contractNumbers: no contract numbered FM-404');
+    expect(message).toContain(
+      'line 4: contractNumbers: no contract numbered FM-404',
+    );
     expect(message).toContain('line 5: awareAt');
     expect(message).not.toContain('line 2');
     expect(t.store.db.select().from(incidents).all()).toHaveLength(0);
@@ -109,7 +178,9 @@ describe('import-incidents', () => {
       'A,Gateway down,provider,total,2026-01-10T10:30:00+09:00,2026-01-10T10:00:00+09:00,2026-01-10T20:30:00+09:00,,FM-1,,',
       'A,,customer,,,2026-01-10T20:30:00+09:00,2026-01-12T15:00:00+09:00,,,,',
     ].join('\n');
-    expect(() => importIncidents(t.store, config, t.now, csv, 'support@test.local')).toThrow('line 3: cause: differs from line 2 of the same ref');
+    expect(() =>
+      importIncidents(t.store, config, t.now, csv, 'support@test.local'),
+    ).toThrow('line 3: cause: differs from line 2 of the same ref');
     expect(t.store.db.select().from(incidents).all()).toHaveLength(0);
   });
 
@@ -121,12 +192,28 @@ describe('import-incidents', () => {
       'A,Fine,provider,total,2026-01-10T10:30:00+09:00,2026-01-10T10:00:00+09:00,2026-01-10T20:30:00+09:00,,FM-1,,',
       'B,In the future,provider,total,2026-03-01T10:30:00+09:00,2026-03-01T10:00:00+09:00,,,FM-1,,',
     ].join('\n');
-    expect(() => importIncidents(t.store, config, () => parseInstant('2026-02-01T00:00:00+09:00'), csv, 'support@test.local')).toThrow(/line 3: .*future/);
+    expect(() =>
+      importIncidents(
+        t.store,
+        config,
+        () => parseInstant('2026-02-01T00:00:00+09:00'),
+        csv,
+        'support@test.local',
+      ),
+    ).toThrow(/line 3: .*future/);
     expect(t.store.db.select().from(incidents).all()).toHaveLength(0);
   });
 
   it('refuses an importer who is not support or admin', async () => {
     t = makeTestApp();
-    expect(() => importIncidents(t.store, config, t.now, `${header}\n`, 'finance@test.local')).toThrow(/no support or admin user/);
+    expect(() =>
+      importIncidents(
+        t.store,
+        config,
+        t.now,
+        `${header}\n`,
+        'finance@test.local',
+      ),
+    ).toThrow(/no support or admin user/);
   });
 });

@@ -2,7 +2,7 @@
  * Nothing acknowledged is ever lost: kill the server with SIGKILL in the middle of a stream of claim
  * writes, restart it on the same database, and find every acknowledged claim there, intact.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,13 +22,22 @@ afterAll(() => {
 
 async function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
-    env: { ...process.env, PORT: '0', DATABASE_PATH: databasePath, SLA_BOOTSTRAP_TOKEN: TOKEN, LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATABASE_PATH: databasePath,
+      SLA_BOOTSTRAP_TOKEN: TOKEN,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start:\n${output}`)),
+      15_000,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"url":"(http:[^"]+)"/.exec(output);
@@ -38,7 +47,9 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`server exited with ${code}:\n${output}`)),
+    );
   });
   return { child, url };
 }
@@ -46,7 +57,10 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
 async function call(url: string, method: string, path: string, body?: unknown) {
   const response = await fetch(`${url}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as any };
@@ -56,13 +70,22 @@ describe('SIGKILL during a stream of claim writes', () => {
   it('keeps every acknowledged claim and an intact database', async () => {
     const first = await startServer();
     // Ten contracts, each with twenty separate qualifying outages of exactly 24 h in the last weeks.
-    const customer = await call(first.url, 'POST', '/customers', { name: 'Crash Test K.K.' });
+    const customer = await call(first.url, 'POST', '/customers', {
+      name: 'Crash Test K.K.',
+    });
     const day = Math.floor(Date.now() / HOUR) * HOUR - 30 * 24 * HOUR;
     const targets: { contractId: string; outageStart: string }[] = [];
     for (let c = 0; c < 10; c++) {
       const contract = await call(first.url, 'POST', '/contracts', {
-        customerId: customer.body.id, contractNumber: `CRASH-${c}`, licenses: 100, concurrentDevices: 2000, servers: 1,
-        region: 'jp-east', redundancy: false, billingStartDate: '2025-01-01', monthlyFee: 30000,
+        customerId: customer.body.id,
+        contractNumber: `CRASH-${c}`,
+        licenses: 100,
+        concurrentDevices: 2000,
+        servers: 1,
+        region: 'jp-east',
+        redundancy: false,
+        billingStartDate: '2025-01-01',
+        monthlyFee: 30000,
       });
       expect(contract.status).toBe(201);
       const intervals = Array.from({ length: 20 }, (_, i) => ({
@@ -70,10 +93,19 @@ describe('SIGKILL during a stream of claim writes', () => {
         end: new Date(day + i * 25 * HOUR + 24 * HOUR).toISOString(),
       }));
       const incident = await call(first.url, 'POST', '/incidents', {
-        title: `crash ${c}`, cause: 'provider', severity: 'total', scope: { contractIds: [contract.body.id] }, awareAt: intervals[0]!.start, intervals,
+        title: `crash ${c}`,
+        cause: 'provider',
+        severity: 'total',
+        scope: { contractIds: [contract.body.id] },
+        awareAt: intervals[0]!.start,
+        intervals,
       });
       expect(incident.status).toBe(201);
-      for (const interval of intervals) targets.push({ contractId: contract.body.id, outageStart: interval.start });
+      for (const interval of intervals)
+        targets.push({
+          contractId: contract.body.id,
+          outageStart: interval.start,
+        });
     }
 
     const acknowledged: string[] = [];
@@ -85,7 +117,10 @@ describe('SIGKILL during a stream of claim writes', () => {
         try {
           const reply = await call(first.url, 'POST', '/claims', target);
           if (reply.status === 201) acknowledged.push(reply.body.id);
-          else throw new Error(`unexpected ${reply.status}: ${JSON.stringify(reply.body)}`);
+          else
+            throw new Error(
+              `unexpected ${reply.status}: ${JSON.stringify(reply.body)}`,
+            );
           if (acknowledged.length === 60 && !killed) {
             killed = true;
             first.child.kill('SIGKILL');
@@ -97,22 +132,35 @@ describe('SIGKILL during a stream of claim writes', () => {
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     expect(killed).toBe(true);
-    await new Promise((resolve) => (first.child.exitCode !== null || first.child.signalCode !== null ? resolve(null) : first.child.once('exit', resolve)));
+    await new Promise((resolve) =>
+      first.child.exitCode !== null || first.child.signalCode !== null
+        ? resolve(null)
+        : first.child.once('exit', resolve),
+    );
 
     const second = await startServer();
     const claims = await call(second.url, 'GET', '/claims');
-    const stored = new Set((claims.body as { id: string }[]).map((claim) => claim.id));
+    const stored = new Set(
+      (claims.body as { id: string }[]).map((claim) => claim.id),
+    );
     expect(acknowledged.length).toBeGreaterThanOrEqual(60);
-    for (const id of acknowledged) expect(stored.has(id), `acknowledged claim ${id} survived`).toBe(true);
+    for (const id of acknowledged)
+      expect(stored.has(id), `acknowledged claim ${id} survived`).toBe(true);
     // SIGTERM shuts down gracefully: the server closes the database and exits 0.
-    const exited = new Promise<number | null>((resolve) => second.child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      second.child.once('exit', (code) => resolve(code)),
+    );
     second.child.kill('SIGTERM');
     expect(await exited).toBe(0);
 
     const db = new Database(databasePath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     // Each stored claim came with its audit entry in the same transaction: none half-written.
-    const orphans = db.prepare(`select count(*) n from claims where id not in (select entity_id from audit_log where action = 'claim.created')`).get() as { n: number };
+    const orphans = db
+      .prepare(
+        `select count(*) n from claims where id not in (select entity_id from audit_log where action = 'claim.created')`,
+      )
+      .get() as { n: number };
     expect(orphans.n).toBe(0);
     db.close();
   }, 90_000);

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { assignClaims, outageOfClaim, type ClaimedOutageRef } from '../../src/domain/claims';
+import {
+  assignClaims,
+  type ClaimedOutageRef,
+  outageOfClaim,
+} from '../../src/domain/claims';
 
 const H = 3_600_000;
-const outage = (start: number, end: number | null, qualifies = true) => ({ start: start * H, end: end === null ? null : end * H, qualifies });
-const claim = (id: string, start: number, end: number | null, decided = false): ClaimedOutageRef => ({
+const outage = (start: number, end: number | null, qualifies = true) => ({
+  start: start * H,
+  end: end === null ? null : end * H,
+  qualifies,
+});
+const claim = (
+  id: string,
+  start: number,
+  end: number | null,
+  decided = false,
+): ClaimedOutageRef => ({
   id,
   outageStart: start * H,
   lastOutage: { start: start * H, end: end === null ? Infinity : end * H },
@@ -19,35 +32,66 @@ describe('outageOfClaim', () => {
   it('prefers the outage overlapping most of the last known one over one containing the instant claimed', () => {
     const blip = outage(0, 1, false);
     const real = outage(3, 40);
-    expect(outageOfClaim([blip, real], { outageStart: 0, lastOutage: { start: 3 * H, end: 40 * H } })).toBe(real);
+    expect(
+      outageOfClaim([blip, real], {
+        outageStart: 0,
+        lastOutage: { start: 3 * H, end: 40 * H },
+      }),
+    ).toBe(real);
   });
 
   it('falls back to the outage containing the instant claimed when nothing is known of the last outage', () => {
     const real = outage(0, 30);
-    expect(outageOfClaim([real], { outageStart: 5 * H, lastOutage: null })).toBe(real);
-    expect(outageOfClaim([real], { outageStart: 30 * H, lastOutage: null })).toBeUndefined();
+    expect(
+      outageOfClaim([real], { outageStart: 5 * H, lastOutage: null }),
+    ).toBe(real);
+    expect(
+      outageOfClaim([real], { outageStart: 30 * H, lastOutage: null }),
+    ).toBeUndefined();
   });
 });
 
 describe('assignClaims', () => {
   it('keeps one claim per outage when a correction merges two claimed outages: the first filed keeps it', () => {
     const merged = outage(0, 80);
-    const verdicts = assignClaims([merged], [claim('first', 0, 36), claim('second', 48, 80)]);
+    const verdicts = assignClaims(
+      [merged],
+      [claim('first', 0, 36), claim('second', 48, 80)],
+    );
     expect(verdicts.get('first')).toEqual({ kind: 'follows', outage: merged });
-    expect(verdicts.get('second')).toEqual({ kind: 'merged', outage: merged, intoClaimId: 'first' });
+    expect(verdicts.get('second')).toEqual({
+      kind: 'merged',
+      outage: merged,
+      intoClaimId: 'first',
+    });
   });
 
   it('lets a decided claim keep its outage ahead of an open one filed earlier', () => {
     const merged = outage(0, 80);
-    const verdicts = assignClaims([merged], [claim('open', 0, 36), claim('approved', 48, 80, true)]);
-    expect(verdicts.get('approved')).toEqual({ kind: 'follows', outage: merged });
-    expect(verdicts.get('open')).toMatchObject({ kind: 'merged', intoClaimId: 'approved' });
+    const verdicts = assignClaims(
+      [merged],
+      [claim('open', 0, 36), claim('approved', 48, 80, true)],
+    );
+    expect(verdicts.get('approved')).toEqual({
+      kind: 'follows',
+      outage: merged,
+    });
+    expect(verdicts.get('open')).toMatchObject({
+      kind: 'merged',
+      intoClaimId: 'approved',
+    });
   });
 
   it('says when an outage vanished or no longer qualifies', () => {
     const short = outage(0, 5, false);
-    const verdicts = assignClaims([short], [claim('shrunk', 0, 30), claim('gone', 100, 140)]);
-    expect(verdicts.get('shrunk')).toEqual({ kind: 'no-longer-qualifies', outage: short });
+    const verdicts = assignClaims(
+      [short],
+      [claim('shrunk', 0, 30), claim('gone', 100, 140)],
+    );
+    expect(verdicts.get('shrunk')).toEqual({
+      kind: 'no-longer-qualifies',
+      outage: short,
+    });
     expect(verdicts.get('gone')).toEqual({ kind: 'removed' });
   });
 

@@ -3,10 +3,19 @@
  * into epoch milliseconds with plain `Date.parse`, never with the code under test. Calendar arithmetic used
  * for expected values is done on UTC `Date`s, independently of Luxon and of src/domain/time.ts.
  */
-import type { ContractTerms, MultiRegionOption } from '../../src/domain/contract';
-import type { Cause, DownInterval, IncidentFacts, IncidentScope, Severity } from '../../src/domain/incident';
+import type {
+  ContractTerms,
+  MultiRegionOption,
+} from '../../src/domain/contract';
+import type {
+  Cause,
+  DownInterval,
+  IncidentFacts,
+  IncidentScope,
+  Severity,
+} from '../../src/domain/incident';
 import { deriveOutages, type Outage } from '../../src/domain/outages';
-import { resolvePolicy, type PolicyInput } from '../../src/domain/policy';
+import { type PolicyInput, resolvePolicy } from '../../src/domain/policy';
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
@@ -22,11 +31,14 @@ export function jst(local: string): number {
 /** An instant written as UTC ISO text, e.g. as API.md shows it. */
 export function utc(text: string): number {
   const value = Date.parse(text);
-  if (Number.isNaN(value) || !text.endsWith('Z')) throw new Error(`bad test instant ${text}`);
+  if (Number.isNaN(value) || !text.endsWith('Z'))
+    throw new Error(`bad test instant ${text}`);
   return value;
 }
 
-export function contractTerms(overrides: Partial<ContractTerms> = {}): ContractTerms {
+export function contractTerms(
+  overrides: Partial<ContractTerms> = {},
+): ContractTerms {
   return {
     id: null,
     billingStartDate: '2025-04-01',
@@ -39,8 +51,17 @@ export function contractTerms(overrides: Partial<ContractTerms> = {}): ContractT
   };
 }
 
-export function multiRegion(overrides: Partial<MultiRegionOption> = {}): MultiRegionOption {
-  return { kind: 'multi-region', regions: ['jp-west'], monthlyFee: 20_000, billingStartDate: null, endDate: null, ...overrides };
+export function multiRegion(
+  overrides: Partial<MultiRegionOption> = {},
+): MultiRegionOption {
+  return {
+    kind: 'multi-region',
+    regions: ['jp-west'],
+    monthlyFee: 20_000,
+    billingStartDate: null,
+    endDate: null,
+    ...overrides,
+  };
 }
 
 /** A down interval written in Japan time; `end` null = still down. */
@@ -67,7 +88,11 @@ export function incident(
     scope:
       facts.scope == null
         ? null
-        : { regions: facts.scope.regions ?? [], contractIds: facts.scope.contractIds ?? [], excludeContractIds: facts.scope.excludeContractIds ?? [] },
+        : {
+            regions: facts.scope.regions ?? [],
+            contractIds: facts.scope.contractIds ?? [],
+            excludeContractIds: facts.scope.excludeContractIds ?? [],
+          },
   };
 }
 
@@ -88,8 +113,15 @@ export function outagesOf(input: {
 /** The API.md "Scenario (calculator input)" example, as the rules core's terms. */
 export function apiExampleIncidents(): IncidentFacts[] {
   return [
-    incident('INC-1', { awareAt: '2026-01-10T10:30', intervals: [down('2026-01-10T10:00', '2026-01-10T20:30')] }),
-    incident('INC-2', { severity: 'equivalent', awareAt: '2026-01-10T21:00', intervals: [down('2026-01-10T20:00', '2026-01-12T15:00')] }),
+    incident('INC-1', {
+      awareAt: '2026-01-10T10:30',
+      intervals: [down('2026-01-10T10:00', '2026-01-10T20:30')],
+    }),
+    incident('INC-2', {
+      severity: 'equivalent',
+      awareAt: '2026-01-10T21:00',
+      intervals: [down('2026-01-10T20:00', '2026-01-12T15:00')],
+    }),
   ];
 }
 

@@ -6,25 +6,56 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ContractTerms } from '../../src/domain/contract';
-import type { Cause, DownInterval, IncidentFacts, Severity } from '../../src/domain/incident';
-import { deriveOutages, type Outage, type OutageInput } from '../../src/domain/outages';
+import type {
+  Cause,
+  DownInterval,
+  IncidentFacts,
+  Severity,
+} from '../../src/domain/incident';
+import {
+  deriveOutages,
+  type Outage,
+  type OutageInput,
+} from '../../src/domain/outages';
 import { resolvePolicy } from '../../src/domain/policy';
-import { DAY, HOUR, jst, multiRegion, plusDays, plusMonthsClamped } from './fixtures';
+import {
+  DAY,
+  HOUR,
+  jst,
+  multiRegion,
+  plusDays,
+  plusMonthsClamped,
+} from './fixtures';
 
 const RUNS = 250;
 const T0 = jst('2026-01-01T00:00');
 const SLOT = 30 * 60_000;
 
 const jitter = fc.constantFrom(0, 0, 0, 1);
-const instantArb = fc.tuple(fc.integer({ min: 0, max: 14 * 48 }), jitter).map(([k, j]) => T0 + k * SLOT + j);
-const lengthArb = fc.tuple(fc.integer({ min: 0, max: 3 * 48 }), fc.constantFrom(0, 0, 1, -1)).map(([k, j]) => Math.max(1, k * SLOT + j));
+const instantArb = fc
+  .tuple(fc.integer({ min: 0, max: 14 * 48 }), jitter)
+  .map(([k, j]) => T0 + k * SLOT + j);
+const lengthArb = fc
+  .tuple(fc.integer({ min: 0, max: 3 * 48 }), fc.constantFrom(0, 0, 1, -1))
+  .map(([k, j]) => Math.max(1, k * SLOT + j));
 const intervalArb: fc.Arbitrary<DownInterval> = fc
   .tuple(instantArb, fc.option(lengthArb, { nil: null, freq: 8 }))
-  .map(([start, length]) => ({ start, end: length === null ? null : start + length }));
+  .map(([start, length]) => ({
+    start,
+    end: length === null ? null : start + length,
+  }));
 
 const causeArb: fc.Arbitrary<Cause> = fc.oneof(
   { weight: 6, arbitrary: fc.constant('provider' as const) },
-  { weight: 1, arbitrary: fc.constantFrom('customer', 'third_party', 'force_majeure', 'maintenance') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'customer',
+      'third_party',
+      'force_majeure',
+      'maintenance',
+    ),
+  },
 );
 const severityArb: fc.Arbitrary<Severity> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('total', 'equivalent') },
@@ -42,16 +73,26 @@ const scopeArb = fc.oneof(
   },
 );
 // awareAt is never before the incident's first start (SPEC.md rule 5: that is invalid input)
-const awareDelayArb = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 4 * 48 }).map((k) => k * SLOT), fc.integer({ min: 1, max: 3 * DAY }));
+const awareDelayArb = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: 0, max: 4 * 48 }).map((k) => k * SLOT),
+  fc.integer({ min: 1, max: 3 * DAY }),
+);
 
-const incidentsOf = (maxIncidents: number, maxIntervals: number): fc.Arbitrary<IncidentFacts[]> =>
+const incidentsOf = (
+  maxIncidents: number,
+  maxIntervals: number,
+): fc.Arbitrary<IncidentFacts[]> =>
   fc
     .array(
       fc.record({
         cause: causeArb,
         severity: severityArb,
         scope: scopeArb,
-        intervals: fc.array(intervalArb, { minLength: 1, maxLength: maxIntervals }),
+        intervals: fc.array(intervalArb, {
+          minLength: 1,
+          maxLength: maxIntervals,
+        }),
         awareDelay: awareDelayArb,
       }),
       { minLength: 1, maxLength: maxIncidents },
@@ -61,7 +102,8 @@ const incidentsOf = (maxIncidents: number, maxIntervals: number): fc.Arbitrary<I
         id: `INC-${index}`,
         ...rest,
         intervals,
-        awareAt: Math.min(...intervals.map((interval) => interval.start)) + awareDelay,
+        awareAt:
+          Math.min(...intervals.map((interval) => interval.start)) + awareDelay,
       })),
     );
 const incidentsArb = incidentsOf(6, 3);
@@ -71,35 +113,70 @@ const manyIncidentsArb = incidentsOf(50, 8);
 const contractArb: fc.Arbitrary<ContractTerms> = fc.record({
   id: fc.constantFrom('C-1', null),
   billingStartDate: fc.constantFrom('2025-04-01', '2026-01-03'),
-  terminationEffectiveDate: fc.constantFrom(null, null, '2026-01-09', '2026-01-20'),
+  terminationEffectiveDate: fc.constantFrom(
+    null,
+    null,
+    '2026-01-09',
+    '2026-01-20',
+  ),
   monthlyFee: fc.constantFrom(100_000, 123_457, 29),
-  feeChanges: fc.constantFrom([], [{ effectiveDate: '2026-01-06', monthlyFee: 130_000 }]),
+  feeChanges: fc.constantFrom(
+    [],
+    [{ effectiveDate: '2026-01-06', monthlyFee: 130_000 }],
+  ),
   region: fc.constant('jp-east'),
   options: fc.constantFrom(
     [],
     [multiRegion()],
     [multiRegion({ billingStartDate: '2026-01-05', endDate: '2026-01-10' })],
-    [multiRegion({ regions: ['jp-west', 'jp-north'], monthlyFee: 30_000, billingStartDate: '2026-01-07' })],
+    [
+      multiRegion({
+        regions: ['jp-west', 'jp-north'],
+        monthlyFee: 30_000,
+        billingStartDate: '2026-01-07',
+      }),
+    ],
   ),
 });
 
 const asOfArb = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 0, max: 17 * 48 }), jitter).map(([k, j]) => T0 + k * SLOT + j) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 200 }).map((days) => T0 + days * DAY) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 17 * 48 }), jitter)
+      .map(([k, j]) => T0 + k * SLOT + j),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 0, max: 200 }).map((days) => T0 + days * DAY),
+  },
 );
 
 const policyArb = fc
   .record({
     mergeGapMs: fc.constantFrom(0, 0, 1, HOUR),
-    claimableFrom: fc.constantFrom('outageEnded' as const, 'thresholdReached' as const),
+    claimableFrom: fc.constantFrom(
+      'outageEnded' as const,
+      'thresholdReached' as const,
+    ),
     multiRegionFailover: fc.boolean(),
     extendOverHolidays: fc.boolean(),
     activeThroughTerminationDay: fc.boolean(),
   })
   .map((overrides) => resolvePolicy(overrides));
 
-const inputArb: fc.Arbitrary<OutageInput> = fc.record({ contract: contractArb, incidents: incidentsArb, asOf: asOfArb, policy: policyArb });
-const manyInputArb: fc.Arbitrary<OutageInput> = fc.record({ contract: contractArb, incidents: manyIncidentsArb, asOf: asOfArb, policy: policyArb });
+const inputArb: fc.Arbitrary<OutageInput> = fc.record({
+  contract: contractArb,
+  incidents: incidentsArb,
+  asOf: asOfArb,
+  policy: policyArb,
+});
+const manyInputArb: fc.Arbitrary<OutageInput> = fc.record({
+  contract: contractArb,
+  incidents: manyIncidentsArb,
+  asOf: asOfArb,
+  policy: policyArb,
+});
 
 /** Deterministic Fisher–Yates with a small seeded generator (mulberry32). */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -122,7 +199,8 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value))
+      deepFreeze((value as Record<string, unknown>)[key]);
   }
   return value;
 }
@@ -132,22 +210,37 @@ const endOf = (outage: Outage, asOf: number) => outage.end ?? asOf;
 function expectOrderIndependent(input: OutageInput, seed: number) {
   const permuted: OutageInput = {
     ...input,
-    incidents: shuffled(input.incidents, seed).map((incident, i) => ({ ...incident, intervals: shuffled(incident.intervals, seed + i + 1) })),
+    incidents: shuffled(input.incidents, seed).map((incident, i) => ({
+      ...incident,
+      intervals: shuffled(incident.intervals, seed + i + 1),
+    })),
   };
   // incidentIds are compared as sets: API.md does not say in which order they are listed.
-  const normalize = (outages: Outage[]) => outages.map((outage) => ({ ...outage, incidentIds: [...outage.incidentIds].sort() }));
-  expect(normalize(deriveOutages(permuted))).toEqual(normalize(deriveOutages(input)));
+  const normalize = (outages: Outage[]) =>
+    outages.map((outage) => ({
+      ...outage,
+      incidentIds: [...outage.incidentIds].sort(),
+    }));
+  expect(normalize(deriveOutages(permuted))).toEqual(
+    normalize(deriveOutages(input)),
+  );
 }
-const totalCreditDays = (outages: Outage[]) => outages.reduce((sum, outage) => sum + outage.creditDays, 0);
-const maxCreditDays = (outages: Outage[]) => Math.max(0, ...outages.map((outage) => outage.creditDays));
+const totalCreditDays = (outages: Outage[]) =>
+  outages.reduce((sum, outage) => sum + outage.creditDays, 0);
+const maxCreditDays = (outages: Outage[]) =>
+  Math.max(0, ...outages.map((outage) => outage.creditDays));
 
 describe('deriveOutages properties', () => {
   it('does not depend on the order of incidents nor of intervals within an incident', () => {
-    fc.assert(fc.property(inputArb, fc.integer(), expectOrderIndependent), { numRuns: RUNS });
+    fc.assert(fc.property(inputArb, fc.integer(), expectOrderIndependent), {
+      numRuns: RUNS,
+    });
   });
 
   it('does not depend on order with up to 400 intervals either', () => {
-    fc.assert(fc.property(manyInputArb, fc.integer(), expectOrderIndependent), { numRuns: 40 });
+    fc.assert(fc.property(manyInputArb, fc.integer(), expectOrderIndependent), {
+      numRuns: 40,
+    });
   });
 
   it('lists outages by start; they never overlap, and are more than mergeGapMs apart (never touch with 0)', () => {
@@ -161,7 +254,9 @@ describe('deriveOutages properties', () => {
           const next = outages[i + 1];
           if (next !== undefined) {
             expect(outage.ongoing).toBe(false); // an ongoing outage runs to asOf, so it is the last one
-            expect(next.start - endOf(outage, input.asOf)).toBeGreaterThan(input.policy.mergeGapMs);
+            expect(next.start - endOf(outage, input.asOf)).toBeGreaterThan(
+              input.policy.mergeGapMs,
+            );
           }
         });
       }),
@@ -182,17 +277,31 @@ describe('deriveOutages properties', () => {
           const j = whichInterval % target.intervals.length;
           const interval = target.intervals[j]!;
           if (interval.end === null) return; // already open-ended: nothing to extend
-          const extended: DownInterval = { start: interval.start, end: extension === null ? null : interval.end + extension };
+          const extended: DownInterval = {
+            start: interval.start,
+            end: extension === null ? null : interval.end + extension,
+          };
           const longer: OutageInput = {
             ...input,
             incidents: input.incidents.map((incident, k) =>
-              k === i ? { ...incident, intervals: incident.intervals.map((iv, l) => (l === j ? extended : iv)) } : incident,
+              k === i
+                ? {
+                    ...incident,
+                    intervals: incident.intervals.map((iv, l) =>
+                      l === j ? extended : iv,
+                    ),
+                  }
+                : incident,
             ),
           };
           const before = deriveOutages(input);
           const after = deriveOutages(longer);
-          expect(totalCreditDays(after)).toBeGreaterThanOrEqual(totalCreditDays(before));
-          expect(maxCreditDays(after)).toBeGreaterThanOrEqual(maxCreditDays(before));
+          expect(totalCreditDays(after)).toBeGreaterThanOrEqual(
+            totalCreditDays(before),
+          );
+          expect(maxCreditDays(after)).toBeGreaterThanOrEqual(
+            maxCreditDays(before),
+          );
         },
       ),
       { numRuns: RUNS },
@@ -204,15 +313,23 @@ describe('deriveOutages properties', () => {
       fc.property(inputArb, (input) => {
         for (const outage of deriveOutages(input)) {
           expect(outage.unavailableMs).toBeGreaterThanOrEqual(0);
-          expect(outage.unavailableMs).toBeLessThanOrEqual(endOf(outage, input.asOf) - outage.start);
-          expect(outage.creditDays).toBe(Math.floor(outage.unavailableMs / DAY));
+          expect(outage.unavailableMs).toBeLessThanOrEqual(
+            endOf(outage, input.asOf) - outage.start,
+          );
+          expect(outage.creditDays).toBe(
+            Math.floor(outage.unavailableMs / DAY),
+          );
           expect(outage.qualifies).toBe(outage.unavailableMs >= DAY);
           if (outage.clockStart === null) expect(outage.unavailableMs).toBe(0);
           else {
             expect(outage.clockStart).toBeGreaterThanOrEqual(outage.start);
-            expect(outage.unavailableMs).toBe(endOf(outage, input.asOf) - outage.clockStart);
+            expect(outage.unavailableMs).toBe(
+              endOf(outage, input.asOf) - outage.clockStart,
+            );
           }
-          expect(outage.thresholdAt).toBe(outage.qualifies ? outage.clockStart! + DAY : null);
+          expect(outage.thresholdAt).toBe(
+            outage.qualifies ? outage.clockStart! + DAY : null,
+          );
         }
       }),
       { numRuns: RUNS },
@@ -223,12 +340,16 @@ describe('deriveOutages properties', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
         for (const outage of deriveOutages(input)) {
-          expect(outage.claimDeadline === null).toBe(outage.claimableFrom === null);
-          if (outage.claimableFrom === null || outage.claimDeadline === null) continue;
+          expect(outage.claimDeadline === null).toBe(
+            outage.claimableFrom === null,
+          );
+          if (outage.claimableFrom === null || outage.claimDeadline === null)
+            continue;
           expect(outage.qualifies).toBe(true);
           expect(outage.claimDeadline > outage.claimableFrom).toBe(true);
           const limit = plusMonthsClamped(plusDays(outage.claimableFrom, 1), 3);
-          if (!input.policy.extendOverHolidays) expect(outage.claimDeadline <= limit).toBe(true);
+          if (!input.policy.extendOverHolidays)
+            expect(outage.claimDeadline <= limit).toBe(true);
           else expect(outage.claimDeadline <= plusDays(limit, 7)).toBe(true); // a Golden Week is at most a few days
         }
       }),
@@ -239,12 +360,22 @@ describe('deriveOutages properties', () => {
   it('claimableFrom under outageEnded: set exactly when the outage qualifies and has ended', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
-        const policy = resolvePolicy({ ...input.policy, claimableFrom: 'outageEnded' });
+        const policy = resolvePolicy({
+          ...input.policy,
+          claimableFrom: 'outageEnded',
+        });
         for (const outage of deriveOutages({ ...input, policy })) {
-          expect(outage.claimableFrom !== null).toBe(outage.qualifies && !outage.ongoing);
-          if (outage.qualifies) expect(outage.claimStatus === 'claimable' || outage.claimStatus === 'expired').toBe(true);
+          expect(outage.claimableFrom !== null).toBe(
+            outage.qualifies && !outage.ongoing,
+          );
+          if (outage.qualifies)
+            expect(
+              outage.claimStatus === 'claimable' ||
+                outage.claimStatus === 'expired',
+            ).toBe(true);
           else expect(outage.claimStatus).toBe('not-qualifying');
-          if (outage.ongoing && outage.qualifies) expect(outage.claimStatus).toBe('claimable');
+          if (outage.ongoing && outage.qualifies)
+            expect(outage.claimStatus).toBe('claimable');
         }
       }),
       { numRuns: RUNS },
@@ -269,7 +400,9 @@ describe('deriveOutages properties', () => {
         expect(input.policy.rounding).toBe('floor');
         for (const outage of deriveOutages(input)) {
           expect(Number.isInteger(outage.creditAmount)).toBe(true);
-          expect(outage.creditAmount).toBe(Math.floor((outage.creditDays * outage.monthlyFeeBase) / 30));
+          expect(outage.creditAmount).toBe(
+            Math.floor((outage.creditDays * outage.monthlyFeeBase) / 30),
+          );
         }
       }),
       { numRuns: RUNS },
@@ -281,12 +414,19 @@ describe('deriveOutages properties', () => {
 const midnight = (date: string) => Date.parse(`${date}T00:00:00+09:00`);
 
 /** Rule 3 restated for the models: the contract's active window. */
-function modelWindow({ contract, policy }: Pick<OutageInput, 'contract' | 'policy'>) {
+function modelWindow({
+  contract,
+  policy,
+}: Pick<OutageInput, 'contract' | 'policy'>) {
   const windowStart = midnight(contract.billingStartDate);
   const windowEnd =
     contract.terminationEffectiveDate === null
       ? Infinity
-      : midnight(policy.activeThroughTerminationDay ? plusDays(contract.terminationEffectiveDate, 1) : contract.terminationEffectiveDate);
+      : midnight(
+          policy.activeThroughTerminationDay
+            ? plusDays(contract.terminationEffectiveDate, 1)
+            : contract.terminationEffectiveDate,
+        );
   return { windowStart, windowEnd };
 }
 
@@ -295,23 +435,45 @@ describe('deriveOutages against a small model (incidents that name the contract 
   function model({ contract, incidents, asOf, policy }: OutageInput) {
     const { windowStart, windowEnd } = modelWindow({ contract, policy });
     const until = Math.min(windowEnd, asOf);
-    const pieces: { start: number; end: number; known: number; open: boolean }[] = [];
+    const pieces: {
+      start: number;
+      end: number;
+      known: number;
+      open: boolean;
+    }[] = [];
     for (const incident of incidents) {
-      if (incident.cause !== 'provider' || incident.severity === 'partial') continue;
+      if (incident.cause !== 'provider' || incident.severity === 'partial')
+        continue;
       for (const interval of incident.intervals) {
         const start = Math.max(interval.start, windowStart);
         const rawEnd = interval.end ?? Infinity;
         const end = Math.min(rawEnd, until);
         if (start >= end) continue;
         const known = Math.max(interval.start, incident.awareAt, windowStart);
-        pieces.push({ start, end, known: known < end ? known : Infinity, open: rawEnd > asOf && asOf < windowEnd });
+        pieces.push({
+          start,
+          end,
+          known: known < end ? known : Infinity,
+          open: rawEnd > asOf && asOf < windowEnd,
+        });
       }
     }
     pieces.sort((a, b) => a.start - b.start || a.end - b.end);
-    const outages: { start: number; end: number | null; clockStart: number | null }[] = [];
-    let current: { start: number; end: number; known: number; open: boolean } | undefined;
+    const outages: {
+      start: number;
+      end: number | null;
+      clockStart: number | null;
+    }[] = [];
+    let current:
+      | { start: number; end: number; known: number; open: boolean }
+      | undefined;
     const flush = () => {
-      if (current) outages.push({ start: current.start, end: current.open ? null : current.end, clockStart: Number.isFinite(current.known) ? current.known : null });
+      if (current)
+        outages.push({
+          start: current.start,
+          end: current.open ? null : current.end,
+          clockStart: Number.isFinite(current.known) ? current.known : null,
+        });
     };
     for (const piece of pieces) {
       if (current && piece.start <= current.end) {
@@ -330,21 +492,33 @@ describe('deriveOutages against a small model (incidents that name the contract 
   const namedOnly = (incidents: fc.Arbitrary<IncidentFacts[]>) =>
     fc.record({
       contract: contractArb.map((contract) => ({ ...contract, options: [] })),
-      incidents: incidents.map((list) => list.map((incident) => ({ ...incident, scope: null }))),
+      incidents: incidents.map((list) =>
+        list.map((incident) => ({ ...incident, scope: null })),
+      ),
       asOf: asOfArb,
-      policy: policyArb.map((policy) => resolvePolicy({ ...policy, mergeGapMs: 0 })),
+      policy: policyArb.map((policy) =>
+        resolvePolicy({ ...policy, mergeGapMs: 0 }),
+      ),
     });
   const expectAsModel = (input: OutageInput) => {
-    const actual = deriveOutages(input).map(({ start, end, clockStart }) => ({ start, end, clockStart }));
+    const actual = deriveOutages(input).map(({ start, end, clockStart }) => ({
+      start,
+      end,
+      clockStart,
+    }));
     expect(actual).toEqual(model(input));
   };
 
   it('gives the same outages, ends and clock starts as the model', () => {
-    fc.assert(fc.property(namedOnly(incidentsArb), expectAsModel), { numRuns: RUNS });
+    fc.assert(fc.property(namedOnly(incidentsArb), expectAsModel), {
+      numRuns: RUNS,
+    });
   });
 
   it('... also with up to 400 intervals', () => {
-    fc.assert(fc.property(namedOnly(manyIncidentsArb), expectAsModel), { numRuns: 40 });
+    fc.assert(fc.property(namedOnly(manyIncidentsArb), expectAsModel), {
+      numRuns: 40,
+    });
   });
 });
 
@@ -355,10 +529,18 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
    * asks it literally as SPEC.md rule 2 words it, and builds outages, clock starts and incident lists
    * from the answers, independently of the spans and merging in src/domain/outages.ts.
    */
-  const gridInstant = fc.integer({ min: 0, max: 14 * 48 }).map((k) => T0 + k * SLOT);
+  const gridInstant = fc
+    .integer({ min: 0, max: 14 * 48 })
+    .map((k) => T0 + k * SLOT);
   const gridInterval: fc.Arbitrary<DownInterval> = fc
-    .tuple(gridInstant, fc.option(fc.integer({ min: 1, max: 3 * 48 }), { nil: null, freq: 6 }))
-    .map(([start, slots]) => ({ start, end: slots === null ? null : start + slots * SLOT }));
+    .tuple(
+      gridInstant,
+      fc.option(fc.integer({ min: 1, max: 3 * 48 }), { nil: null, freq: 6 }),
+    )
+    .map(([start, slots]) => ({
+      start,
+      end: slots === null ? null : start + slots * SLOT,
+    }));
   const gridIncidents: fc.Arbitrary<IncidentFacts[]> = fc
     .array(
       fc.record({
@@ -369,14 +551,19 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
           {
             weight: 3,
             arbitrary: fc.record({
-              regions: fc.subarray(['jp-east', 'jp-west', 'jp-north'], { minLength: 1 }),
+              regions: fc.subarray(['jp-east', 'jp-west', 'jp-north'], {
+                minLength: 1,
+              }),
               contractIds: fc.constantFrom([], [], [], ['C-1']),
               excludeContractIds: fc.constantFrom([], [], [], ['C-1']),
             }),
           },
         ),
         intervals: fc.array(gridInterval, { minLength: 1, maxLength: 3 }),
-        awareSlots: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 * 48 })),
+        awareSlots: fc.oneof(
+          fc.constant(0),
+          fc.integer({ min: 0, max: 3 * 48 }),
+        ),
       }),
       { minLength: 1, maxLength: 6 },
     )
@@ -385,74 +572,145 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
         id: `INC-${index}`,
         ...rest,
         intervals,
-        awareAt: Math.min(...intervals.map((interval) => interval.start)) + awareSlots * SLOT,
+        awareAt:
+          Math.min(...intervals.map((interval) => interval.start)) +
+          awareSlots * SLOT,
       })),
     );
   const gridInput: fc.Arbitrary<OutageInput> = fc.record({
     contract: contractArb,
     incidents: gridIncidents,
     asOf: fc.integer({ min: 0, max: 20 * 48 }).map((k) => T0 + k * SLOT),
-    policy: policyArb.map((policy) => resolvePolicy({ ...policy, mergeGapMs: 0 })),
+    policy: policyArb.map((policy) =>
+      resolvePolicy({ ...policy, mergeGapMs: 0 }),
+    ),
   });
 
   function model({ contract, incidents, asOf, policy }: OutageInput) {
     const { windowStart, windowEnd } = modelWindow({ contract, policy });
     const until = Math.min(windowEnd, asOf);
-    const optionActiveAt = (option: ContractTerms['options'][number], t: number) =>
-      (option.billingStartDate === null || midnight(option.billingStartDate) <= t) && (option.endDate === null || t < midnight(plusDays(option.endDate, 1)));
+    const optionActiveAt = (
+      option: ContractTerms['options'][number],
+      t: number,
+    ) =>
+      (option.billingStartDate === null ||
+        midnight(option.billingStartDate) <= t) &&
+      (option.endDate === null || t < midnight(plusDays(option.endDate, 1)));
     /** Rule 2 scope: the contract's regions (own and every option's), named, excluded. */
-    const everyRegion = new Set([contract.region, ...contract.options.flatMap((option) => option.regions)].filter((r): r is string => r !== null));
+    const everyRegion = new Set(
+      [
+        contract.region,
+        ...contract.options.flatMap((option) => option.regions),
+      ].filter((r): r is string => r !== null),
+    );
     const relation = (incident: IncidentFacts) => {
       if (incident.scope === null) return 'named';
-      if (contract.id !== null && incident.scope.excludeContractIds.includes(contract.id)) return 'none';
-      if (contract.id !== null && incident.scope.contractIds.includes(contract.id)) return 'named';
-      return incident.scope.regions.some((region) => everyRegion.has(region)) ? 'regional' : 'none';
+      if (
+        contract.id !== null &&
+        incident.scope.excludeContractIds.includes(contract.id)
+      )
+        return 'none';
+      if (
+        contract.id !== null &&
+        incident.scope.contractIds.includes(contract.id)
+      )
+        return 'named';
+      return incident.scope.regions.some((region) => everyRegion.has(region))
+        ? 'regional'
+        : 'none';
     };
-    const qualifying = incidents.filter((incident) => incident.cause === 'provider' && incident.severity !== 'partial');
+    const qualifying = incidents.filter(
+      (incident) =>
+        incident.cause === 'provider' && incident.severity !== 'partial',
+    );
     const downAt = (incident: IncidentFacts, t: number, knownOnly: boolean) =>
-      incident.intervals.some((interval) => Math.max(interval.start, knownOnly ? incident.awareAt : -Infinity) <= t && t < (interval.end ?? Infinity));
+      incident.intervals.some(
+        (interval) =>
+          Math.max(interval.start, knownOnly ? incident.awareAt : -Infinity) <=
+            t && t < (interval.end ?? Infinity),
+      );
     /** The regions the contract has at t: for unusability (policy) and for attribution (always with options). */
     const regionsAt = (t: number, withOptions: boolean) => {
-      const regions = new Set<string>(contract.region === null ? [] : [contract.region]);
-      if (withOptions) for (const option of contract.options) if (optionActiveAt(option, t)) option.regions.forEach((r) => regions.add(r));
+      const regions = new Set<string>(
+        contract.region === null ? [] : [contract.region],
+      );
+      if (withOptions)
+        for (const option of contract.options)
+          if (optionActiveAt(option, t))
+            for (const r of option.regions) regions.add(r);
       return [...regions];
     };
     const unusableAt = (t: number, knownOnly: boolean) => {
-      if (qualifying.some((incident) => relation(incident) === 'named' && downAt(incident, t, knownOnly))) return true;
+      if (
+        qualifying.some(
+          (incident) =>
+            relation(incident) === 'named' && downAt(incident, t, knownOnly),
+        )
+      )
+        return true;
       const regions = regionsAt(t, policy.multiRegionFailover);
       return (
         regions.length > 0 &&
-        regions.every((region) => qualifying.some((incident) => relation(incident) === 'regional' && incident.scope!.regions.includes(region) && downAt(incident, t, knownOnly)))
+        regions.every((region) =>
+          qualifying.some(
+            (incident) =>
+              relation(incident) === 'regional' &&
+              incident.scope!.regions.includes(region) &&
+              downAt(incident, t, knownOnly),
+          ),
+        )
       );
     };
     const attributedAt = (incident: IncidentFacts, t: number) => {
       if (!downAt(incident, t, false)) return false;
       const r = relation(incident);
-      return r === 'named' || (r === 'regional' && regionsAt(t, true).some((region) => incident.scope!.regions.includes(region)));
+      return (
+        r === 'named' ||
+        (r === 'regional' &&
+          regionsAt(t, true).some((region) =>
+            incident.scope!.regions.includes(region),
+          ))
+      );
     };
 
-    const outages: { start: number; end: number | null; clockStart: number | null; unavailableMs: number; incidentIds: string[] }[] = [];
-    let run: { start: number; clockStart: number | null; ids: Set<string> } | undefined;
+    const outages: {
+      start: number;
+      end: number | null;
+      clockStart: number | null;
+      unavailableMs: number;
+      incidentIds: string[];
+    }[] = [];
+    let run:
+      | { start: number; clockStart: number | null; ids: Set<string> }
+      | undefined;
     const close = (end: number) => {
       if (!run) return;
-      const ongoing = end === asOf && asOf < windowEnd && unusableAt(asOf, false);
+      const ongoing =
+        end === asOf && asOf < windowEnd && unusableAt(asOf, false);
       outages.push({
         start: run.start,
         end: ongoing ? null : end,
         clockStart: run.clockStart,
         unavailableMs: run.clockStart === null ? 0 : end - run.clockStart,
-        incidentIds: qualifying.filter((incident) => run!.ids.has(incident.id)).map((incident) => incident.id),
+        incidentIds: qualifying
+          .filter((incident) => run!.ids.has(incident.id))
+          .map((incident) => incident.id),
       });
       run = undefined;
     };
-    for (let t = Math.max(T0 - 2 * DAY, windowStart); t < Math.min(until, T0 + 40 * DAY); t += SLOT) {
+    for (
+      let t = Math.max(T0 - 2 * DAY, windowStart);
+      t < Math.min(until, T0 + 40 * DAY);
+      t += SLOT
+    ) {
       if (!unusableAt(t, false)) {
         close(t);
         continue;
       }
       run ??= { start: t, clockStart: null, ids: new Set() };
       if (run.clockStart === null && unusableAt(t, true)) run.clockStart = t;
-      for (const incident of qualifying) if (attributedAt(incident, t)) run.ids.add(incident.id);
+      for (const incident of qualifying)
+        if (attributedAt(incident, t)) run.ids.add(incident.id);
     }
     close(until);
     return outages;
@@ -461,7 +719,15 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
   it('gives the outages, clock starts, unavailable time and incidents of the model', () => {
     fc.assert(
       fc.property(gridInput, (input) => {
-        const actual = deriveOutages(input).map(({ start, end, clockStart, unavailableMs, incidentIds }) => ({ start, end, clockStart, unavailableMs, incidentIds }));
+        const actual = deriveOutages(input).map(
+          ({ start, end, clockStart, unavailableMs, incidentIds }) => ({
+            start,
+            end,
+            clockStart,
+            unavailableMs,
+            incidentIds,
+          }),
+        );
         expect(actual).toEqual(model(input));
       }),
       { numRuns: 300 },

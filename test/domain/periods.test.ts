@@ -5,9 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { claimDeadlineOf, isWithinClaimWindow } from '../../src/domain/outages';
-import { cancellationEffectiveDate, minimumPeriodEnd } from '../../src/domain/terms';
+import {
+  cancellationEffectiveDate,
+  minimumPeriodEnd,
+} from '../../src/domain/terms';
 import { monthsPeriodEnd } from '../../src/domain/time';
-import { dateOfUtc, datesFrom, DAY, jst, plusDays, plusMonthsClamped, utcDate } from './fixtures';
+import {
+  DAY,
+  dateOfUtc,
+  datesFrom,
+  jst,
+  plusDays,
+  plusMonthsClamped,
+  utcDate,
+} from './fixtures';
 
 /**
  * Civil Code Art. 143, written as a walk: starting on the first (counted) day, step one day at a time and
@@ -22,7 +33,11 @@ function referenceMonthsPeriodEnd(firstDay: string, months: number): string {
   for (;;) {
     const next = new Date(cursor.getTime() + DAY);
     if (next.getUTCMonth() !== cursor.getUTCMonth()) boundaries++;
-    if ((boundaries === months && next.getUTCDate() === dayOfMonth) || boundaries > months) return dateOfUtc(cursor);
+    if (
+      (boundaries === months && next.getUTCDate() === dayOfMonth) ||
+      boundaries > months
+    )
+      return dateOfUtc(cursor);
     cursor = next;
   }
 }
@@ -48,21 +63,28 @@ describe('the reference walk itself (hand-checked cases)', () => {
 describe('monthsPeriodEnd (Civil Code Art. 143), every first day 2024-01-01..2030-12-31', () => {
   expect(EVERY_DAY_2024_2030).toHaveLength(366 + 365 * 3 + 366 + 365 * 2);
 
-  it.each([1, 2, 3, 12])('%i month(s): matches the day-walking reference on every day', (months) => {
-    const mismatches: string[] = [];
-    for (const first of EVERY_DAY_2024_2030) {
-      const actual = monthsPeriodEnd(first, months);
-      const expected = referenceMonthsPeriodEnd(first, months);
-      if (actual !== expected) mismatches.push(`${first}: expected ${expected}, got ${actual}`);
-    }
-    expect(mismatches.slice(0, 20)).toEqual([]);
-  });
+  it.each([1, 2, 3, 12])(
+    '%i month(s): matches the day-walking reference on every day',
+    (months) => {
+      const mismatches: string[] = [];
+      for (const first of EVERY_DAY_2024_2030) {
+        const actual = monthsPeriodEnd(first, months);
+        const expected = referenceMonthsPeriodEnd(first, months);
+        if (actual !== expected)
+          mismatches.push(`${first}: expected ${expected}, got ${actual}`);
+      }
+      expect(mismatches.slice(0, 20)).toEqual([]);
+    },
+  );
 
   it('Art. 1: minimumPeriodEnd(billing start) is the one-month period counting the start day, every day', () => {
     const mismatches: string[] = [];
     for (const first of EVERY_DAY_2024_2030) {
       const expected = referenceMonthsPeriodEnd(first, 1);
-      if (minimumPeriodEnd(first) !== expected) mismatches.push(`${first}: expected ${expected}, got ${minimumPeriodEnd(first)}`);
+      if (minimumPeriodEnd(first) !== expected)
+        mismatches.push(
+          `${first}: expected ${expected}, got ${minimumPeriodEnd(first)}`,
+        );
     }
     expect(mismatches.slice(0, 20)).toEqual([]);
   });
@@ -71,8 +93,13 @@ describe('monthsPeriodEnd (Civil Code Art. 143), every first day 2024-01-01..203
     const mismatches: string[] = [];
     for (const claimableFrom of EVERY_DAY_2024_2030) {
       const expected = referenceMonthsPeriodEnd(plusDays(claimableFrom, 1), 3);
-      const actual = claimDeadlineOf(claimableFrom, { extendOverHolidays: false });
-      if (actual !== expected) mismatches.push(`${claimableFrom}: expected ${expected}, got ${actual}`);
+      const actual = claimDeadlineOf(claimableFrom, {
+        extendOverHolidays: false,
+      });
+      if (actual !== expected)
+        mismatches.push(
+          `${claimableFrom}: expected ${expected}, got ${actual}`,
+        );
     }
     expect(mismatches.slice(0, 20)).toEqual([]);
   });
@@ -80,10 +107,13 @@ describe('monthsPeriodEnd (Civil Code Art. 143), every first day 2024-01-01..203
   it('the deadline lies between claimableFrom + 3 months and (claimableFrom + 1 day) + 3 months (clamped)', () => {
     const outside: string[] = [];
     for (const claimableFrom of EVERY_DAY_2024_2030) {
-      const deadline = claimDeadlineOf(claimableFrom, { extendOverHolidays: false });
+      const deadline = claimDeadlineOf(claimableFrom, {
+        extendOverHolidays: false,
+      });
       const low = plusMonthsClamped(claimableFrom, 3);
       const high = plusMonthsClamped(plusDays(claimableFrom, 1), 3);
-      if (!(deadline > claimableFrom && low <= deadline && deadline <= high)) outside.push(`${claimableFrom} → ${deadline}`);
+      if (!(deadline > claimableFrom && low <= deadline && deadline <= high))
+        outside.push(`${claimableFrom} → ${deadline}`);
     }
     expect(outside.slice(0, 20)).toEqual([]);
   });
@@ -92,7 +122,8 @@ describe('monthsPeriodEnd (Civil Code Art. 143), every first day 2024-01-01..203
     const mismatches: string[] = [];
     for (const day of EVERY_DAY_2024_2030) {
       const actual = cancellationEffectiveDate(day, null);
-      if (actual !== plusDays(day, 30)) mismatches.push(`${day}: expected ${plusDays(day, 30)}, got ${actual}`);
+      if (actual !== plusDays(day, 30))
+        mismatches.push(`${day}: expected ${plusDays(day, 30)}, got ${actual}`);
     }
     expect(mismatches.slice(0, 20)).toEqual([]);
   });
@@ -107,12 +138,16 @@ describe('rule 9: claim deadline examples from SPEC.md', () => {
     // API.md's example outage ended on 2026-01-12.
     ['2026-01-12', '2026-04-12'],
   ])('claimable %s → deadline %s', (claimableFrom, deadline) => {
-    expect(claimDeadlineOf(claimableFrom, { extendOverHolidays: false })).toBe(deadline);
+    expect(claimDeadlineOf(claimableFrom, { extendOverHolidays: false })).toBe(
+      deadline,
+    );
   });
 
   it('is not claimableFrom + 3 months − 1 day (Luxon-style clamping) for 2025-11-29', () => {
     // 2025-11-29 + 3 months clamps to 2026-02-28; minus one day would wrongly give 2026-02-27.
-    expect(claimDeadlineOf('2025-11-29', { extendOverHolidays: false })).not.toBe('2026-02-27');
+    expect(
+      claimDeadlineOf('2025-11-29', { extendOverHolidays: false }),
+    ).not.toBe('2026-02-27');
   });
 });
 
@@ -127,10 +162,17 @@ describe('rule 9 policy extendOverHolidays (Civil Code Art. 142)', () => {
     ['2026-04-20', '2026-07-20', '2026-07-21'],
     // 2026-04-15 is a Wednesday and no holiday: unchanged.
     ['2026-01-15', '2026-04-15', '2026-04-15'],
-  ])('claimable %s: deadline %s, extended %s', (claimableFrom, plain, extended) => {
-    expect(claimDeadlineOf(claimableFrom, { extendOverHolidays: false })).toBe(plain);
-    expect(claimDeadlineOf(claimableFrom, { extendOverHolidays: true })).toBe(extended);
-  });
+  ])(
+    'claimable %s: deadline %s, extended %s',
+    (claimableFrom, plain, extended) => {
+      expect(
+        claimDeadlineOf(claimableFrom, { extendOverHolidays: false }),
+      ).toBe(plain);
+      expect(claimDeadlineOf(claimableFrom, { extendOverHolidays: true })).toBe(
+        extended,
+      );
+    },
+  );
 
   it('the weekday facts the cases rely on (UTC Date, independent of the holiday table)', () => {
     expect(utcDate('2026-04-12').getUTCDay()).toBe(0);
@@ -148,7 +190,10 @@ describe('the claim window closes at 00:00 JST of the day after the deadline', (
     ['2026-04-13T00:00', false],
     ['2026-04-12T00:00', true],
     ['2026-04-13T00:00:00.001', false],
-  ])('received %s JST, deadline 2026-04-12 → timely %s', (receivedAt, timely) => {
-    expect(isWithinClaimWindow(jst(receivedAt), '2026-04-12')).toBe(timely);
-  });
+  ])(
+    'received %s JST, deadline 2026-04-12 → timely %s',
+    (receivedAt, timely) => {
+      expect(isWithinClaimWindow(jst(receivedAt), '2026-04-12')).toBe(timely);
+    },
+  );
 });

@@ -1,9 +1,20 @@
 /** The rest of the terms (SPEC.md "The rest of the terms"), the fee base (rule 7), rules 1 and 2's predicates. */
 import { describe, expect, it } from 'vitest';
 import { basicFeeOn, monthlyFeeBaseOn } from '../../src/domain/contract';
-import { CAUSES, isInScope, isQualifying, relationOf, SEVERITIES } from '../../src/domain/incident';
+import {
+  CAUSES,
+  isInScope,
+  isQualifying,
+  relationOf,
+  SEVERITIES,
+} from '../../src/domain/incident';
 import { DEFAULT_POLICY, resolvePolicy } from '../../src/domain/policy';
-import { cancelContract, cancellationEffectiveDate, earlyTerminationCharge, minimumPeriodEnd } from '../../src/domain/terms';
+import {
+  cancelContract,
+  cancellationEffectiveDate,
+  earlyTerminationCharge,
+  minimumPeriodEnd,
+} from '../../src/domain/terms';
 import { contractTerms, multiRegion } from './fixtures';
 
 const proration = { earlyTerminationProration: 'periodDays' } as const;
@@ -28,9 +39,12 @@ describe('Art. 8 cancellation: the later of notice + 30 days and the requested d
     ['2026-01-10', '2026-02-09', '2026-02-09'],
     ['2028-02-10', null, '2028-03-11'], // 2028 is a leap year: 19 days to 02-29, 11 more
     ['2026-12-15', null, '2027-01-14'],
-  ])('notice %s, requested %s → effective %s', (notice, requested, effective) => {
-    expect(cancellationEffectiveDate(notice, requested)).toBe(effective);
-  });
+  ])(
+    'notice %s, requested %s → effective %s',
+    (notice, requested, effective) => {
+      expect(cancellationEffectiveDate(notice, requested)).toBe(effective);
+    },
+  );
 });
 
 describe('Art. 10 / Annex 2 early-termination charge', () => {
@@ -43,18 +57,36 @@ describe('Art. 10 / Annex 2 early-termination charge', () => {
     ['2026-01-15', '2026-02-13', 100_000, 3_225],
     // effective on the billing start day itself: 30 of 31 days remain, floor(3000000 / 31) = 96774
     ['2026-01-15', '2026-01-15', 100_000, 96_774],
-  ])('billing start %s, effective %s, fee %i → %i', (billingStartDate, effective, fee, charge) => {
-    expect(earlyTerminationCharge({ billingStartDate, monthlyFee: fee }, effective, proration)).toBe(charge);
-  });
+  ])(
+    'billing start %s, effective %s, fee %i → %i',
+    (billingStartDate, effective, fee, charge) => {
+      expect(
+        earlyTerminationCharge(
+          { billingStartDate, monthlyFee: fee },
+          effective,
+          proration,
+        ),
+      ).toBe(charge);
+    },
+  );
 
   it.each([
     ['2026-01-15', '2026-02-14'], // on minimumPeriodEnd: not strictly before
     ['2026-01-15', '2026-02-15'],
     ['2026-01-31', '2026-02-28'],
     ['2026-01-31', '2027-01-01'],
-  ])('billing start %s, effective %s (on or after minimumPeriodEnd) → no charge', (billingStartDate, effective) => {
-    expect(earlyTerminationCharge({ billingStartDate, monthlyFee: 100_000 }, effective, proration)).toBe(0);
-  });
+  ])(
+    'billing start %s, effective %s (on or after minimumPeriodEnd) → no charge',
+    (billingStartDate, effective) => {
+      expect(
+        earlyTerminationCharge(
+          { billingStartDate, monthlyFee: 100_000 },
+          effective,
+          proration,
+        ),
+      ).toBe(0);
+    },
+  );
 
   it('cancelContract combines Art. 8 and Annex 2 with the basic fee in effect on the effective date', () => {
     const contract = contractTerms({
@@ -64,18 +96,42 @@ describe('Art. 10 / Annex 2 early-termination charge', () => {
       options: [multiRegion({ monthlyFee: 20_000 })],
     });
     // notice 2026-01-01 → 01-31; 14 of 31 days; the basic fee (not the option) then is 62,000: floor(868000 / 31) = 28000
-    expect(cancelContract(contract, { noticeReceivedDate: '2026-01-01', requestedDate: null }, proration)).toEqual({
+    expect(
+      cancelContract(
+        contract,
+        { noticeReceivedDate: '2026-01-01', requestedDate: null },
+        proration,
+      ),
+    ).toEqual({
       effectiveDate: '2026-01-31',
       minimumPeriodEnd: '2026-02-14',
       earlyTerminationCharge: 28_000,
       // The option (billed since the contract's start) ends too: floor(20,000 × 14 / 31) = floor(9,032.26) = 9,032.
-      options: [{ effectiveDate: '2026-01-31', minimumPeriodEnd: '2026-02-14', earlyTerminationCharge: 9_032 }],
+      options: [
+        {
+          effectiveDate: '2026-01-31',
+          minimumPeriodEnd: '2026-02-14',
+          earlyTerminationCharge: 9_032,
+        },
+      ],
     });
-    expect(cancelContract(contract, { noticeReceivedDate: '2026-01-01', requestedDate: '2026-03-01' }, proration)).toEqual({
+    expect(
+      cancelContract(
+        contract,
+        { noticeReceivedDate: '2026-01-01', requestedDate: '2026-03-01' },
+        proration,
+      ),
+    ).toEqual({
       effectiveDate: '2026-03-01',
       minimumPeriodEnd: '2026-02-14',
       earlyTerminationCharge: 0,
-      options: [{ effectiveDate: '2026-03-01', minimumPeriodEnd: '2026-02-14', earlyTerminationCharge: 0 }],
+      options: [
+        {
+          effectiveDate: '2026-03-01',
+          minimumPeriodEnd: '2026-02-14',
+          earlyTerminationCharge: 0,
+        },
+      ],
     });
   });
 });
@@ -101,7 +157,13 @@ describe('rule 7 fee base: basic fee after effective-dated changes, plus active 
 
   const withOption = contractTerms({
     monthlyFee: 100_000,
-    options: [multiRegion({ monthlyFee: 20_000, billingStartDate: '2026-01-01', endDate: '2026-01-31' })],
+    options: [
+      multiRegion({
+        monthlyFee: 20_000,
+        billingStartDate: '2026-01-01',
+        endDate: '2026-01-31',
+      }),
+    ],
   });
   it.each([
     ['2025-12-31', 100_000],
@@ -115,26 +177,49 @@ describe('rule 7 fee base: basic fee after effective-dated changes, plus active 
   });
 
   it('an option with neither billing start nor end always counts; two options both count', () => {
-    const contract2 = contractTerms({ options: [multiRegion({ monthlyFee: 20_000 }), multiRegion({ regions: ['jp-north'], monthlyFee: 7_000 })] });
+    const contract2 = contractTerms({
+      options: [
+        multiRegion({ monthlyFee: 20_000 }),
+        multiRegion({ regions: ['jp-north'], monthlyFee: 7_000 }),
+      ],
+    });
     expect(monthlyFeeBaseOn(contract2, '1999-01-01')).toBe(127_000);
   });
 });
 
 describe('rule 1: qualifying incidents', () => {
-  const combos = CAUSES.flatMap((cause) => SEVERITIES.map((severity) => [cause, severity] as const));
+  const combos = CAUSES.flatMap((cause) =>
+    SEVERITIES.map((severity) => [cause, severity] as const),
+  );
   it('knows exactly the causes and severities of SPEC.md', () => {
-    expect([...CAUSES].sort()).toEqual(['customer', 'force_majeure', 'maintenance', 'provider', 'third_party']);
+    expect([...CAUSES].sort()).toEqual([
+      'customer',
+      'force_majeure',
+      'maintenance',
+      'provider',
+      'third_party',
+    ]);
     expect([...SEVERITIES].sort()).toEqual(['equivalent', 'partial', 'total']);
   });
   it.each(combos)('cause %s, severity %s', (cause, severity) => {
-    const expected = cause === 'provider' && (severity === 'total' || severity === 'equivalent');
+    const expected =
+      cause === 'provider' &&
+      (severity === 'total' || severity === 'equivalent');
     expect(isQualifying({ cause, severity })).toBe(expected);
   });
 });
 
 describe('rule 2: scope', () => {
-  const contract = contractTerms({ id: 'C-1', region: 'jp-east', options: [multiRegion({ regions: ['jp-west'] })] });
-  type ScopeFields = { regions?: string[]; contractIds?: string[]; excludeContractIds?: string[] };
+  const contract = contractTerms({
+    id: 'C-1',
+    region: 'jp-east',
+    options: [multiRegion({ regions: ['jp-west'] })],
+  });
+  type ScopeFields = {
+    regions?: string[];
+    contractIds?: string[];
+    excludeContractIds?: string[];
+  };
   const cases: [string, ScopeFields | null, 'named' | 'regional' | 'none'][] = [
     ['no scope: names the contract', null, 'named'],
     ['named by id', { contractIds: ['C-1'] }, 'named'],
@@ -142,13 +227,32 @@ describe('rule 2: scope', () => {
     ['its own region', { regions: ['jp-east'] }, 'regional'],
     ["its option's region", { regions: ['jp-west'] }, 'regional'],
     ['a region it does not have', { regions: ['jp-north'] }, 'none'],
-    ['own region, but excluded', { regions: ['jp-east'], excludeContractIds: ['C-1'] }, 'none'],
-    ['named and excluded', { contractIds: ['C-1'], excludeContractIds: ['C-1'] }, 'none'],
-    ['another contract excluded', { regions: ['jp-east'], excludeContractIds: ['C-2'] }, 'regional'],
+    [
+      'own region, but excluded',
+      { regions: ['jp-east'], excludeContractIds: ['C-1'] },
+      'none',
+    ],
+    [
+      'named and excluded',
+      { contractIds: ['C-1'], excludeContractIds: ['C-1'] },
+      'none',
+    ],
+    [
+      'another contract excluded',
+      { regions: ['jp-east'], excludeContractIds: ['C-2'] },
+      'regional',
+    ],
   ];
   it.each(cases)('%s', (_label, fields, relation) => {
     const incident = {
-      scope: fields === null ? null : { regions: fields.regions ?? [], contractIds: fields.contractIds ?? [], excludeContractIds: fields.excludeContractIds ?? [] },
+      scope:
+        fields === null
+          ? null
+          : {
+              regions: fields.regions ?? [],
+              contractIds: fields.contractIds ?? [],
+              excludeContractIds: fields.excludeContractIds ?? [],
+            },
     };
     expect(relationOf(incident, contract)).toBe(relation);
     expect(isInScope(incident, contract)).toBe(relation !== 'none');
@@ -167,6 +271,9 @@ describe('policy defaults (SPEC.md)', () => {
       taxRate: 0.1,
       earlyTerminationProration: 'periodDays',
     });
-    expect(resolvePolicy({ mergeGapMs: 5 })).toEqual({ ...DEFAULT_POLICY, mergeGapMs: 5 });
+    expect(resolvePolicy({ mergeGapMs: 5 })).toEqual({
+      ...DEFAULT_POLICY,
+      mergeGapMs: 5,
+    });
   });
 });

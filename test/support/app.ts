@@ -4,10 +4,10 @@ import request from 'supertest';
 import { expect } from 'vitest';
 import { openStore, type Store } from '../../src/db/client';
 import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy';
+import type { Role } from '../../src/domain/roles';
 import { DEFAULT_REGIONS } from '../../src/domain/terms';
 import { parseInstant } from '../../src/domain/time';
 import { createApp } from '../../src/http/app';
-import type { Role } from '../../src/services/context';
 import { createUser, ensureFirstAdmin } from '../../src/services/users';
 
 export interface TestApp {
@@ -30,26 +30,47 @@ export interface TestApp {
 
 export const ADMIN_TOKEN = 'gk_test_admin_token';
 
-export function makeTestApp(options: { now?: string; policy?: Partial<Policy> } = {}): TestApp {
+export function makeTestApp(
+  options: { now?: string; policy?: Partial<Policy> } = {},
+): TestApp {
   const store = openStore(':memory:');
   let now = parseInstant(options.now ?? '2026-02-01T00:00:00+09:00');
   const clock = () => now;
-  const config = { policy: { ...DEFAULT_POLICY, ...options.policy }, regions: [...DEFAULT_REGIONS] };
+  const config = {
+    policy: { ...DEFAULT_POLICY, ...options.policy },
+    regions: [...DEFAULT_REGIONS],
+  };
   ensureFirstAdmin(store, clock(), ADMIN_TOKEN);
-  const app = createApp({ store, clock, config, logger: pino({ level: 'silent' }) });
+  const app = createApp({
+    store,
+    clock,
+    config,
+    logger: pino({ level: 'silent' }),
+  });
   const adminActor = { userId: '', role: 'admin' as const, customerId: null };
   const ctx = () => ({ store, clock, config, actor: adminActor });
   let counter = 0;
-  const staffToken = (role: 'support' | 'finance') => createUser(ctx(), { name: `${role} user`, email: `${role}@test.local`, role }).token;
-  const tokens = { admin: ADMIN_TOKEN, support: staffToken('support'), finance: staffToken('finance') };
+  const staffToken = (role: 'support' | 'finance') =>
+    createUser(ctx(), {
+      name: `${role} user`,
+      email: `${role}@test.local`,
+      role,
+    }).token;
+  const tokens = {
+    admin: ADMIN_TOKEN,
+    support: staffToken('support'),
+    finance: staffToken('finance'),
+  };
   const agent = request(app);
   const as: TestApp['as'] = (who) => {
     const token = typeof who === 'string' ? tokens[who] : who.token;
-    const auth = (test: request.Test) => test.set('Authorization', `Bearer ${token}`);
+    const auth = (test: request.Test) =>
+      test.set('Authorization', `Bearer ${token}`);
     return {
       get: (path) => auth(agent.get(`/api/v1${path}`)),
       post: (path, body) => auth(agent.post(`/api/v1${path}`)).send(body ?? {}),
-      patch: (path, body) => auth(agent.patch(`/api/v1${path}`)).send(body ?? {}),
+      patch: (path, body) =>
+        auth(agent.patch(`/api/v1${path}`)).send(body ?? {}),
     };
   };
   return {
@@ -61,7 +82,13 @@ export function makeTestApp(options: { now?: string; policy?: Partial<Policy> } 
     now: clock,
     tokens,
     as,
-    customerToken: (customerId) => createUser(ctx(), { name: 'customer user', email: `customer${++counter}@test.local`, role: 'customer', customerId }).token,
+    customerToken: (customerId) =>
+      createUser(ctx(), {
+        name: 'customer user',
+        email: `customer${++counter}@test.local`,
+        role: 'customer',
+        customerId,
+      }).token,
     close: () => store.close(),
   };
 }
@@ -69,14 +96,25 @@ export function makeTestApp(options: { now?: string; policy?: Partial<Policy> } 
 /** Creates a customer and a contract through the API and returns their ids. */
 export async function seedContract(
   t: TestApp,
-  contract: Partial<{ contractNumber: string; region: string; billingStartDate: string; monthlyFee: number; options: object[] }> = {},
+  contract: Partial<{
+    contractNumber: string;
+    region: string;
+    billingStartDate: string;
+    monthlyFee: number;
+    options: object[];
+  }> = {},
 ): Promise<{ customerId: string; contractId: string }> {
-  const customer = await t.as('admin').post('/customers', { name: 'Example K.K.' }).expect(201);
+  const customer = await t
+    .as('admin')
+    .post('/customers', { name: 'Example K.K.' })
+    .expect(201);
   const created = await t
     .as('admin')
     .post('/contracts', {
       customerId: customer.body.id,
-      contractNumber: contract.contractNumber ?? `C-${Math.random().toString(36).slice(2, 10)}`,
+      contractNumber:
+        contract.contractNumber ??
+        `C-${Math.random().toString(36).slice(2, 10)}`,
       licenses: 500,
       concurrentDevices: 2000,
       servers: 2,
@@ -91,8 +129,18 @@ export async function seedContract(
 }
 
 /** The answer is an RFC 9457 problem with this status and code. */
-export function expectProblem(res: request.Response, status: number, code: string) {
+export function expectProblem(
+  res: request.Response,
+  status: number,
+  code: string,
+) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 }
