@@ -29,6 +29,8 @@ export interface Endpoint<B = unknown, Q = unknown> {
   method: 'get' | 'post' | 'patch';
   /** Express style, under /api/v1: `/contracts/:id`. */
   path: string;
+  /** Stable name of the operation in the OpenAPI document: generated clients name their methods by it. */
+  operationId: string;
   summary: string;
   /** Who may call it: checked before the body is read, and again by the use case itself. */
   roles: readonly Role[] | 'anyone';

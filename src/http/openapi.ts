@@ -26,6 +26,7 @@ export function openApiDocument(endpoints: readonly AnyEndpoint[]) {
     registry.registerPath({
       method: endpoint.method,
       path,
+      operationId: endpoint.operationId,
       summary: endpoint.summary,
       description:
         endpoint.roles === 'anyone'

@@ -93,6 +93,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/auth/tokens',
+    operationId: 'createToken',
     tag: 'users',
     summary: 'Exchange an email and password for a new API token',
     roles: 'anyone',
@@ -106,6 +107,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/users',
+    operationId: 'createUser',
     tag: 'users',
     summary: 'Create a user; its API token is shown once',
     roles: ['admin'],
@@ -117,6 +119,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/users',
+    operationId: 'listUsers',
     tag: 'users',
     summary: 'List users',
     roles: ['admin'],
@@ -127,6 +130,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/customers',
+    operationId: 'createCustomer',
     tag: 'customers',
     summary: 'Create a customer',
     roles: staff,
@@ -138,6 +142,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/customers',
+    operationId: 'listCustomers',
     tag: 'customers',
     summary: 'List customers',
     roles: staff,
@@ -147,6 +152,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/customers/:id',
+    operationId: 'getCustomer',
     tag: 'customers',
     summary: 'Get a customer',
     roles: staff,
@@ -157,6 +163,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/contracts',
+    operationId: 'createContract',
     tag: 'contracts',
     summary: 'Create a contract (Art. 3 parameters, options)',
     roles: ['admin'],
@@ -168,6 +175,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/contracts',
+    operationId: 'listContracts',
     tag: 'contracts',
     summary: 'List contracts (a customer: its own)',
     roles: everyone,
@@ -178,6 +186,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/contracts/:id',
+    operationId: 'getContract',
     tag: 'contracts',
     summary: 'Get a contract',
     roles: everyone,
@@ -187,6 +196,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/contracts/:id/fee-changes',
+    operationId: 'addFeeChange',
     tag: 'contracts',
     summary: 'Change the basic monthly fee from a date on (Art. 5)',
     roles: ['admin'],
@@ -199,6 +209,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/contracts/:id/cancellation',
+    operationId: 'cancelContract',
     tag: 'contracts',
     summary: 'Cancel a contract (Art. 8; Art. 10 / Annex 2 charge)',
     roles: ['admin', 'support'],
@@ -211,6 +222,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/contracts/:id/options/:optionId/cancellation',
+    operationId: 'cancelOption',
     tag: 'contracts',
     summary: 'Cancel a multi-region option (Art. 6(4); Art. 10(2) charge)',
     roles: ['admin', 'support'],
@@ -223,6 +235,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/contracts/:id/outages',
+    operationId: 'listContractOutages',
     tag: 'outages',
     summary: "A contract's outages as of an instant (default now)",
     roles: everyone,
@@ -234,6 +247,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/contracts/:id/usage',
+    operationId: 'recordUsage',
     tag: 'usage',
     summary: "Record a month's peak of concurrent devices (Annex 1)",
     roles: ['admin', 'support'],
@@ -246,6 +260,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'patch',
     path: '/contracts/:id/usage/:month',
+    operationId: 'correctUsage',
     tag: 'usage',
     summary: "Correct a month's recorded peak; the reason is audited",
     roles: ['admin', 'support'],
@@ -257,6 +272,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/contracts/:id/usage',
+    operationId: 'listContractUsage',
     tag: 'usage',
     summary: "A contract's monthly peaks",
     roles: everyone,
@@ -266,6 +282,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/usage',
+    operationId: 'listUsage',
     tag: 'usage',
     summary:
       'Monthly peaks of every contract; flagged=true lists those above the contracted number',
@@ -283,6 +300,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/incidents',
+    operationId: 'createIncident',
     tag: 'incidents',
     summary: 'Log an incident',
     roles: ['support', 'admin'],
@@ -294,6 +312,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/incidents/preview',
+    operationId: 'previewIncident',
     tag: 'incidents',
     summary:
       'The affected contracts and their outages if the incident were saved; nothing is saved',
@@ -305,6 +324,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/incidents',
+    operationId: 'listIncidents',
     tag: 'incidents',
     summary: 'List incidents, newest awareness first',
     roles: ['support', 'admin', 'finance'],
@@ -315,6 +335,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/incidents/:id/preview',
+    operationId: 'previewIncidentCorrection',
     tag: 'incidents',
     summary:
       'What a correction would do to the outages of the contracts it affects, before or after; nothing is saved',
@@ -329,6 +350,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/incidents/:id',
+    operationId: 'getIncident',
     tag: 'incidents',
     summary:
       'Get an incident; its ETag is its version, for If-Match on a correction',
@@ -340,6 +362,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'patch',
     path: '/incidents/:id',
+    operationId: 'correctIncident',
     tag: 'incidents',
     summary: 'Correct an incident; the reason is required and audited',
     roles: ['support', 'admin'],
@@ -359,6 +382,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/claims',
+    operationId: 'createClaim',
     tag: 'claims',
     summary:
       'File a claim for an outage (Idempotency-Key makes a retry return the same claim)',
@@ -381,6 +405,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/claims',
+    operationId: 'listClaims',
     tag: 'claims',
     summary: 'List claims (a customer: its own)',
     roles: everyone,
@@ -391,6 +416,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/claims/:id',
+    operationId: 'getClaim',
     tag: 'claims',
     summary: 'Get a claim',
     roles: everyone,
@@ -401,6 +427,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'post',
     path: '/calculate',
+    operationId: 'calculate',
     tag: 'calculator',
     summary: 'Derive the outages of a scenario',
     roles: everyone,
@@ -415,6 +442,7 @@ export const endpoints: AnyEndpoint[] = [
   endpoint({
     method: 'get',
     path: '/audit',
+    operationId: 'listAudit',
     tag: 'audit',
     summary: 'The audit log, newest first',
     roles: ['admin', 'finance'],
