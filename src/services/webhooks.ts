@@ -2,7 +2,19 @@
  * Webhooks (API.md): admins register receivers; a change announces itself with `enqueueWebhookEvent`
  * inside its own transaction, which writes the outbox that `webhook-delivery.ts` works through.
  */
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  lt,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { inTransaction, type Store } from '../db/client';
 import { webhookAttempts, webhookDeliveries, webhooks } from '../db/schema';
 import { formatInstant } from '../domain/time';
@@ -50,6 +62,20 @@ function pageOf<R extends { createdAt: number; id: string }, T>(
   };
 }
 
+/** The rows after the cursor in (createdAt, id) order, ascending or descending. */
+function pastCursor(
+  table: { createdAt: SQLiteColumn; id: SQLiteColumn },
+  cursor: PageCursor | undefined,
+  order: 'asc' | 'desc',
+): SQL | undefined {
+  if (cursor === undefined) return undefined;
+  const beyond = order === 'asc' ? gt : lt;
+  return or(
+    beyond(table.createdAt, cursor.createdAt),
+    and(eq(table.createdAt, cursor.createdAt), beyond(table.id, cursor.id)),
+  );
+}
+
 function webhookOf(row: WebhookRow): Webhook {
   return {
     id: row.id,
@@ -65,7 +91,7 @@ function webhookOf(row: WebhookRow): Webhook {
 const isSuccessStatus = (status: number | null) =>
   status !== null && status >= 200 && status < 300;
 
-export function attemptOutcome(
+function attemptOutcome(
   row: Pick<AttemptRow, 'durationMs' | 'responseStatus' | 'error'>,
 ): WebhookAttempt['outcome'] {
   if (row.error !== null) return 'failed';
@@ -137,21 +163,10 @@ export function listWebhooks(
   query: WebhookPageQuery,
 ): Page<Webhook> {
   requireRole(ctx, 'admin');
-  const after = query.cursor;
   const rows = ctx.store.db
     .select()
     .from(webhooks)
-    .where(
-      after
-        ? or(
-            gt(webhooks.createdAt, after.createdAt),
-            and(
-              eq(webhooks.createdAt, after.createdAt),
-              gt(webhooks.id, after.id),
-            ),
-          )
-        : undefined,
-    )
+    .where(pastCursor(webhooks, query.cursor, 'asc'))
     .orderBy(asc(webhooks.createdAt), asc(webhooks.id))
     .limit(query.limit + 1)
     .all();
@@ -172,22 +187,13 @@ export function listWebhookDeliveries(
     .where(eq(webhooks.id, webhookId))
     .get();
   if (!webhook) throw notFound('webhook', webhookId);
-  const before = query.cursor;
   const rows = db
     .select()
     .from(webhookDeliveries)
     .where(
       and(
         eq(webhookDeliveries.webhookId, webhookId),
-        before
-          ? or(
-              lt(webhookDeliveries.createdAt, before.createdAt),
-              and(
-                eq(webhookDeliveries.createdAt, before.createdAt),
-                lt(webhookDeliveries.id, before.id),
-              ),
-            )
-          : undefined,
+        pastCursor(webhookDeliveries, query.cursor, 'desc'),
       ),
     )
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))

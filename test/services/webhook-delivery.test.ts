@@ -3,7 +3,6 @@
  * retries with backoff, timeouts, giving up, a worker that died mid-attempt, and rolled-back changes.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/client';
 import type { WebhookEventType } from '../../src/domain/webhooks';
@@ -19,6 +18,7 @@ import {
 } from '../../src/services/webhooks';
 import { makeTestApp, type TestApp } from '../support/app';
 import {
+  listenLocally,
   type Receiver,
   startReceiver,
   verifySignature,
@@ -76,6 +76,14 @@ async function addWebhook(
 const deliveries = async (webhookId: string) =>
   (await t.as('admin').get(`/webhooks/${webhookId}/deliveries`).expect(200))
     .body;
+/** A webhook to `url`, one event, one pass of the worker: the delivery as listed. */
+async function deliverOnceTo(url: string) {
+  const webhookId = await addWebhook(url);
+  announce('credit-notice.approved', notice());
+  expect(await worker.deliverDue()).toBe(1);
+  const [delivery] = await deliveries(webhookId);
+  return delivery;
+}
 const advance = (ms: number) => t.setNow(t.now() + ms);
 
 beforeEach(async () => {
@@ -270,16 +278,9 @@ describe('delivery to a receiver', () => {
 
   it('records a refused connection as a network error and tries again', async () => {
     const closed = createServer();
-    await new Promise<void>((resolve) =>
-      closed.listen(0, '127.0.0.1', () => resolve()),
-    );
-    const { port } = closed.address() as AddressInfo;
+    const port = await listenLocally(closed);
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const webhookId = await addWebhook(`http://127.0.0.1:${port}/gone`);
-    announce('credit-notice.approved', notice());
-
-    expect(await worker.deliverDue()).toBe(1);
-    const [delivery] = await deliveries(webhookId);
+    const delivery = await deliverOnceTo(`http://127.0.0.1:${port}/gone`);
     expect(delivery.status).toBe('pending');
     expect(delivery.attempts[0]).toMatchObject({
       outcome: 'failed',
@@ -293,16 +294,9 @@ describe('delivery to a receiver', () => {
       res.writeHead(302, { location: receiver.url });
       res.end();
     });
-    await new Promise<void>((resolve) =>
-      redirecting.listen(0, '127.0.0.1', () => resolve()),
-    );
+    const port = await listenLocally(redirecting);
     try {
-      const { port } = redirecting.address() as AddressInfo;
-      const webhookId = await addWebhook(`http://127.0.0.1:${port}/moved`);
-      announce('credit-notice.approved', notice());
-
-      expect(await worker.deliverDue()).toBe(1);
-      const [delivery] = await deliveries(webhookId);
+      const delivery = await deliverOnceTo(`http://127.0.0.1:${port}/moved`);
       expect(delivery.status).toBe('pending');
       expect(delivery.attempts[0]).toMatchObject({
         outcome: 'failed',
@@ -465,11 +459,17 @@ describe('the outbox follows the transaction of the change', () => {
     expect(await worker.deliverDue()).toBe(0);
   });
 
-  it('writes nothing when no webhook listens', () => {
+  it('writes nothing when no webhook listens, or only an inactive one', async () => {
+    const webhookId = await addWebhook(receiver.url);
+    t.store.sqlite
+      .prepare('update webhooks set active = 0 where id = ?')
+      .run(webhookId);
     announce('credit-notice.approved', notice());
     const { n } = t.store.sqlite
       .prepare('select count(*) as n from webhook_deliveries')
       .get() as { n: number };
     expect(n).toBe(0);
+    expect(await worker.deliverDue()).toBe(0);
+    expect(receiver.received).toHaveLength(0);
   });
 });

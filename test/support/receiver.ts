@@ -3,7 +3,7 @@
  * and the signature check a receiver would make, written from the documented formula alone.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
@@ -22,6 +22,14 @@ export interface Receiver {
   /** Answers to give, in order; once used up, every request gets 200. */
   script(...answers: Answer[]): void;
   close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1 on a free port, and gives the port. */
+export async function listenLocally(server: Server): Promise<number> {
+  await new Promise<void>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve()),
+  );
+  return (server.address() as AddressInfo).port;
 }
 
 export async function startReceiver(): Promise<Receiver> {
@@ -43,10 +51,7 @@ export async function startReceiver(): Promise<Receiver> {
       res.end(answer.body ?? '');
     });
   });
-  await new Promise<void>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve()),
-  );
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocally(server);
   return {
     url: `http://127.0.0.1:${port}/hooks/gengaku`,
     received,
