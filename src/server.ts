@@ -3,27 +3,47 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import type { ServerSettings } from './config';
 import { openStore, type Store } from './db/client';
+import type { Instant } from './domain/time';
 import { createApp } from './http/app';
 import { refreshAwaitingClaims } from './services/claims';
 import { ensureFirstAdmin } from './services/users';
+import {
+  startWebhookWorker,
+  type WebhookWorker,
+  type WebhookWorkerOptions,
+} from './services/webhook-delivery';
 
 /** How often claims awaiting the end of an outage are looked at again (an outage can end by time alone). */
 const AWAITING_CLAIMS_REFRESH_MS = 60_000;
+
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 export interface RunningServer {
   url: string;
   store: Store;
   logger: Logger;
+  /** Delivers the webhook outbox; `deliverDue()` runs a pass at once rather than at the next poll. */
+  webhooks: WebhookWorker;
   close(): Promise<void>;
+}
+
+/** What a caller may supply instead of the real thing (tests pass their own clock and HTTP client). */
+export interface StartOptions {
+  clock?: () => Instant;
+  webhooks?: Pick<
+    WebhookWorkerOptions,
+    'fetch' | 'random' | 'timeoutMs' | 'pollMs'
+  >;
+  onStarted?: (server: RunningServer) => void;
 }
 
 export async function startServer(
   settings: ServerSettings,
-  onStarted?: (server: RunningServer) => void,
+  options: StartOptions = {},
 ): Promise<RunningServer> {
   const logger = pino({ level: settings.logLevel });
   const store = openStore(settings.databasePath);
-  const clock = () => Date.now();
+  const clock = options.clock ?? (() => Date.now());
   const first = ensureFirstAdmin(store, clock(), settings.bootstrapToken);
   if (first.kind === 'token')
     logger.info(
@@ -55,6 +75,12 @@ export async function startServer(
     }
   }, AWAITING_CLAIMS_REFRESH_MS);
   refreshTimer.unref();
+  const webhooks = startWebhookWorker({
+    ...options.webhooks,
+    store,
+    clock,
+    logger: logger.child({ component: 'webhooks' }),
+  });
   const http = app.listen(settings.port, settings.host);
   await new Promise<void>((resolve, reject) => {
     http.once('listening', resolve);
@@ -68,23 +94,26 @@ export async function startServer(
     url,
     store,
     logger,
+    webhooks,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         clearInterval(refreshTimer);
-        http.close(() => {
+        for (const signal of SIGNALS) process.off(signal, onSignal);
+        const closed = new Promise<void>((done) => http.close(() => done()));
+        http.closeIdleConnections();
+        // Attempts under way finish (each within its timeout) and are recorded before the store closes.
+        void Promise.all([closed, webhooks.stop()]).then(() => {
           store.close();
           logger.info('closed');
           resolve();
         });
-        http.closeIdleConnections();
       })),
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      void server.close().then(() => process.exit(0));
-    });
-  }
-  onStarted?.(server);
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    void server.close().then(() => process.exit(0));
+  };
+  for (const signal of SIGNALS) process.once(signal, onSignal);
+  options.onStarted?.(server);
   return server;
 }

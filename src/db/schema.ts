@@ -9,6 +9,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import type { WebhookEventType } from '../domain/webhooks';
 
 const createdAt = () => integer('created_at').notNull();
 
@@ -265,5 +266,89 @@ export const auditLog = sqliteTable(
   (table) => [
     index('audit_entity_idx').on(table.entityType, table.entityId),
     index('audit_at_idx').on(table.at),
+  ],
+);
+
+/** A receiver of events (API.md, webhooks). */
+export const webhooks = sqliteTable('webhooks', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  events: text('events', { mode: 'json' })
+    .$type<WebhookEventType[]>()
+    .notNull(),
+  /** Kept as given: every delivery is signed with it (an HMAC needs the secret itself, not a hash of it). */
+  secret: text('secret').notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdBy: text('created_by')
+    .notNull()
+    .references(() => users.id),
+  createdAt: createdAt(),
+});
+
+/**
+ * The outbox: one row per event and subscribed webhook, written in the transaction of the change, so a
+ * delivery exists exactly when the change committed. The worker's state lives here, so it survives restarts.
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').$type<WebhookEventType>().notNull(),
+    /** The exact JSON body every attempt sends and signs. */
+    payload: text('payload').notNull(),
+    status: text('status', {
+      enum: ['pending', 'delivered', 'failed'],
+    }).notNull(),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    /**
+     * When a worker may take it next; null once delivered or failed. While an attempt runs it is the end
+     * of that attempt's lease: a worker that died mid-attempt leaves the row to be taken again then.
+     */
+    nextAttemptAt: integer('next_attempt_at'),
+    deliveredAt: integer('delivered_at'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('webhook_deliveries_event_unique').on(
+      table.webhookId,
+      table.eventId,
+    ),
+    index('webhook_deliveries_due_idx').on(table.status, table.nextAttemptAt),
+    index('webhook_deliveries_webhook_idx').on(
+      table.webhookId,
+      table.createdAt,
+      table.id,
+    ),
+  ],
+);
+
+/** Every attempt at a delivery, kept: what was answered, or why nothing was. */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    /** 1 for the first attempt of the delivery. */
+    number: integer('number').notNull(),
+    startedAt: integer('started_at').notNull(),
+    /** Null while the attempt runs (or when the worker stopped during it). */
+    durationMs: integer('duration_ms'),
+    /** The receiver's HTTP status; null when none came (network error, timeout). */
+    responseStatus: integer('response_status'),
+    error: text('error'),
+    /** The start of the receiver's answer, bounded (WEBHOOK_SNIPPET_BYTES). */
+    responseSnippet: text('response_snippet'),
+  },
+  (table) => [
+    uniqueIndex('webhook_attempts_number_unique').on(
+      table.deliveryId,
+      table.number,
+    ),
   ],
 );

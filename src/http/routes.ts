@@ -36,6 +36,13 @@ import {
 } from '../schemas/api';
 import { OutageJson } from '../schemas/outage';
 import { Scenario } from '../schemas/scenario';
+import {
+  encodePageCursor,
+  Webhook,
+  WebhookDelivery,
+  WebhookInput,
+  WebhookPageQuery,
+} from '../schemas/webhooks';
 import { listAudit } from '../services/audit';
 import { createClaim, getClaim, listClaims } from '../services/claims';
 import type { ServiceContext } from '../services/context';
@@ -68,6 +75,12 @@ import {
   recordUsage,
 } from '../services/usage';
 import { createUser, exchangePassword, listUsers } from '../services/users';
+import {
+  createWebhook,
+  listWebhookDeliveries,
+  listWebhooks,
+  type Page,
+} from '../services/webhooks';
 import { type AnyEndpoint, endpoint, Reply } from './endpoint';
 
 const staff = ['admin', 'support', 'finance'] as const;
@@ -87,6 +100,22 @@ function expectedVersion(ifMatch: string | undefined): number | undefined {
       'If-Match must be the ETag of the incident, e.g. "3"',
     );
   return match[1] ? -1 : Number(match[2]);
+}
+
+/** A page of a list as API.md says: the array, and a `Link` to the next page when there is one. */
+function pageReply<T>(
+  page: Page<T>,
+  path: string,
+  query: { limit: number },
+): Reply {
+  if (page.next === null) return new Reply(page.items);
+  const next = new URLSearchParams({
+    limit: String(query.limit),
+    cursor: encodePageCursor(page.next),
+  });
+  return new Reply(page.items, {
+    headers: { Link: `</api/v1${path}?${next}>; rel="next"` },
+  });
 }
 
 export const endpoints: AnyEndpoint[] = [
@@ -422,6 +451,48 @@ export const endpoints: AnyEndpoint[] = [
     roles: everyone,
     response: Claim,
     handle: (ctx, { params }) => getClaim(authed(ctx), params.id!),
+  }),
+
+  endpoint({
+    method: 'post',
+    path: '/webhooks',
+    operationId: 'createWebhook',
+    tag: 'webhooks',
+    summary:
+      'Register a receiver of credit-notice events; its secret signs every delivery and is never shown again',
+    roles: ['admin'],
+    body: WebhookInput,
+    response: Webhook,
+    status: 201,
+    handle: (ctx, { body }) => createWebhook(authed(ctx), body),
+  }),
+  endpoint({
+    method: 'get',
+    path: '/webhooks',
+    operationId: 'listWebhooks',
+    tag: 'webhooks',
+    summary: 'List webhooks, oldest first',
+    roles: ['admin'],
+    query: WebhookPageQuery,
+    response: z.array(Webhook),
+    handle: (ctx, { query }) =>
+      pageReply(listWebhooks(authed(ctx), query), '/webhooks', query),
+  }),
+  endpoint({
+    method: 'get',
+    path: '/webhooks/:id/deliveries',
+    operationId: 'listWebhookDeliveries',
+    tag: 'webhooks',
+    summary: "A webhook's deliveries, newest first, each with every attempt",
+    roles: ['admin'],
+    query: WebhookPageQuery,
+    response: z.array(WebhookDelivery),
+    handle: (ctx, { params, query }) =>
+      pageReply(
+        listWebhookDeliveries(authed(ctx), params.id!, query),
+        `/webhooks/${encodeURIComponent(params.id!)}/deliveries`,
+        query,
+      ),
   }),
 
   endpoint({

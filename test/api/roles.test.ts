@@ -50,6 +50,7 @@ interface Fixture {
   incidentId: string;
   claimId: string;
   customerToken: string;
+  webhookId: string;
 }
 
 let t: TestApp;
@@ -335,6 +336,24 @@ const MATRIX: Row[] = [
     body: () => SCENARIO,
   },
   { method: 'get', path: '/audit', allowed: ['admin', 'finance'], status: 200 },
+  {
+    method: 'post',
+    path: '/webhooks',
+    allowed: ['admin'],
+    status: 201,
+    body: () => ({
+      url: 'https://hooks.example.jp/gengaku',
+      events: ['credit-notice.approved'],
+      secret: 'whsec_0123456789abcdef',
+    }),
+  },
+  { method: 'get', path: '/webhooks', allowed: ['admin'], status: 200 },
+  {
+    method: 'get',
+    path: '/webhooks/:webhookId/deliveries',
+    allowed: ['admin'],
+    status: 200,
+  },
 ];
 
 const fill = (path: string) =>
@@ -342,7 +361,8 @@ const fill = (path: string) =>
     .replace(':customerId', fx.customerId)
     .replace(':contractId', fx.contractId)
     .replace(':incidentId', fx.incidentId)
-    .replace(':claimId', fx.claimId);
+    .replace(':claimId', fx.claimId)
+    .replace(':webhookId', fx.webhookId);
 
 beforeAll(async () => {
   t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
@@ -357,12 +377,21 @@ beforeAll(async () => {
     .as('support')
     .post('/claims', { contractId, outageStart: OUTAGE.startUtc })
     .expect(201);
+  const webhook = await t
+    .as('admin')
+    .post('/webhooks', {
+      url: 'https://hooks.example.jp/fixture',
+      events: ['credit-notice.approved', 'credit-notice.voided'],
+      secret: 'whsec_fixture_0123456789',
+    })
+    .expect(201);
   fx = {
     customerId,
     contractId,
     incidentId: incident.body.id,
     claimId: claim.body.id,
     customerToken: t.customerToken(customerId),
+    webhookId: webhook.body.id,
   };
 });
 afterAll(() => t.close());
