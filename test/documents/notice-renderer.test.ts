@@ -258,7 +258,23 @@ describe('the states of a notice', () => {
         { ...APPROVED_NOTICE, noticeDate: '2026-02-30' },
         'en',
       ),
-    ).toThrow();
+    ).toThrow(RangeError);
+    // The date fields are formatted, never printed as given: markup there is refused, not printed.
+    expect(() =>
+      renderer.renderNoticeHtml(
+        { ...APPROVED_NOTICE, billingMonth: '<script>' },
+        'ja',
+      ),
+    ).toThrow(RangeError);
+    expect(() =>
+      renderer.renderNoticeHtml(
+        {
+          ...APPROVED_NOTICE,
+          corrects: { number: 'CN-2026-000001', noticeDate: '"><b>' },
+        },
+        'en',
+      ),
+    ).toThrow(RangeError);
   });
 
   it('knows only its languages', () => {
