@@ -10,12 +10,17 @@ export interface AppConfig {
   regions: readonly string[];
 }
 
+/** Where Debian's `chromium` package puts the browser. */
+export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+
 export interface ServerSettings {
   port: number;
   host: string;
   databasePath: string;
   bootstrapToken: string | undefined;
   logLevel: string;
+  /** The Chromium that prints credit notices to PDF (Debian's `chromium` package). */
+  chromiumPath: string;
   app: AppConfig;
 }
 
@@ -42,6 +47,7 @@ export function settingsFromEnv(
     databasePath: env.DATABASE_PATH ?? './data/gengaku.db',
     bootstrapToken: env.SLA_BOOTSTRAP_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'info',
+    chromiumPath: env.SLA_CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH,
     app: { policy: policy.data, regions },
   };
 }

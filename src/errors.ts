@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   'precondition-failed': 412,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
+  'pdf-unavailable': 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -30,6 +31,8 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   'precondition-failed': 'Changed by someone else since you read it',
   'payload-too-large': 'The request body is too large',
   'unsupported-media-type': 'The request body must be JSON',
+  'pdf-unavailable':
+    "PDF rendering is unavailable: install Debian's chromium and fonts-noto-cjk (the HTML document still works)",
 };
 
 export class ServiceError extends Error {
