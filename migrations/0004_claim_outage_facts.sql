@@ -6,6 +6,8 @@ ALTER TABLE `claims` ADD `outage_unavailable_ms` integer DEFAULT 0 NOT NULL;--> 
 ALTER TABLE `claims` ADD `outage_credit_days` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `claims` ADD `outage_monthly_fee_base` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `claims` ADD `outage_credit_amount` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `claims` ADD `outage_claimable_from` text;--> statement-breakpoint
+ALTER TABLE `claims` ADD `outage_claim_deadline` text;--> statement-breakpoint
 ALTER TABLE `claims` ADD `outage_incident_ids` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 ALTER TABLE `claims` ADD `resolution_code` text;--> statement-breakpoint
 ALTER TABLE `claims` ADD `resolution_params` text;

@@ -11,6 +11,8 @@ UPDATE `claims` SET
   `outage_credit_days` = json_extract(`outage`, '$.creditDays'),
   `outage_monthly_fee_base` = json_extract(`outage`, '$.monthlyFeeBase'),
   `outage_credit_amount` = json_extract(`outage`, '$.creditAmount'),
+  `outage_claimable_from` = json_extract(`outage`, '$.claimableFrom'),
+  `outage_claim_deadline` = json_extract(`outage`, '$.claimDeadline'),
   `outage_incident_ids` = json_extract(`outage`, '$.incidentIds')
 WHERE `outage` IS NOT NULL;
 --> statement-breakpoint

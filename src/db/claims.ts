@@ -55,6 +55,8 @@ export function followedOutageOfRow(row: ClaimRow): FollowedOutage {
     creditDays: row.outageCreditDays,
     monthlyFeeBase: row.outageMonthlyFeeBase,
     creditAmount: row.outageCreditAmount,
+    claimableFrom: row.outageClaimableFrom,
+    claimDeadline: row.outageClaimDeadline,
     incidentIds: row.outageIncidentIds,
   };
 }
@@ -84,6 +86,8 @@ export function claimStateColumns(
   | 'outageCreditDays'
   | 'outageMonthlyFeeBase'
   | 'outageCreditAmount'
+  | 'outageClaimableFrom'
+  | 'outageClaimDeadline'
   | 'outageIncidentIds'
   | 'resolutionCode'
   | 'resolutionParams'
@@ -100,6 +104,8 @@ export function claimStateColumns(
     outageCreditDays: outage.creditDays,
     outageMonthlyFeeBase: outage.monthlyFeeBase,
     outageCreditAmount: outage.creditAmount,
+    outageClaimableFrom: outage.claimableFrom,
+    outageClaimDeadline: outage.claimDeadline,
     outageIncidentIds: [...outage.incidentIds],
     ...resolutionColumns(state.resolution),
   };

@@ -220,6 +220,9 @@ export const claims = sqliteTable(
       .notNull()
       .default(0),
     outageCreditAmount: integer('outage_credit_amount').notNull().default(0),
+    /** Business dates (rules 8–9); null until the outage qualifies and, by default, until it ends. */
+    outageClaimableFrom: text('outage_claimable_from'),
+    outageClaimDeadline: text('outage_claim_deadline'),
     /** JSON array of the ids of the incidents that made the outage. */
     outageIncidentIds: text('outage_incident_ids', { mode: 'json' })
       .$type<string[]>()

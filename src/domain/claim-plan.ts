@@ -15,7 +15,12 @@ import {
 } from './claims';
 import type { Yen } from './money';
 import type { Outage } from './outages';
-import { formatInstant, hoursAndMinutes, type Instant } from './time';
+import {
+  type BusinessDate,
+  formatInstant,
+  hoursAndMinutes,
+  type Instant,
+} from './time';
 
 export const CLAIM_STATUSES = [
   'awaiting-resolution',
@@ -41,6 +46,8 @@ export interface FollowedOutage {
   creditDays: number;
   monthlyFeeBase: Yen;
   creditAmount: Yen;
+  claimableFrom: BusinessDate | null;
+  claimDeadline: BusinessDate | null;
   incidentIds: readonly string[];
 }
 
@@ -131,6 +138,8 @@ export function sameOutageFacts(
     stored.clockStart === outage.clockStart &&
     stored.qualifies === outage.qualifies &&
     stored.monthlyFeeBase === outage.monthlyFeeBase &&
+    stored.claimableFrom === outage.claimableFrom &&
+    stored.claimDeadline === outage.claimDeadline &&
     sameIds(stored.incidentIds, outage.incidentIds);
   if (!facts || outage.end === null) return facts;
   return (
@@ -154,6 +163,8 @@ export function followedOutageOf(
     creditDays: outage.creditDays,
     monthlyFeeBase: outage.monthlyFeeBase,
     creditAmount: outage.creditAmount,
+    claimableFrom: outage.claimableFrom,
+    claimDeadline: outage.claimDeadline,
     incidentIds: [...outage.incidentIds],
   };
 }

@@ -9,8 +9,11 @@
  * - `applyClaimPlan(ctx, reading)`: the save of a plan made as of now.
  * - `refreshClaims(ctx, contractIds)`: every write that can change contracts' outages (incident create and
  *   correct, fee changes, cancellations) calls it inside its transaction, naming them; so does the minute
- *   re-check. What an outage derives from is loaded in one place (`sourcesOf`): a cache keyed by contract
- *   belongs there, and is forgotten for the contracts named to `refreshClaims`.
+ *   re-check.
+ *
+ * What outages derive from (the contract with its fees and options, and the incidents that can bear on it)
+ * is loaded in one place, `sourcesOf`: a cache keyed by contract belongs there, forgotten for the contracts
+ * named to `refreshClaims`. Claims are read afresh for every reading, so filing one needs no forgetting.
  */
 
 import {
@@ -156,6 +159,8 @@ function auditStateOf({ status, outage, resolution }: ClaimState) {
       creditDays: outage.creditDays,
       monthlyFeeBase: outage.monthlyFeeBase,
       creditAmount: outage.creditAmount,
+      claimableFrom: outage.claimableFrom,
+      claimDeadline: outage.claimDeadline,
       incidentIds: outage.incidentIds,
     },
     resolutionCode: resolution?.code ?? null,

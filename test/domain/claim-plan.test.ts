@@ -156,6 +156,19 @@ describe('planClaimUpdates: corrections', () => {
     ).toEqual([]);
   });
 
+  it('follows a deadline that a change of policy moved', () => {
+    const before = outage({ start: 0, end: 50 * H });
+    const claim = storedClaim(
+      'a',
+      { ...before, claimDeadline: '2026-04-12' },
+      60 * H,
+    );
+    const extended = { ...before, claimDeadline: '2026-04-13' };
+    expect(plan([claim], [extended], 70 * H).updates).toMatchObject([
+      { reason: 'follows', after: { outage: { claimDeadline: '2026-04-13' } } },
+    ]);
+  });
+
   it('never changes an approved claim, which keeps its outage ahead of an open one filed earlier', () => {
     const merged = outage({ start: 0, end: 80 * H });
     const open = storedClaim('open', outage({ start: 0, end: 36 * H }), 40 * H);
