@@ -169,6 +169,13 @@ export function followedOutageOf(
   };
 }
 
+/** A claim filed now for `outage`: open, following it. */
+export const openClaimState = (outage: Outage, asOf: Instant): ClaimState => ({
+  status: statusFollowing(outage),
+  outage: followedOutageOf(outage, asOf),
+  resolution: null,
+});
+
 const sameResolution = (
   a: ClaimResolution | null,
   b: ClaimResolution | null,
@@ -252,6 +259,8 @@ export function planClaimUpdates({
   for (const claim of claims) {
     const verdict = verdicts.get(claim.id)!;
     if (verdict.kind === 'follows') holders.set(verdict.outage, claim.id);
+    // An approved claim never changes; once notices exist, one whose outage now differs
+    // (!sameOutageFacts) is where its notice gets a discrepancy.
     if (claim.status === 'approved') continue;
     const { status, resolution, outage } = decisionFor(verdict);
     const unchanged =

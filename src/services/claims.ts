@@ -11,7 +11,7 @@ import { claims, contracts } from '../db/schema';
 import {
   type ClaimStatus,
   claimResolutionText,
-  followedOutageOf,
+  openClaimState,
 } from '../domain/claim-plan';
 import { isWithinClaimWindow } from '../domain/outages';
 import { formatInstant, hoursAndMinutes } from '../domain/time';
@@ -164,11 +164,7 @@ export function createClaim(
       receivedAt,
       recordedBy: ctx.actor.userId,
       note: input.note ?? null,
-      ...claimStateColumns({
-        status: outage.ongoing ? 'awaiting-resolution' : 'pending-approval',
-        outage: followedOutageOf(outage, now),
-        resolution: null,
-      }),
+      ...claimStateColumns(openClaimState(outage, now)),
       outage: claimedOutageJsonOf(outage),
       creditNoticeId: null,
       resolution: null,
@@ -229,8 +225,9 @@ export function getClaim(ctx: ServiceContext, id: string): Claim {
 }
 
 /**
- * Time alone can end an outage: an open interval stops counting when the contract's active period ends
- * (rule 3). The server runs this now and then, so such claims move on without waiting for a write.
+ * Time alone can move a claim on: an open interval stops counting when the contract's active period ends
+ * (rule 3), and an ongoing outage a correction cut under 24 h can grow back over it. The server runs this
+ * every minute, so such claims move on without waiting for a write.
  */
 export function refreshAwaitingClaims(ctx: ServiceContext): void {
   inTransaction(ctx.store, () => {
