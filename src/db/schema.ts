@@ -9,6 +9,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import { CLAIM_RESOLUTION_CODES, CLAIM_STATUSES } from '../domain/claim-plan';
 import type { WebhookEventType } from '../domain/webhooks';
 
 const createdAt = () => integer('created_at').notNull();
@@ -198,14 +199,44 @@ export const claims = sqliteTable(
       .references(() => users.id),
     note: text('note'),
     status: text('status', {
-      enum: ['awaiting-resolution', 'pending-approval', 'approved', 'rejected'],
+      enum: CLAIM_STATUSES,
     }).notNull(),
     /** The Outage (API shape) as computed at the last change. */
     outage: text('outage', { mode: 'json' }),
+    // The facts of the outage the claim follows (rule 11), as computed at the last change; `outage_start`
+    // above is its start. While it goes on, the running figures are those of `outage_known_up_to`. The
+    // defaults only let SQLite add the columns to stored rows, which a migration then fills from `outage`;
+    // every write sets them all.
+    /** Null while the outage goes on. */
+    outageEnd: integer('outage_end'),
+    /** The instant the outage was computed at: an ongoing one is known only up to then. */
+    outageKnownUpTo: integer('outage_known_up_to').notNull().default(0),
+    outageClockStart: integer('outage_clock_start'),
+    outageQualifies: integer('outage_qualifies', { mode: 'boolean' })
+      .notNull()
+      .default(false),
+    outageUnavailableMs: integer('outage_unavailable_ms').notNull().default(0),
+    outageCreditDays: integer('outage_credit_days').notNull().default(0),
+    outageMonthlyFeeBase: integer('outage_monthly_fee_base')
+      .notNull()
+      .default(0),
+    outageCreditAmount: integer('outage_credit_amount').notNull().default(0),
+    /** Business dates (rules 8–9); null until the outage qualifies and, by default, until it ends. */
+    outageClaimableFrom: text('outage_claimable_from'),
+    outageClaimDeadline: text('outage_claim_deadline'),
+    /** JSON array of the ids of the incidents that made the outage. */
+    outageIncidentIds: text('outage_incident_ids', { mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default([]),
     creditNoticeId: text('credit_notice_id'),
-    /** Why the claim was rejected; null while open or approved. */
+    /** Why a correction rejected the claim (its words are rendered from it); null otherwise. */
+    resolutionCode: text('resolution_code', { enum: CLAIM_RESOLUTION_CODES }),
+    /** The code's parameters, a JSON object (`merged`: `{ intoClaimId }`). */
+    resolutionParams: text('resolution_params', { mode: 'json' }),
+    /** A person's words when a person (finance) rejected the claim; null otherwise. */
     resolution: text('resolution'),
-    /** Who rejected it; null when a correction did (its outage no longer qualifies, or merged into another claim's). */
+    /** Who rejected it; null when a correction did (then `resolution_code` says why). */
     resolvedBy: text('resolved_by'),
     idempotencyKey: text('idempotency_key'),
     createdAt: createdAt(),

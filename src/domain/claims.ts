@@ -51,7 +51,13 @@ export function outageOfClaim<T extends OutageLike>(
     let bestOverlap = 0;
     for (const outage of outages) {
       const overlap = overlapMs(spanOf(outage), last);
-      if (overlap > bestOverlap) [best, bestOverlap] = [outage, overlap];
+      // Two outages can overlap it equally: the earlier wins, whatever order the outages come in.
+      const better =
+        overlap > bestOverlap ||
+        (overlap === bestOverlap &&
+          best !== undefined &&
+          outage.start < best.start);
+      if (better) [best, bestOverlap] = [outage, overlap];
     }
     if (best !== undefined) return best;
   }

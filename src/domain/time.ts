@@ -45,6 +45,11 @@ export function parseInstant(text: string): Instant {
   return parsed.toMillis();
 }
 
+/** A duration as people read it: `52 h 30 min` (whole minutes, cut down). */
+export function hoursAndMinutes(ms: number): string {
+  return `${Math.floor(ms / MS_PER_HOUR)} h ${Math.floor((ms % MS_PER_HOUR) / 60_000)} min`;
+}
+
 export function formatInstant(instant: Instant): string {
   return new Date(instant).toISOString();
 }

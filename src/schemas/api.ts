@@ -1,5 +1,6 @@
 /** Request and response shapes of the HTTP API (API.md). The OpenAPI document is generated from these. */
 import { z } from 'zod';
+import { CLAIM_STATUSES, CLAIM_UPDATE_REASONS } from '../domain/claim-plan';
 import { CAUSES, SEVERITIES } from '../domain/incident';
 import { Policy } from '../domain/policy';
 import { ROLES } from '../domain/roles';
@@ -231,13 +232,6 @@ export const Contract = z
   .meta({ id: 'Contract' });
 export type Contract = z.infer<typeof Contract>;
 
-export const CLAIM_STATUSES = [
-  'awaiting-resolution',
-  'pending-approval',
-  'approved',
-  'rejected',
-] as const;
-
 // ---- incidents
 
 export const ScopeInput = z
@@ -349,7 +343,22 @@ export const IncidentPreview = z
           )
           .meta({
             description:
-              'the open claims whose status saving it would change (rule 11)',
+              'the claims whose status or resolution saving it would change (rule 11)',
+          }),
+        claimUpdates: z
+          .array(
+            z.object({
+              claimId: z.string(),
+              reason: z.enum(CLAIM_UPDATE_REASONS),
+              from: z.enum(CLAIM_STATUSES),
+              to: z.enum(CLAIM_STATUSES),
+              resolution: z.string().nullable(),
+              outageStart: InstantOut,
+            }),
+          )
+          .meta({
+            description:
+              'the claim plan: every claim saving it would update, with the reason (rule 11)',
           }),
       }),
     ),

@@ -44,3 +44,9 @@ export function outageJsonOf(outage: Outage): OutageJson {
     claimStatus: outage.claimStatus,
   };
 }
+
+/** The Outage a claim follows, as stored with it: `claimed`, or `not-qualifying` once a correction took it under 24 h. */
+export const claimedOutageJsonOf = (outage: Outage): OutageJson => ({
+  ...outageJsonOf(outage),
+  claimStatus: outage.qualifies ? 'claimed' : 'not-qualifying',
+});

@@ -1,13 +1,19 @@
 /** Contracts with their Art. 3 parameters, effective-dated fees (Art. 5), options (Art. 6) and cancellation. */
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
+import {
+  type ContractRecord,
+  type ContractRow,
+  loadContractRecords,
+  type OptionRow,
+  termsOf,
+} from '../db/contracts';
 import {
   contractFeeChanges,
   contractOptions,
   contracts,
   customers,
 } from '../db/schema';
-import type { ContractTerms } from '../domain/contract';
 import { basicFeeOn } from '../domain/contract';
 import {
   cancellationEffectiveDate,
@@ -25,50 +31,14 @@ import type {
   FeeChangeInput,
   OptionCancellation,
 } from '../schemas/api';
-import { refreshClaims } from './claims';
 import {
-  canSeeCustomer,
   newId,
   recordAudit,
   requireRole,
   type ServiceContext,
 } from './context';
-
-type ContractRow = typeof contracts.$inferSelect;
-type FeeChangeRow = typeof contractFeeChanges.$inferSelect;
-type OptionRow = typeof contractOptions.$inferSelect;
-
-export interface ContractRecord {
-  row: ContractRow;
-  feeChanges: FeeChangeRow[];
-  options: OptionRow[];
-}
-
-/** The rules core's view of a stored contract. */
-export function termsOf({
-  row,
-  feeChanges,
-  options,
-}: ContractRecord): ContractTerms {
-  return {
-    id: row.id,
-    billingStartDate: row.billingStartDate,
-    terminationEffectiveDate: row.terminationEffectiveDate,
-    monthlyFee: row.monthlyFee,
-    feeChanges: feeChanges.map((change) => ({
-      effectiveDate: change.effectiveDate,
-      monthlyFee: change.monthlyFee,
-    })),
-    region: row.region,
-    options: options.map((option) => ({
-      kind: option.kind,
-      regions: option.regions,
-      monthlyFee: option.monthlyFee,
-      billingStartDate: option.billingStartDate,
-      endDate: option.endDate,
-    })),
-  };
-}
+import { findVisibleContract } from './contract-access';
+import { refreshClaims } from './contract-outages';
 
 function optionCancellationOf(option: OptionRow): OptionCancellation | null {
   if (option.cancellationNoticeDate === null || option.endDate === null)
@@ -144,48 +114,6 @@ export function contractOf(record: ContractRecord, today: string): Contract {
     cancellation: cancellationOf(record),
     createdAt: formatInstant(row.createdAt),
   };
-}
-
-/** Loads contracts with their fees and options, in the order of `rows`. */
-export function loadRecords(
-  ctx: Pick<ServiceContext, 'store'>,
-  rows: ContractRow[],
-): ContractRecord[] {
-  if (rows.length === 0) return [];
-  const ids = rows.map((row) => row.id);
-  const db = ctx.store.db;
-  const feeChanges = db
-    .select()
-    .from(contractFeeChanges)
-    .where(inArray(contractFeeChanges.contractId, ids))
-    .orderBy(asc(contractFeeChanges.effectiveDate))
-    .all();
-  const options = db
-    .select()
-    .from(contractOptions)
-    .where(inArray(contractOptions.contractId, ids))
-    .orderBy(asc(contractOptions.billingStartDate))
-    .all();
-  return rows.map((row) => ({
-    row,
-    feeChanges: feeChanges.filter((change) => change.contractId === row.id),
-    options: options.filter((option) => option.contractId === row.id),
-  }));
-}
-
-/** The contract if the actor may see it; otherwise "not found", whether or not it exists. */
-export function findVisibleContract(
-  ctx: ServiceContext,
-  id: string,
-): ContractRecord {
-  const row = ctx.store.db
-    .select()
-    .from(contracts)
-    .where(eq(contracts.id, id))
-    .get();
-  if (!row || !canSeeCustomer(ctx.actor, row.customerId))
-    throw notFound('contract', id);
-  return loadRecords(ctx, [row])[0]!;
 }
 
 const today = (ctx: ServiceContext) => businessDateOf(ctx.clock());
@@ -280,7 +208,10 @@ export function createContract(
         })
         .run();
     }
-    const contract = contractOf(loadRecords(ctx, [row])[0]!, today(ctx));
+    const contract = contractOf(
+      loadContractRecords(ctx.store.db, [row])[0]!,
+      today(ctx),
+    );
     recordAudit(ctx, {
       action: 'contract.created',
       entityType: 'contract',
@@ -306,7 +237,9 @@ export function listContracts(
     .orderBy(asc(contracts.contractNumber))
     .all();
   const date = today(ctx);
-  return loadRecords(ctx, rows).map((record) => contractOf(record, date));
+  return loadContractRecords(ctx.store.db, rows).map((record) =>
+    contractOf(record, date),
+  );
 }
 
 export function getContract(ctx: ServiceContext, id: string): Contract {

@@ -2,19 +2,24 @@
 import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import {
+  findIncident,
+  loadIncidents,
+  type StoredIncident,
+} from '../db/incidents';
+import {
   contractOptions,
   contracts,
   incidentIntervals,
   incidentScope,
   incidents,
 } from '../db/schema';
+import { claimResolutionText } from '../domain/claim-plan';
 import type { ContractTerms } from '../domain/contract';
 import {
   type IncidentFacts,
   isInScope,
   isQualifying,
 } from '../domain/incident';
-import { deriveOutages } from '../domain/outages';
 import { formatInstant, type Instant } from '../domain/time';
 import { notFound, ServiceError } from '../errors';
 import { groupBy } from '../lib/collections';
@@ -26,117 +31,19 @@ import type {
 } from '../schemas/api';
 import { IncidentInput as IncidentInputSchema } from '../schemas/api';
 import { fieldErrorsOf } from '../schemas/common';
-import { claimsAgainst, refreshClaims } from './claims';
 import {
   newId,
   recordAudit,
   requireRole,
   type ServiceContext,
 } from './context';
-import { loadRecords, termsOf } from './contracts';
-import { outagesOf, withClaimStatus } from './outages';
-
-type IncidentRow = typeof incidents.$inferSelect;
-
-export interface StoredIncident extends IncidentFacts {
-  title: string;
-  description: string | null;
-  createdBy: string;
-  createdAt: Instant;
-  updatedAt: Instant;
-  version: number;
-}
-
-/** Loads incidents with their intervals and scope, in the order of `rows`. */
-export function loadIncidents(
-  ctx: Pick<ServiceContext, 'store'>,
-  rows: IncidentRow[],
-): StoredIncident[] {
-  if (rows.length === 0) return [];
-  const ids = rows.map((row) => row.id);
-  const db = ctx.store.db;
-  const intervals = db
-    .select()
-    .from(incidentIntervals)
-    .where(inArray(incidentIntervals.incidentId, ids))
-    .orderBy(asc(incidentIntervals.incidentId), asc(incidentIntervals.position))
-    .all();
-  const scopes = db
-    .select()
-    .from(incidentScope)
-    .where(inArray(incidentScope.incidentId, ids))
-    .all();
-  const intervalsById = groupBy(intervals, (interval) => interval.incidentId);
-  const scopesById = groupBy(scopes, (scope) => scope.incidentId);
-  return rows.map((row) => {
-    const scope = scopesById.get(row.id) ?? [];
-    const values = (kind: string) =>
-      scope
-        .filter((entry) => entry.kind === kind)
-        .map((entry) => entry.value)
-        .sort();
-    return {
-      id: row.id,
-      title: row.title,
-      description: row.description,
-      cause: row.cause,
-      severity: row.severity,
-      awareAt: row.awareAt,
-      intervals: (intervalsById.get(row.id) ?? []).map((interval) => ({
-        start: interval.start,
-        end: interval.end,
-      })),
-      scope: {
-        regions: values('region'),
-        contractIds: values('contract'),
-        excludeContractIds: values('exclude'),
-      },
-      createdBy: row.createdBy,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-      version: row.version,
-    };
-  });
-}
-
-/** Every incident that could bear on a contract: it names the contract or one of its regions. */
-export function incidentsForContract(
-  ctx: Pick<ServiceContext, 'store'>,
-  terms: ContractTerms,
-): StoredIncident[] {
-  const regions = [
-    ...new Set(
-      [
-        terms.region,
-        ...terms.options.flatMap((option) => option.regions),
-      ].filter((region): region is string => region !== null),
-    ),
-  ];
-  const scoped = ctx.store.db
-    .selectDistinct({ id: incidentScope.incidentId })
-    .from(incidentScope)
-    .where(
-      or(
-        and(
-          eq(incidentScope.kind, 'contract'),
-          eq(incidentScope.value, terms.id!),
-        ),
-        regions.length > 0
-          ? and(
-              eq(incidentScope.kind, 'region'),
-              inArray(incidentScope.value, regions),
-            )
-          : undefined,
-      ),
-    );
-  const rows = ctx.store.db
-    .select()
-    .from(incidents)
-    .where(inArray(incidents.id, scoped))
-    .orderBy(asc(incidents.createdAt), asc(incidents.id))
-    .all();
-  return loadIncidents(ctx, rows);
-}
+import {
+  type ContractOutageReading,
+  contractOutagesAsOf,
+  contractOutagesWithDraft,
+  outageJsonsOf,
+  refreshClaims,
+} from './contract-outages';
 
 interface ScopeIndexEntry {
   id: string;
@@ -312,13 +219,9 @@ function writeIncidentParts(
 }
 
 function getStored(ctx: ServiceContext, id: string): StoredIncident {
-  const row = ctx.store.db
-    .select()
-    .from(incidents)
-    .where(eq(incidents.id, id))
-    .get();
-  if (!row) throw notFound('incident', id);
-  return loadIncidents(ctx, [row])[0]!;
+  const stored = findIncident(ctx.store.db, id);
+  if (!stored) throw notFound('incident', id);
+  return stored;
 }
 
 export function createIncident(
@@ -382,6 +285,35 @@ function draftOf(input: IncidentInput, id: string): IncidentFacts {
 const normalized = (values: readonly string[]) => [...new Set(values)].sort();
 
 /**
+ * The claim plan (rule 11) as the preview shows it: every update with its reason, and as `claimChanges`
+ * those that change a status or a resolution (all but a claim following its outage's new facts).
+ */
+function claimPlanOf({ plan }: ContractOutageReading) {
+  const claimUpdates = plan.updates.map(
+    ({ claimId, reason, before, after }) => ({
+      claimId,
+      reason,
+      from: before.status,
+      to: after.status,
+      resolution:
+        after.resolution === null
+          ? null
+          : claimResolutionText(after.resolution, after.outage),
+      outageStart: formatInstant(after.outage.start),
+    }),
+  );
+  const claimChanges = claimUpdates
+    .filter((update) => update.reason !== 'follows')
+    .map(({ claimId, from, to, resolution }) => ({
+      claimId,
+      from,
+      to,
+      resolution,
+    }));
+  return { claimUpdates, claimChanges };
+}
+
+/**
  * Each contract's outages now and with `draft` saved (replacing the stored incident of the same id, if
  * any); the contracts are those the draft affects plus `alsoContractIds` (those a correction releases).
  */
@@ -392,40 +324,25 @@ function previewOf(
   alsoContractIds: readonly string[] = [],
 ): IncidentPreview {
   const affected = affectedBy(index, draft).map((entry) => entry.id);
-  const shown = [...new Set([...affected, ...alsoContractIds])];
+  const shown = new Set([...affected, ...alsoContractIds]);
   const asOf = ctx.clock();
-  const records = loadRecords(
-    ctx,
-    ctx.store.db
-      .select()
-      .from(contracts)
-      .where(inArray(contracts.id, shown))
-      .orderBy(asc(contracts.contractNumber))
-      .all(),
-  );
   return {
     affectedContractIds: affected,
-    contracts: records.map((record) => {
-      const current = outagesOf(ctx, record, asOf);
-      const terms = termsOf(record);
-      const others = incidentsForContract(ctx, terms).filter(
-        (incident) => incident.id !== draft.id,
-      );
-      const withDraft = deriveOutages({
-        contract: terms,
-        incidents: [...others, draft],
-        asOf,
-        policy: ctx.config.policy,
-      });
-      const { claimed, changes } = claimsAgainst(ctx, record.row.id, withDraft);
-      return {
-        contractId: record.row.id,
-        contractNumber: record.row.contractNumber,
-        currentOutages: current.outages,
-        outages: withClaimStatus(withDraft, claimed),
-        claimChanges: changes,
-      };
-    }),
+    // The index lists contracts by number.
+    contracts: index
+      .filter((entry) => shown.has(entry.id))
+      .map((entry) => {
+        const withDraft = contractOutagesWithDraft(ctx, entry.id, draft, asOf);
+        return {
+          contractId: entry.id,
+          contractNumber: entry.contractNumber,
+          currentOutages: outageJsonsOf(
+            contractOutagesAsOf(ctx, entry.id, asOf),
+          ),
+          outages: outageJsonsOf(withDraft),
+          ...claimPlanOf(withDraft),
+        };
+      }),
   };
 }
 
@@ -492,7 +409,7 @@ export function listIncidents(
     .orderBy(sql`${incidents.awareAt} desc`, asc(incidents.id))
     .all();
   const index = scopeIndex(ctx);
-  const result = loadIncidents(ctx, rows).map((stored) =>
+  const result = loadIncidents(ctx.store.db, rows).map((stored) =>
     incidentOf(
       stored,
       affectedBy(index, stored).map((entry) => entry.id),

@@ -1,63 +1,22 @@
-/** A stored contract's outages, derived on read from its incidents, so a correction shows at once. */
-import { deriveOutages, type Outage } from '../domain/outages';
-import { formatInstant, type Instant } from '../domain/time';
+/** GET /contracts/:id/outages: a contract's outages as of an instant (default now), derived on read so a correction shows at once. */
+import type { Instant } from '../domain/time';
+import { formatInstant } from '../domain/time';
 import type { ContractOutages } from '../schemas/api';
-import { type OutageJson, outageJsonOf } from '../schemas/outage';
-import { claimsAgainst } from './claims';
 import type { ServiceContext } from './context';
-import { type ContractRecord, findVisibleContract, termsOf } from './contracts';
-import { incidentsForContract } from './incidents';
-
-export function deriveContractOutages(
-  ctx: Pick<ServiceContext, 'store' | 'config'>,
-  record: ContractRecord,
-  asOf: Instant,
-): Outage[] {
-  const terms = termsOf(record);
-  return deriveOutages({
-    contract: terms,
-    incidents: incidentsForContract(ctx, terms),
-    asOf,
-    policy: ctx.config.policy,
-  });
-}
-
-export function outagesOf(
-  ctx: Pick<ServiceContext, 'store' | 'config'>,
-  record: ContractRecord,
-  asOf: Instant,
-): ContractOutages {
-  const outages = deriveContractOutages(ctx, record, asOf);
-  return {
-    contractId: record.row.id,
-    asOf: formatInstant(asOf),
-    policy: ctx.config.policy,
-    outages: withClaimStatus(
-      outages,
-      claimsAgainst(ctx, record.row.id, outages).claimed,
-    ),
-  };
-}
-
-/** The outages as the API shows them, `claimed` where a claim has them. */
-export function withClaimStatus(
-  outages: readonly Outage[],
-  claimed: ReadonlySet<Outage>,
-): OutageJson[] {
-  return outages.map((outage) => ({
-    ...outageJsonOf(outage),
-    ...(claimed.has(outage) ? { claimStatus: 'claimed' as const } : {}),
-  }));
-}
+import { findVisibleContract } from './contract-access';
+import { contractOutagesAsOf, outageJsonsOf } from './contract-outages';
 
 export function contractOutages(
   ctx: ServiceContext,
   contractId: string,
   asOf: Instant | undefined,
 ): ContractOutages {
-  return outagesOf(
-    ctx,
-    findVisibleContract(ctx, contractId),
-    asOf ?? ctx.clock(),
-  );
+  findVisibleContract(ctx, contractId);
+  const reading = contractOutagesAsOf(ctx, contractId, asOf ?? ctx.clock());
+  return {
+    contractId,
+    asOf: formatInstant(reading.asOf),
+    policy: ctx.config.policy,
+    outages: outageJsonsOf(reading),
+  };
 }

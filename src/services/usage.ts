@@ -15,7 +15,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
-import { findVisibleContract } from './contracts';
+import { findVisibleContract } from './contract-access';
 
 type UsageRow = typeof usageObservations.$inferSelect;
 

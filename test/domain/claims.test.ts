@@ -51,6 +51,16 @@ describe('outageOfClaim', () => {
   });
 });
 
+describe('outageOfClaim, when two outages overlap the last known one equally', () => {
+  it('picks the earlier, whatever order the outages come in', () => {
+    const early = outage(0, 5);
+    const late = outage(5, 10);
+    const last = claim('a', 0, 10);
+    expect(outageOfClaim([early, late], last)).toBe(early);
+    expect(outageOfClaim([late, early], last)).toBe(early);
+  });
+});
+
 describe('assignClaims', () => {
   it('keeps one claim per outage when a correction merges two claimed outages: the first filed keeps it', () => {
     const merged = outage(0, 80);

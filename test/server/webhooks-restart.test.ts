@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServerSettings } from '../../src/config';
+import { type ServerSettings, settingsFromEnv } from '../../src/config';
 import { inTransaction } from '../../src/db/client';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { DEFAULT_REGIONS } from '../../src/domain/terms';
@@ -44,6 +44,7 @@ async function start(
   timeoutMs = 10_000,
 ): Promise<RunningServer> {
   const settings: ServerSettings = {
+    ...settingsFromEnv({}),
     port: 0,
     host: '127.0.0.1',
     databasePath,

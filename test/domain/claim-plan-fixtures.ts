@@ -1,0 +1,67 @@
+/** Outages and stored claims for the claim plan's tests, with figures computed as rules 5–7 do. */
+import {
+  type ClaimResolution,
+  type ClaimStatus,
+  followedOutageOf,
+  type StoredClaim,
+} from '../../src/domain/claim-plan';
+import type { Outage } from '../../src/domain/outages';
+
+export const H = 3_600_000;
+const DAY = 24 * H;
+
+/** An outage from `start` to `end` (null: ongoing up to `asOf`), counted from `clockStart` (default: its start). */
+export function outage(spec: {
+  start: number;
+  end: number | null;
+  asOf?: number;
+  clockStart?: number | null;
+  fee?: number;
+  incidentIds?: string[];
+}): Outage {
+  const until = spec.end ?? spec.asOf;
+  if (until === undefined) throw new Error('an ongoing outage needs asOf');
+  const clockStart =
+    spec.clockStart === undefined ? spec.start : spec.clockStart;
+  const unavailableMs = clockStart === null ? 0 : until - clockStart;
+  const qualifies = unavailableMs >= DAY;
+  const creditDays = Math.floor(unavailableMs / DAY);
+  const fee = spec.fee ?? 100_000;
+  return {
+    start: spec.start,
+    end: spec.end,
+    ongoing: spec.end === null,
+    clockStart,
+    unavailableMs,
+    qualifies,
+    creditDays,
+    monthlyFeeBase: fee,
+    creditAmount: Math.floor((creditDays * fee) / 30),
+    thresholdAt: qualifies ? clockStart! + DAY : null,
+    claimableFrom: null,
+    claimDeadline: null,
+    incidentIds: spec.incidentIds ?? ['i1'],
+    claimStatus: qualifies ? 'claimable' : 'not-qualifying',
+  };
+}
+
+/** A claim stored when it last followed `followed`, computed at `knownUpTo`. */
+export function storedClaim(
+  id: string,
+  followed: Outage,
+  knownUpTo: number,
+  state: { status?: ClaimStatus; resolution?: ClaimResolution } = {},
+): StoredClaim {
+  return {
+    id,
+    status:
+      state.status ??
+      (state.resolution !== undefined
+        ? 'rejected'
+        : followed.ongoing
+          ? 'awaiting-resolution'
+          : 'pending-approval'),
+    outage: followedOutageOf(followed, knownUpTo),
+    resolution: state.resolution ?? null,
+  };
+}
