@@ -3,11 +3,44 @@
 import { Policy } from './domain/policy';
 import { DEFAULT_REGIONS } from './domain/terms';
 
+/** The issuer a credit notice names (適格返還請求書, 消費税法 Art. 57-4(3)). */
+export interface NoticeIssuer {
+  name: string;
+  /** 登録番号: `T` and 13 digits. */
+  registrationNumber: string;
+}
+
+/** 適格請求書発行事業者の登録番号: `T` followed by 13 digits. */
+export const REGISTRATION_NUMBER = /^T\d{13}$/;
+
 /** What the use cases are configured with. */
 export interface AppConfig {
   policy: Policy;
   /** The configured regions (Art. 3 (4)); the default list is jp-east, jp-west. */
   regions: readonly string[];
+  /**
+   * SLA_ISSUER_NAME and SLA_ISSUER_REGISTRATION; absent until both are set: notices are then prepared and
+   * previewed, but approval answers 409 issuer-not-configured.
+   */
+  issuer?: NoticeIssuer;
+}
+
+/** The issuer from the environment: undefined until both are set; a malformed number stops the start. */
+export function issuerFromEnv(
+  env: NodeJS.ProcessEnv,
+): NoticeIssuer | undefined {
+  const name = env.SLA_ISSUER_NAME?.trim() || undefined;
+  const registrationNumber = env.SLA_ISSUER_REGISTRATION?.trim() || undefined;
+  if (
+    registrationNumber !== undefined &&
+    !REGISTRATION_NUMBER.test(registrationNumber)
+  )
+    throw new Error(
+      `SLA_ISSUER_REGISTRATION must be the issuer's registration number, T and 13 digits (e.g. T1234567890123), got "${registrationNumber}"`,
+    );
+  return name !== undefined && registrationNumber !== undefined
+    ? { name, registrationNumber }
+    : undefined;
 }
 
 /** Where Debian's `chromium` package puts the browser. */
@@ -48,6 +81,6 @@ export function settingsFromEnv(
     bootstrapToken: env.SLA_BOOTSTRAP_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'info',
     chromiumPath: env.SLA_CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH,
-    app: { policy: policy.data, regions },
+    app: { policy: policy.data, regions, issuer: issuerFromEnv(env) },
   };
 }

@@ -13,6 +13,7 @@ import type { Instant } from '../domain/time';
 import { ServiceError } from '../errors';
 import { fieldErrorsOf } from '../schemas/common';
 import { requireRole, type ServiceContext } from '../services/context';
+import type { NoticePrinting } from '../services/notice-printing';
 import { actorForToken } from '../services/users';
 import { type AnyEndpoint, Reply } from './endpoint';
 import { openApiDocument } from './openapi';
@@ -24,6 +25,8 @@ export interface AppDeps {
   clock: () => Instant;
   config: AppConfig;
   logger: Logger;
+  /** The notice templates and PDF printer, made once at start (`createNoticePrinting`). */
+  printing: NoticePrinting;
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -75,44 +78,49 @@ function parseWith<T>(
 }
 
 function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
-  router[endpoint.method](endpoint.path, (req: Request, res: Response) => {
-    const ctx = endpoint.public ? null : contextFor(deps, req);
-    // A role the endpoint does not serve is refused before its body is read: 403, never a 422 about fields it may not send.
-    if (ctx !== null && endpoint.roles !== 'anyone')
-      requireRole(ctx, ...endpoint.roles);
-    if (
-      endpoint.body &&
-      req.body === undefined &&
-      !req.is('application/json')
-    ) {
-      throw new ServiceError(
-        'unsupported-media-type',
-        'send the body as JSON with Content-Type: application/json',
+  // Express 5 passes a rejected promise to the error handler, as it does a thrown error.
+  router[endpoint.method](
+    endpoint.path,
+    async (req: Request, res: Response) => {
+      const ctx = endpoint.public ? null : contextFor(deps, req);
+      // A role the endpoint does not serve is refused before its body is read: 403, never a 422 about fields it may not send.
+      if (ctx !== null && endpoint.roles !== 'anyone')
+        requireRole(ctx, ...endpoint.roles);
+      if (
+        endpoint.body &&
+        req.body === undefined &&
+        !req.is('application/json')
+      ) {
+        throw new ServiceError(
+          'unsupported-media-type',
+          'send the body as JSON with Content-Type: application/json',
+        );
+      }
+      const body = parseWith(endpoint.body, req.body ?? undefined, 'body');
+      const query = parseWith(endpoint.query, req.query, 'query');
+      const result = await endpoint.handle(
+        ctx,
+        {
+          params: req.params as Record<string, string>,
+          body,
+          query,
+          header: (name) => req.get(name),
+          accepts: (types) => req.accepts(types),
+        },
+        deps,
       );
-    }
-    const body = parseWith(endpoint.body, req.body ?? undefined, 'body');
-    const query = parseWith(endpoint.query, req.query, 'query');
-    const result = endpoint.handle(
-      ctx,
-      {
-        params: req.params as Record<string, string>,
-        body,
-        query,
-        header: (name) => req.get(name),
-      },
-      deps,
-    );
-    const reply =
-      result instanceof Reply
-        ? result
-        : new Reply(result, { status: endpoint.status ?? 200 });
-    for (const [name, value] of Object.entries(reply.options.headers ?? {}))
-      res.setHeader(name, value);
-    res.status(reply.options.status ?? endpoint.status ?? 200);
-    if (reply.options.contentType)
-      res.type(reply.options.contentType).send(reply.body);
-    else res.json(reply.body);
-  });
+      const reply =
+        result instanceof Reply
+          ? result
+          : new Reply(result, { status: endpoint.status ?? 200 });
+      for (const [name, value] of Object.entries(reply.options.headers ?? {}))
+        res.setHeader(name, value);
+      res.status(reply.options.status ?? endpoint.status ?? 200);
+      if (reply.options.contentType)
+        res.type(reply.options.contentType).send(reply.body);
+      else res.json(reply.body);
+    },
+  );
 }
 
 /** Express's own errors for unreadable requests (bodies, undecodable path parameters), mapped to our codes. */

@@ -5,12 +5,23 @@ import type { Store } from '../db/client';
 import type { Role } from '../domain/roles';
 import type { Instant } from '../domain/time';
 import type { ServiceContext } from '../services/context';
+import type { NoticePrinting } from '../services/notice-printing';
 
 export interface EndpointRequest<B, Q> {
   params: Record<string, string>;
   body: B;
   query: Q;
   header(name: string): string | undefined;
+  /** The first of `types` the request's Accept header takes, by its preference; false when none. */
+  accepts(types: string[]): string | false;
+}
+
+/** What the running server lends a handler besides the use cases. */
+export interface EndpointServer {
+  store: Store;
+  clock: () => Instant;
+  /** The notice templates and PDF printer, made once at start. */
+  printing: NoticePrinting;
 }
 
 /** A handler's answer when it needs more than "the default status with this JSON". */
@@ -32,21 +43,27 @@ export interface Endpoint<B = unknown, Q = unknown> {
   /** Stable name of the operation in the OpenAPI document: generated clients name their methods by it. */
   operationId: string;
   summary: string;
+  /** More than the summary says, for the OpenAPI document. */
+  description?: string;
   /** Who may call it: checked before the body is read, and again by the use case itself. */
   roles: readonly Role[] | 'anyone';
   tag: string;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   response?: z.ZodType;
+  /** Other media types the answer may have besides JSON, for the OpenAPI document. */
+  alsoProduces?: readonly string[];
+  /** Media types the answer has instead of JSON (a document), for the OpenAPI document. */
+  produces?: readonly string[];
   status?: number;
   /** Without a token (the token exchange). */
   public?: boolean;
-  /** `ctx` is null for a public endpoint, which gets the store and clock alone. */
+  /** `ctx` is null for a public endpoint, which gets the server's parts alone. May answer a promise. */
   handle(
     ctx: ServiceContext | null,
     request: EndpointRequest<B, Q>,
-    server: { store: Store; clock: () => Instant },
-  ): unknown | Reply;
+    server: EndpointServer,
+  ): unknown | Reply | Promise<unknown>;
 }
 
 /** Keeps the body and query types of one endpoint tied to its schemas. */

@@ -14,7 +14,7 @@ import {
 } from '../../src/domain/claim-plan';
 import { outageOfClaim } from '../../src/domain/claims';
 import type { Outage } from '../../src/domain/outages';
-import { H, outage, storedClaim } from './claim-plan-fixtures';
+import { H, outage, storedClaim, TAX_PERCENT } from './claim-plan-fixtures';
 
 const RUNS = 400;
 
@@ -129,7 +129,12 @@ describe('planClaimUpdates properties', () => {
         const approved = new Set(
           claims.filter((c) => c.status === 'approved').map((c) => c.id),
         );
-        const { updates } = planClaimUpdates({ claims, outages, asOf });
+        const { updates } = planClaimUpdates({
+          claims,
+          outages,
+          asOf,
+          taxRatePercent: TAX_PERCENT,
+        });
         expect(updates.filter((u) => approved.has(u.claimId))).toEqual([]);
       }),
       { numRuns: RUNS },
@@ -141,10 +146,20 @@ describe('planClaimUpdates properties', () => {
       fc.property(scenarioArb, ({ claims, outages, asOf }) => {
         const after = applied(
           claims,
-          planClaimUpdates({ claims, outages, asOf }),
+          planClaimUpdates({
+            claims,
+            outages,
+            asOf,
+            taxRatePercent: TAX_PERCENT,
+          }),
         );
         expect(
-          planClaimUpdates({ claims: after, outages, asOf }).updates,
+          planClaimUpdates({
+            claims: after,
+            outages,
+            asOf,
+            taxRatePercent: TAX_PERCENT,
+          }).updates,
         ).toEqual([]);
       }),
       { numRuns: RUNS },
@@ -156,7 +171,12 @@ describe('planClaimUpdates properties', () => {
       fc.property(scenarioArb, ({ claims, outages, asOf }) => {
         const after = applied(
           claims,
-          planClaimUpdates({ claims, outages, asOf }),
+          planClaimUpdates({
+            claims,
+            outages,
+            asOf,
+            taxRatePercent: TAX_PERCENT,
+          }),
         );
         for (const candidate of outages) {
           const open = after.filter(
@@ -194,11 +214,17 @@ describe('planClaimUpdates properties', () => {
   it('does not depend on the order of the outages', () => {
     fc.assert(
       fc.property(scenarioArb, ({ claims, outages, shuffled, asOf }) => {
-        const plan = planClaimUpdates({ claims, outages, asOf });
+        const plan = planClaimUpdates({
+          claims,
+          outages,
+          asOf,
+          taxRatePercent: TAX_PERCENT,
+        });
         const reordered = planClaimUpdates({
           claims,
           outages: shuffled as Outage[],
           asOf,
+          taxRatePercent: TAX_PERCENT,
         });
         expect(reordered.updates).toEqual(plan.updates);
         expect([...reordered.holders].sort(byStart)).toEqual(

@@ -7,10 +7,10 @@ import {
   type StoredClaim,
 } from '../../src/domain/claim-plan';
 import type { Outage } from '../../src/domain/outages';
-import { H, outage, storedClaim } from './claim-plan-fixtures';
+import { H, outage, storedClaim, TAX_PERCENT } from './claim-plan-fixtures';
 
 const plan = (claims: StoredClaim[], outages: Outage[], asOf: number) =>
-  planClaimUpdates({ claims, outages, asOf });
+  planClaimUpdates({ claims, outages, asOf, taxRatePercent: TAX_PERCENT });
 
 describe('planClaimUpdates: time alone', () => {
   it('plans nothing for a claim on an ongoing outage whose running figures grew', () => {
