@@ -865,3 +865,45 @@ describe('the metrics queries', () => {
     expect(countNoticesAwaitingSecondApprover(t.store)).toBe(1);
   });
 });
+
+describe('the preview of a correction', () => {
+  it('shows what saving it would do to the notices, and saving does exactly that', async () => {
+    t = makeTestApp({ policy: { dualApprovalFromYen: 0 } });
+    const pending = await claimedOutage(t);
+    await t
+      .as('finance')
+      .post(`/credit-notices/${pending.noticeId}/approve`)
+      .expect(200);
+    const body = {
+      reason: 'a day longer',
+      intervals: [{ start: START, end: '2026-01-13T10:00:00+09:00' }],
+    };
+    const preview = await t
+      .as('support')
+      .post(`/incidents/${pending.incidentId}/preview`, body)
+      .expect(200);
+    expect(preview.body.contracts[0].noticeUpdates).toEqual([
+      {
+        claimId: pending.claimId,
+        noticeId: pending.noticeId,
+        reason: 'follows',
+        from: 'pending-approval',
+        to: 'pending-approval',
+        totalAmount: 11_000,
+        withdrawsApprovals: true,
+        discrepancy: null,
+      },
+    ]);
+    // Nothing was saved by the preview.
+    expect(
+      (await t.as('finance').get(`/credit-notices/${pending.noticeId}`)).body,
+    ).toMatchObject({ totalAmount: 7332, approvals: [{}] });
+    await t
+      .as('support')
+      .patch(`/incidents/${pending.incidentId}`, body)
+      .expect(200);
+    expect(
+      (await t.as('finance').get(`/credit-notices/${pending.noticeId}`)).body,
+    ).toMatchObject({ totalAmount: 11_000, approvals: [] });
+  });
+});
