@@ -96,12 +96,12 @@ describe('user create and backup (as processes)', () => {
     expect(existsSync(join(dir, 'typo.db'))).toBe(false);
 
     const store = openStore(database);
-    expect(actorForToken(store, user.token)).toEqual({
+    expect(actorForToken(store, user.token, Date.now())).toEqual({
       userId: user.id,
       role: 'support',
       customerId: null,
     });
-    expect(actorForToken(store, `${user.token}x`)).toBeNull();
+    expect(actorForToken(store, `${user.token}x`, Date.now())).toBeNull();
     store.close();
   }, 30_000);
 });
