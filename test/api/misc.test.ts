@@ -471,7 +471,9 @@ describe('GET /api/v1/openapi.json', () => {
     });
     const expected: Record<string, string[]> = {
       '/auth/tokens': ['post'],
+      '/auth/tokens/current': ['delete'],
       '/users': ['post'],
+      '/users/{id}/tokens': ['delete'],
       '/customers': ['post', 'get'],
       '/customers/{id}': ['get'],
       '/contracts': ['post', 'get'],

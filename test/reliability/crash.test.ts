@@ -13,7 +13,7 @@ import {
   HOUR,
   type Server,
   scratch,
-} from './support/server';
+} from '../support/server';
 
 const space = scratch('crash');
 afterAll(() => space.cleanUp());

@@ -13,9 +13,10 @@ import {
   contractWithOutage,
   type Server,
   scratch,
-} from './support/server';
+} from '../support/server';
 
 const BURST = 12;
+const clients = ['admin', 'support', 'customer'] as const;
 const space = scratch('races');
 let servers: Server[];
 let customerId: string;
@@ -36,28 +37,15 @@ beforeAll(async () => {
     name: 'Race K.K.',
   });
   customerId = customer.body.id;
-  tokens.admin = (
-    await first.call('POST', '/users', {
-      name: 'Admin 2',
-      email: 'admin2@example.jp',
-      role: 'admin',
-    })
-  ).body.token;
-  tokens.support = (
-    await first.call('POST', '/users', {
-      name: 'Support',
-      email: 'support@example.jp',
-      role: 'support',
-    })
-  ).body.token;
-  tokens.customer = (
-    await first.call('POST', '/users', {
-      name: 'Customer',
-      email: 'customer@example.jp',
-      role: 'customer',
-      customerId,
-    })
-  ).body.token;
+  for (const role of clients) {
+    const user = await first.call('POST', '/users', {
+      name: `${role} of the race`,
+      email: `${role}-race@example.jp`,
+      role,
+      ...(role === 'customer' ? { customerId } : {}),
+    });
+    tokens[role] = user.body.token;
+  }
 }, 90_000);
 afterAll(() => space.cleanUp());
 
@@ -78,8 +66,6 @@ const claimsOf = (db: Database.Database, contractId: string) =>
   db.prepare('select id from claims where contract_id = ?').all(contractId) as {
     id: string;
   }[];
-
-const clients = ['admin', 'support', 'customer'] as const;
 
 const RACES: Race[] = [
   {

@@ -10,7 +10,6 @@ export const HOUR = 3_600_000;
 export interface Answer {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: untyped JSON answers, as in every API test
   body: any;
 }
 
