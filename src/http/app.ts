@@ -112,10 +112,7 @@ async function readJsonObject(req: Request, res: Response): Promise<object> {
   if (!req.is('application/json'))
     throw new ServiceError(
       'unsupported-media-type',
-      `send the body as JSON with Content-Type: application/json, not ${req.get('content-type') ?? 'no Content-Type'}`.slice(
-        0,
-        200,
-      ),
+      `send the body as JSON with Content-Type: application/json, not ${quoted(req.get('content-type') ?? 'none')}`,
     );
   await new Promise<void>((resolve, reject) =>
     readText(req, res, (error?: unknown) =>
