@@ -3,15 +3,22 @@
 import { Policy } from './domain/policy';
 import { DEFAULT_REGIONS } from './domain/terms';
 
+/** How long a token from `POST /auth/tokens` lives when SLA_TOKEN_TTL_DAYS is not set. */
+export const DEFAULT_TOKEN_TTL_DAYS = 30;
+
 /** What the use cases are configured with. */
 export interface AppConfig {
   policy: Policy;
   /** The configured regions (Art. 3 (4)); the default list is jp-east, jp-west. */
   regions: readonly string[];
+  /** SLA_TOKEN_TTL_DAYS: days a token from `POST /auth/tokens` lives (DEFAULT_TOKEN_TTL_DAYS when absent). */
+  tokenTtlDays?: number;
 }
 
 /** Where Debian's `chromium` package puts the browser. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+/** Ten years: a longer-lived credential is a token from POST /users, which does not expire. */
+const MAX_TOKEN_TTL_DAYS = 3650;
 
 export interface ServerSettings {
   port: number;
@@ -41,13 +48,23 @@ export function settingsFromEnv(
     throw new Error(
       `SLA_POLICY is not a valid policy: ${policy.error.message}`,
     );
+  const tokenTtlDays = Number(env.SLA_TOKEN_TTL_DAYS ?? DEFAULT_TOKEN_TTL_DAYS);
+  if (
+    !Number.isInteger(tokenTtlDays) ||
+    tokenTtlDays < 1 ||
+    tokenTtlDays > MAX_TOKEN_TTL_DAYS
+  )
+    throw new Error(
+      `SLA_TOKEN_TTL_DAYS must be a whole number of days from 1 to ${MAX_TOKEN_TTL_DAYS}, got ${env.SLA_TOKEN_TTL_DAYS}`,
+    );
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
     databasePath: env.DATABASE_PATH ?? './data/gengaku.db',
-    bootstrapToken: env.SLA_BOOTSTRAP_TOKEN,
+    // Set but empty is not set: an empty token would let anyone in.
+    bootstrapToken: env.SLA_BOOTSTRAP_TOKEN || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     chromiumPath: env.SLA_CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH,
-    app: { policy: policy.data, regions },
+    app: { policy: policy.data, regions, tokenTtlDays },
   };
 }

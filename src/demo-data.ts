@@ -25,11 +25,11 @@ export interface DemoLogin {
 
 const HOUR = MS_PER_HOUR;
 
-export function seedDemo(
+export async function seedDemo(
   store: Store,
   config: AppConfig,
   now: number,
-): DemoLogin[] {
+): Promise<DemoLogin[]> {
   const admin = ensureFirstAdmin(store, now, 'gk_demo_admin');
   if (admin.kind === 'exists')
     throw new Error('the demo database is not fresh');
@@ -129,19 +129,19 @@ export function seedDemo(
     monthlyFee: 200000,
   });
 
-  const support = createUser(root, {
+  const support = await createUser(root, {
     name: 'Sato Haruka (support)',
     email: 'support@gengaku.local',
     role: 'support',
     password: 'demo-support-pass',
   });
-  const finance = createUser(root, {
+  const finance = await createUser(root, {
     name: 'Ito Kenji (finance)',
     email: 'finance@gengaku.local',
     role: 'finance',
     password: 'demo-finance-pass',
   });
-  const customer = createUser(root, {
+  const customer = await createUser(root, {
     name: 'Aozora IT desk',
     email: 'customer@gengaku.local',
     role: 'customer',

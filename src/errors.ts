@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'pdf-unavailable': 503,
+  'method-not-allowed': 405,
+  'too-many-requests': 429,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -33,6 +35,8 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   'unsupported-media-type': 'The request body must be JSON',
   'pdf-unavailable':
     "PDF rendering is unavailable: install Debian's chromium and fonts-noto-cjk (the HTML document still works)",
+  'method-not-allowed': 'This path does not take this method',
+  'too-many-requests': 'Too many attempts; try again later',
 };
 
 export class ServiceError extends Error {
@@ -42,6 +46,8 @@ export class ServiceError extends Error {
     readonly errors?: FieldError[],
     /** Extension members of the problem document, e.g. the claim deadline. */
     readonly extensions?: Record<string, unknown>,
+    /** Response headers that go with the refusal, e.g. `Retry-After` or `Allow`. */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
     this.name = 'ServiceError';
@@ -52,8 +58,16 @@ export class ServiceError extends Error {
   }
 }
 
+/** Ids arrive from paths and bodies of any length; a message quotes at most this much of one. */
+const QUOTED_ID_MAX = 64;
+
+/** An id as a message may quote it: in full when short, else its start and an ellipsis. */
+export function quoted(id: string): string {
+  return id.length <= QUOTED_ID_MAX ? id : `${id.slice(0, QUOTED_ID_MAX)}…`;
+}
+
 export const notFound = (what: string, id: string) =>
-  new ServiceError('not-found', `${what} ${id} does not exist`);
+  new ServiceError('not-found', `${what} ${quoted(id)} does not exist`);
 
 export function invalid(path: string, message: string): ServiceError {
   return new ServiceError('validation-failed', `${path}: ${message}`, [

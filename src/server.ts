@@ -44,7 +44,7 @@ export async function startServer(
   const logger = pino({ level: settings.logLevel });
   const store = openStore(settings.databasePath);
   const clock = options.clock ?? (() => Date.now());
-  const first = ensureFirstAdmin(store, clock(), settings.bootstrapToken);
+  const first = await ensureFirstAdmin(store, clock(), settings.bootstrapToken);
   if (first.kind === 'token')
     logger.info(
       { email: first.user.email },

@@ -15,7 +15,7 @@ describe('the demo database', () => {
     store = openStore(':memory:');
     const now = parseInstant('2026-11-25T12:00:00+09:00');
     const config = { policy: DEFAULT_POLICY, regions: ['jp-east', 'jp-west'] };
-    const logins = seedDemo(store, config, now);
+    const logins = await seedDemo(store, config, now);
     expect(logins.map((login) => login.role).sort()).toEqual([
       'admin',
       'customer',

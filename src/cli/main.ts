@@ -9,7 +9,7 @@ import { ROLES } from '../domain/roles';
 import { ServiceError } from '../errors';
 import { UserInput } from '../schemas/api';
 import { fieldErrorsOf } from '../schemas/common';
-import { createUser } from '../services/users';
+import { createUser, rotateUserTokens } from '../services/users';
 import { calculateText, InputError, readInput } from './calc';
 import { importIncidents } from './import-incidents';
 
@@ -25,21 +25,36 @@ const databaseOption = () =>
     'the SQLite database (default: DATABASE_PATH or ./data/gengaku.db)',
   );
 
-function withStore<T>(
+async function withStore<T>(
   databasePath: string | undefined,
   work: (
     store: ReturnType<typeof openStore>,
     settings: ReturnType<typeof settingsFromEnv>,
-  ) => T,
-): T {
+  ) => T | Promise<T>,
+): Promise<T> {
   const settings = settingsFromEnv();
   const store = openStore(databasePath ?? settings.databasePath);
   try {
-    return work(store, settings);
+    return await work(store, settings);
   } finally {
     store.close();
   }
 }
+
+/** The operator at the command line acts as an admin. */
+const operator = (
+  store: ReturnType<typeof openStore>,
+  settings: ReturnType<typeof settingsFromEnv>,
+) => ({
+  store,
+  clock: Date.now,
+  config: settings.app,
+  actor: {
+    userId: 'operator:cli',
+    role: 'admin' as const,
+    customerId: null,
+  },
+});
 
 program
   .command('calc')
@@ -70,7 +85,7 @@ program
   )
   .addOption(databaseOption())
   .action(
-    (options: {
+    async (options: {
       name: string;
       email: string;
       role: string;
@@ -91,20 +106,31 @@ program
             .map((error) => `--${error.path}: ${error.message}`)
             .join('\n'),
         );
-      withStore(options.database, (store, settings) => {
-        const user = createUser(
-          {
-            store,
-            clock: Date.now,
-            config: settings.app,
-            actor: { userId: 'operator:cli', role: 'admin', customerId: null },
-          },
-          parsed.data,
-        );
+      await withStore(options.database, async (store, settings) => {
+        const user = await createUser(operator(store, settings), parsed.data);
         process.stdout.write(`${JSON.stringify(user, null, 2)}\n`);
       });
     },
   );
+
+program
+  .command('token')
+  .description('manage API tokens')
+  .command('rotate')
+  .description(
+    'revoke every token of a user and print one new token (shown once); rotates the bootstrap token with --email admin@gengaku.local',
+  )
+  .requiredOption('--email <email>', 'the user whose tokens are replaced')
+  .addOption(databaseOption())
+  .action(async (options: { email: string; database?: string }) => {
+    await withStore(options.database, (store, settings) => {
+      const rotated = rotateUserTokens(
+        operator(store, settings),
+        options.email,
+      );
+      process.stdout.write(`${JSON.stringify(rotated, null, 2)}\n`);
+    });
+  });
 
 program
   .command('backup')
@@ -148,9 +174,9 @@ program
     'the support or admin user recorded as having logged them',
   )
   .addOption(databaseOption())
-  .action((file: string, options: { as: string; database?: string }) => {
+  .action(async (file: string, options: { as: string; database?: string }) => {
     const csv = file === '-' ? readInput('-') : readFileSync(file, 'utf8');
-    withStore(options.database, (store, settings) => {
+    await withStore(options.database, (store, settings) => {
       const { incidentIds } = importIncidents(
         store,
         settings.app,

@@ -1,6 +1,7 @@
 /** One definition per endpoint: Express registers it and the OpenAPI document describes it, from the same schemas. */
 
 import type { z } from 'zod';
+import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
 import type { Role } from '../domain/roles';
 import type { Instant } from '../domain/time';
@@ -11,12 +12,16 @@ export interface EndpointRequest<B, Q> {
   body: B;
   query: Q;
   header(name: string): string | undefined;
+  /** The bearer token the request was authenticated with; undefined on a public endpoint called without one. */
+  bearerToken: string | undefined;
+  /** The client's address (the socket's peer), for throttling sign-ins. */
+  clientAddress: string;
 }
 
 /** A handler's answer when it needs more than "the default status with this JSON". */
-export class Reply {
+export class Reply<T = unknown> {
   constructor(
-    readonly body: unknown,
+    readonly body: T,
     readonly options: {
       status?: number;
       headers?: Record<string, string>;
@@ -25,8 +30,18 @@ export class Reply {
   ) {}
 }
 
-export interface Endpoint<B = unknown, Q = unknown> {
-  method: 'get' | 'post' | 'patch';
+/** What a handler gives back: the answer its response schema describes, plain or in a Reply, at once or later. */
+export type Answer<R> = R | Reply<R> | Promise<R | Reply<R>>;
+
+/** What the handler must give for a response schema: what the schema accepts (nothing without one). */
+export type AnswerOf<S> = S extends z.ZodType ? z.input<S> : undefined;
+
+export interface Endpoint<
+  B = unknown,
+  Q = unknown,
+  S extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** Express style, under /api/v1: `/contracts/:id`. */
   path: string;
   /** Stable name of the operation in the OpenAPI document: generated clients name their methods by it. */
@@ -37,24 +52,30 @@ export interface Endpoint<B = unknown, Q = unknown> {
   tag: string;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
-  response?: z.ZodType;
+  /** The answer's schema: the handler's return type is tied to it, and tests parse every answer with it. */
+  response?: S;
   status?: number;
   /** Without a token (the token exchange). */
   public?: boolean;
-  /** `ctx` is null for a public endpoint, which gets the store and clock alone. */
+  /**
+   * `ctx` is null for a public endpoint, which gets the store, clock and configuration alone. Handlers
+   * stay synchronous unless the use case must wait (hashing a password).
+   */
   handle(
     ctx: ServiceContext | null,
     request: EndpointRequest<B, Q>,
-    server: { store: Store; clock: () => Instant },
-  ): unknown | Reply;
+    server: { store: Store; clock: () => Instant; config: AppConfig },
+  ): Answer<AnswerOf<NoInfer<S>>>;
 }
 
-/** Keeps the body and query types of one endpoint tied to its schemas. */
-export function endpoint<B = undefined, Q = undefined>(
-  definition: Endpoint<B, Q>,
-): Endpoint<B, Q> {
+/** Keeps the body, query and answer types of one endpoint tied to its schemas. */
+export function endpoint<
+  B = undefined,
+  Q = undefined,
+  S extends z.ZodType | undefined = undefined,
+>(definition: Endpoint<B, Q, S>): Endpoint<B, Q, S> {
   return definition;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the table holds endpoints of every body and query type
-export type AnyEndpoint = Endpoint<any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: the table holds endpoints of every body, query and answer type
+export type AnyEndpoint = Endpoint<any, any, any>;

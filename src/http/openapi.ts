@@ -4,11 +4,15 @@ import {
   OpenApiGeneratorV31,
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import type { AppConfig } from '../config';
 import { ERROR_STATUS } from '../errors';
 import { Problem } from '../schemas/api';
 import type { AnyEndpoint } from './endpoint';
 
-export function openApiDocument(endpoints: readonly AnyEndpoint[]) {
+export function openApiDocument(
+  endpoints: readonly AnyEndpoint[],
+  config: Pick<AppConfig, 'regions'>,
+) {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -67,7 +71,9 @@ export function openApiDocument(endpoints: readonly AnyEndpoint[]) {
       },
     });
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(
+    registry.definitions,
+  ).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Gengaku API',
@@ -77,4 +83,8 @@ export function openApiDocument(endpoints: readonly AnyEndpoint[]) {
     },
     servers: [{ url: '/api/v1' }],
   });
+  // The regions are configuration, not code: the document lists this server's (Art. 3 (4)).
+  const region = document.components?.schemas?.Region;
+  if (region && !('$ref' in region)) region.enum = [...config.regions];
+  return document;
 }

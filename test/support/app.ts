@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 import request from 'supertest';
 import { expect } from 'vitest';
+import { DEFAULT_TOKEN_TTL_DAYS } from '../../src/config';
 import { openStore, type Store } from '../../src/db/client';
 import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy';
 import type { Role } from '../../src/domain/roles';
@@ -17,11 +18,12 @@ export interface TestApp {
   setNow(instant: string | number): void;
   now(): number;
   tokens: Record<Exclude<Role, 'customer'>, string>;
-  /** GET/POST/PATCH as a role (or with a raw token). */
+  /** GET/POST/PATCH/DELETE as a role (or with a raw token). */
   as(who: Exclude<Role, 'customer'> | { token: string }): {
     get(path: string): request.Test;
     post(path: string, body?: object): request.Test;
     patch(path: string, body?: object): request.Test;
+    delete(path: string): request.Test;
   };
   /** A customer user bound to `customerId`, returning its token. */
   customerToken(customerId: string): string;
@@ -39,6 +41,7 @@ export function makeTestApp(
   const config = {
     policy: { ...DEFAULT_POLICY, ...options.policy },
     regions: [...DEFAULT_REGIONS],
+    tokenTtlDays: DEFAULT_TOKEN_TTL_DAYS,
   };
   ensureFirstAdmin(store, clock(), ADMIN_TOKEN);
   const app = createApp({
@@ -46,6 +49,8 @@ export function makeTestApp(
     clock,
     config,
     logger: pino({ level: 'silent' }),
+    // Every JSON answer is parsed with its endpoint's response schema: a mismatch fails the test (500).
+    checkResponses: true,
   });
   const adminActor = { userId: '', role: 'admin' as const, customerId: null };
   const ctx = () => ({ store, clock, config, actor: adminActor });
@@ -71,6 +76,7 @@ export function makeTestApp(
       post: (path, body) => auth(agent.post(`/api/v1${path}`)).send(body ?? {}),
       patch: (path, body) =>
         auth(agent.patch(`/api/v1${path}`)).send(body ?? {}),
+      delete: (path) => auth(agent.delete(`/api/v1${path}`)),
     };
   };
   return {
