@@ -46,6 +46,8 @@ export function openApiDocument(endpoints: readonly AnyEndpoint[]) {
         ...(endpoint.body
           ? {
               body: {
+                // Without a JSON body the request is refused (415), whatever its fields' defaults.
+                required: true,
                 content: { 'application/json': { schema: endpoint.body } },
               },
             }
@@ -74,7 +76,15 @@ export function openApiDocument(endpoints: readonly AnyEndpoint[]) {
       version: '1',
       description:
         'SLA outage credit tracker: incidents in, outages, claims and credits out.',
+      // The package is private (package.json: "private": true); SPDX names such a license LicenseRef-….
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    servers: [{ url: '/api/v1' }],
+    servers: [
+      {
+        url: '/api/v1',
+        description:
+          'This server: the API lives under /api/v1 beside this document',
+      },
+    ],
   });
 }
