@@ -15,6 +15,8 @@ export interface ServerSettings {
   host: string;
   databasePath: string;
   bootstrapToken: string | undefined;
+  /** The bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404. */
+  metricsToken: string | undefined;
   logLevel: string;
   app: AppConfig;
 }
@@ -41,6 +43,7 @@ export function settingsFromEnv(
     host: env.HOST ?? '127.0.0.1',
     databasePath: env.DATABASE_PATH ?? './data/gengaku.db',
     bootstrapToken: env.SLA_BOOTSTRAP_TOKEN,
+    metricsToken: env.SLA_METRICS_TOKEN || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     app: { policy: policy.data, regions },
   };

@@ -9,12 +9,14 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
+import { readiness } from '../db/migrations';
 import type { Instant } from '../domain/time';
 import { ServiceError } from '../errors';
 import { fieldErrorsOf } from '../schemas/common';
 import { requireRole, type ServiceContext } from '../services/context';
 import { actorForToken } from '../services/users';
 import { type AnyEndpoint, Reply } from './endpoint';
+import { createMetrics, labelRoute } from './metrics';
 import { openApiDocument } from './openapi';
 import { INTERNAL_PROBLEM, problemOf, sendProblem } from './problem';
 import { endpoints } from './routes';
@@ -24,6 +26,8 @@ export interface AppDeps {
   clock: () => Instant;
   config: AppConfig;
   logger: Logger;
+  /** The bearer token of GET /metrics (SLA_METRICS_TOKEN); without one, /metrics answers 404. */
+  metricsToken?: string;
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -76,6 +80,7 @@ function parseWith<T>(
 
 function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
   router[endpoint.method](endpoint.path, (req: Request, res: Response) => {
+    labelRoute(res, `${req.baseUrl}${endpoint.path}`);
     const ctx = endpoint.public ? null : contextFor(deps, req);
     // A role the endpoint does not serve is refused before its body is read: 403, never a 422 about fields it may not send.
     if (ctx !== null && endpoint.roles !== 'anyone')
@@ -150,6 +155,12 @@ function bodyParserProblem(error: unknown): ServiceError | undefined {
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
+  const metrics = createMetrics({
+    read: deps,
+    logger: deps.logger,
+    token: deps.metricsToken,
+  });
+  app.use(metrics.measure);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(helmet());
@@ -176,6 +187,15 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(503).json({ status: 'unavailable' });
     }
   });
+
+  // Ready to serve: this code's migrations are all applied, and the database takes writes.
+  app.get('/readyz', (_req, res) => {
+    const ready = readiness(deps.store.sqlite);
+    if (!ready.ready) deps.logger.warn({ readiness: ready }, 'not ready');
+    res.status(ready.ready ? 200 : 503).json(ready);
+  });
+
+  app.get('/metrics', metrics.serve);
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));

@@ -1,6 +1,7 @@
 /** A stored contract's outages, derived on read from its incidents, so a correction shows at once. */
 import { deriveOutages, type Outage } from '../domain/outages';
 import { formatInstant, type Instant } from '../domain/time';
+import { timedDerivation } from '../lib/metrics';
 import type { ContractOutages } from '../schemas/api';
 import { type OutageJson, outageJsonOf } from '../schemas/outage';
 import { claimsAgainst } from './claims';
@@ -14,12 +15,14 @@ export function deriveContractOutages(
   asOf: Instant,
 ): Outage[] {
   const terms = termsOf(record);
-  return deriveOutages({
-    contract: terms,
-    incidents: incidentsForContract(ctx, terms),
-    asOf,
-    policy: ctx.config.policy,
-  });
+  return timedDerivation(() =>
+    deriveOutages({
+      contract: terms,
+      incidents: incidentsForContract(ctx, terms),
+      asOf,
+      policy: ctx.config.policy,
+    }),
+  );
 }
 
 export function outagesOf(
