@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import type { ServerSettings } from './config';
 import { openStore, type Store } from './db/client';
+import { describeHolder, holdDatabase } from './db/server-lock';
 import { createApp } from './http/app';
 import { refreshAwaitingClaims } from './services/claims';
 import { ensureFirstAdmin } from './services/users';
@@ -23,6 +24,16 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = pino({ level: settings.logLevel });
   const store = openStore(settings.databasePath);
+  // For `cli restore`: a database that a running server holds is never replaced under it.
+  const hold =
+    settings.databasePath === ':memory:'
+      ? null
+      : holdDatabase(settings.databasePath, new Date());
+  if (hold?.previous)
+    logger.warn(
+      { holder: hold.previous },
+      `another server may still hold ${settings.databasePath}: ${describeHolder(hold.previous)}`,
+    );
   const clock = () => Date.now();
   const first = ensureFirstAdmin(store, clock(), settings.bootstrapToken);
   if (first.kind === 'token')
@@ -79,6 +90,7 @@ export async function startServer(
         clearInterval(refreshTimer);
         http.close(() => {
           store.close();
+          hold?.release();
           logger.info('closed');
           resolve();
         });

@@ -2,12 +2,13 @@
  * Nothing acknowledged is ever lost: kill the server with SIGKILL in the middle of a stream of claim
  * writes, restart it on the same database, and find every acknowledged claim there, intact.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { callApi, startServerProcess } from '../support/server-process';
 
 const TOKEN = 'gk_crash_test_admin';
 const HOUR = 3_600_000;
@@ -20,51 +21,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      DATABASE_PATH: databasePath,
-      SLA_BOOTSTRAP_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start:\n${output}`)),
-      15_000,
-    );
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:[^"]+)"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) =>
-      reject(new Error(`server exited with ${code}:\n${output}`)),
-    );
-  });
-  return { child, url };
-}
+const startServer = () => startServerProcess(databasePath, TOKEN, children);
 
-async function call(url: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      'content-type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
+const call = (url: string, method: string, path: string, body?: unknown) =>
+  callApi(url, TOKEN, method, path, body);
 
 describe('SIGKILL during a stream of claim writes', () => {
   it('keeps every acknowledged claim and an intact database', async () => {
@@ -147,11 +107,7 @@ describe('SIGKILL during a stream of claim writes', () => {
     for (const id of acknowledged)
       expect(stored.has(id), `acknowledged claim ${id} survived`).toBe(true);
     // SIGTERM shuts down gracefully: the server closes the database and exits 0.
-    const exited = new Promise<number | null>((resolve) =>
-      second.child.once('exit', (code) => resolve(code)),
-    );
-    second.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await second.stop()).toBe(0);
 
     const db = new Database(databasePath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
