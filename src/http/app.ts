@@ -199,8 +199,10 @@ export function createApp(deps: AppDeps): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  const document = openApiDocument(endpoints);
+  // Generated on first request rather than at start (tens of ms of zod-to-openapi).
+  let document: ReturnType<typeof openApiDocument> | undefined;
   api.get('/openapi.json', (_req, res) => {
+    document ??= openApiDocument(endpoints);
     res.json(document);
   });
   for (const endpoint of endpoints) mount(api, deps, endpoint);

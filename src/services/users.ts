@@ -160,7 +160,9 @@ export function actorForToken(store: Store, token: string): Actor | null {
   return row ?? null;
 }
 
-const DECOY_HASH = hashPassword('not a password anyone has');
+// Made on first use, not at start: hashing costs ~50 ms that every process (and the CLI) would pay at load.
+let decoyHash: string | undefined;
+const decoy = () => (decoyHash ??= hashPassword('not a password anyone has'));
 
 /** Email and password for a new API token (for people who log in rather than configure a token). */
 export function exchangePassword(
@@ -175,7 +177,7 @@ export function exchangePassword(
     .where(eq(users.email, email.toLowerCase()))
     .get();
   // Hash even for an unknown email, so the answer's timing does not tell which emails exist.
-  const valid = verifyPassword(password, row?.passwordHash ?? DECOY_HASH);
+  const valid = verifyPassword(password, row?.passwordHash ?? decoy());
   if (!row || row.passwordHash === null || !valid) {
     throw new ServiceError(
       'unauthenticated',
