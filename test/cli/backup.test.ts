@@ -30,20 +30,12 @@ import { openStore } from '../../src/db/client';
 import { describeLevel, migrationLevel } from '../../src/db/migrations';
 import { serverLockPath } from '../../src/db/server-lock';
 import { MIGRATIONS_DIR } from '../../src/paths';
+import { cliIn } from '../support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'gengaku-backup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  return spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', ...args],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_PATH: join(dir, 'unused.db') },
-    },
-  );
-}
+const cli = cliIn(dir);
 
 let databases = 0;
 /** A migrated database with one customer in it. */

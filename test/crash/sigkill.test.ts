@@ -6,9 +6,12 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { callApi, startServerProcess } from '../support/server-process';
+import {
+  callApi,
+  expectIntactWithAudit,
+  startServerProcess,
+} from '../support/server-process';
 
 const TOKEN = 'gk_crash_test_admin';
 const HOUR = 3_600_000;
@@ -109,15 +112,7 @@ describe('SIGKILL during a stream of claim writes', () => {
     // SIGTERM shuts down gracefully: the server closes the database and exits 0.
     expect(await second.stop()).toBe(0);
 
-    const db = new Database(databasePath, { readonly: true });
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    // Each stored claim came with its audit entry in the same transaction: none half-written.
-    const orphans = db
-      .prepare(
-        `select count(*) n from claims where id not in (select entity_id from audit_log where action = 'claim.created')`,
-      )
-      .get() as { n: number };
-    expect(orphans.n).toBe(0);
-    db.close();
+    // Intact, and each stored claim came with its audit entry in the same transaction: none half-written.
+    expectIntactWithAudit(databasePath, 'claims', 'claim.created');
   }, 90_000);
 });

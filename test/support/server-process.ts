@@ -1,5 +1,7 @@
 /** The real server as a child process (`src/start.ts` through tsx) on a database file, for process-level tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { expect } from 'vitest';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -75,4 +77,27 @@ export async function callApi(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
+}
+
+/**
+ * The database file is intact (`integrity_check`) and every row of `table` came with its `action` audit
+ * entry in the same transaction: none half-written.
+ */
+export function expectIntactWithAudit(
+  databasePath: string,
+  table: 'claims' | 'customers',
+  action: string,
+): void {
+  const db = new Database(databasePath, { readonly: true });
+  try {
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const orphans = db
+      .prepare(
+        `select count(*) n from ${table} where id not in (select entity_id from audit_log where action = ?)`,
+      )
+      .get(action) as { n: number };
+    expect(orphans.n, `${table} without their ${action} audit entry`).toBe(0);
+  } finally {
+    db.close();
+  }
 }
