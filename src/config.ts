@@ -25,6 +25,8 @@ export interface ServerSettings {
   host: string;
   databasePath: string;
   bootstrapToken: string | undefined;
+  /** The bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404. */
+  metricsToken: string | undefined;
   logLevel: string;
   /** The Chromium that prints credit notices to PDF (Debian's `chromium` package). */
   chromiumPath: string;
@@ -63,6 +65,7 @@ export function settingsFromEnv(
     databasePath: env.DATABASE_PATH ?? './data/gengaku.db',
     // Set but empty is not set: an empty token would let anyone in.
     bootstrapToken: env.SLA_BOOTSTRAP_TOKEN || undefined,
+    metricsToken: env.SLA_METRICS_TOKEN || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     chromiumPath: env.SLA_CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH,
     app: { policy: policy.data, regions, tokenTtlDays },

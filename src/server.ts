@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import type { ServerSettings } from './config';
 import { openStore, type Store } from './db/client';
+import { describeHolder, holdDatabase } from './db/server-lock';
 import type { Instant } from './domain/time';
 import { createApp } from './http/app';
 import { refreshAwaitingClaims } from './services/claims';
@@ -43,6 +44,16 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = pino({ level: settings.logLevel });
   const store = openStore(settings.databasePath);
+  // For `cli restore`: a database that a running server holds is never replaced under it.
+  const hold =
+    settings.databasePath === ':memory:'
+      ? null
+      : holdDatabase(settings.databasePath, new Date());
+  if (hold?.previous)
+    logger.warn(
+      { holder: hold.previous },
+      `another server may still hold ${settings.databasePath}: ${describeHolder(hold.previous)}`,
+    );
   const clock = options.clock ?? (() => Date.now());
   const first = await ensureFirstAdmin(store, clock(), settings.bootstrapToken);
   if (first.kind === 'token')
@@ -57,7 +68,13 @@ export async function startServer(
         `Exchange it for an API token: POST /api/v1/auth/tokens {"email","password"}\n\n`,
     );
   }
-  const app = createApp({ store, clock, config: settings.app, logger });
+  const app = createApp({
+    store,
+    clock,
+    config: settings.app,
+    logger,
+    metricsToken: settings.metricsToken,
+  });
   const system = {
     store,
     clock,
@@ -104,6 +121,7 @@ export async function startServer(
         // Attempts under way finish (each within its timeout) and are recorded before the store closes.
         void Promise.all([closed, webhooks.stop()]).then(() => {
           store.close();
+          hold?.release();
           logger.info('closed');
           resolve();
         });

@@ -10,12 +10,14 @@ import { pinoHttp } from 'pino-http';
 import type { z } from 'zod';
 import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
+import { readiness } from '../db/migrations';
 import type { Instant } from '../domain/time';
 import { invalid, quoted, ServiceError } from '../errors';
 import { fieldErrorsOf } from '../schemas/common';
 import { requireRole, type ServiceContext } from '../services/context';
 import { checkToken } from '../services/users';
 import { type AnyEndpoint, Reply } from './endpoint';
+import { createMetrics, labelRoute } from './metrics';
 import { openApiDocument } from './openapi';
 import { INTERNAL_PROBLEM, problemOf, sendProblem } from './problem';
 import { checkResponse, ResponseMismatch } from './response-check';
@@ -31,6 +33,8 @@ export interface AppDeps {
    * when it does not match. The tests turn it on; a server has no need to pay for it.
    */
   checkResponses?: boolean;
+  /** The bearer token of GET /metrics (SLA_METRICS_TOKEN); without one, /metrics answers 404. */
+  metricsToken?: string;
 }
 
 /** The largest body any endpoint reads. */
@@ -140,6 +144,7 @@ function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
   router[endpoint.method](
     endpoint.path,
     async (req: Request, res: Response) => {
+      labelRoute(res, `${req.baseUrl}${endpoint.path}`);
       const token = bearerToken(req);
       const ctx = endpoint.public ? null : contextFor(deps, token);
       // A role the endpoint does not serve is refused before its body is read: 403, never a 422 about fields it may not send.
@@ -237,6 +242,12 @@ function bodyParserProblem(error: unknown): ServiceError | undefined {
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
+  const metrics = createMetrics({
+    read: deps,
+    logger: deps.logger,
+    token: deps.metricsToken,
+  });
+  app.use(metrics.measure);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(helmet());
@@ -264,9 +275,20 @@ export function createApp(deps: AppDeps): express.Express {
     }
   });
 
+  // Ready to serve: this code's migrations are all applied, and the database takes writes.
+  app.get('/readyz', (_req, res) => {
+    const ready = readiness(deps.store.sqlite);
+    if (!ready.ready) deps.logger.warn({ readiness: ready }, 'not ready');
+    res.status(ready.ready ? 200 : 503).json(ready);
+  });
+
+  app.get('/metrics', metrics.serve);
+
   const api = express.Router();
-  const document = openApiDocument(endpoints, deps.config);
+  // Generated on first request rather than at start (tens of ms of zod-to-openapi).
+  let document: ReturnType<typeof openApiDocument> | undefined;
   api.get('/openapi.json', (_req, res) => {
+    document ??= openApiDocument(endpoints, deps.config);
     res.json(document);
   });
   const methodsByPath = new Map<string, Set<string>>([

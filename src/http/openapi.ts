@@ -50,6 +50,8 @@ export function openApiDocument(
         ...(endpoint.body
           ? {
               body: {
+                // Without a JSON body the request is refused (415), whatever its fields' defaults.
+                required: true,
                 content: { 'application/json': { schema: endpoint.body } },
               },
             }
@@ -80,8 +82,16 @@ export function openApiDocument(
       version: '1',
       description:
         'SLA outage credit tracker: incidents in, outages, claims and credits out.',
+      // The package is private (package.json: "private": true); SPDX names such a license LicenseRef-….
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    servers: [{ url: '/api/v1' }],
+    servers: [
+      {
+        url: '/api/v1',
+        description:
+          'This server: the API lives under /api/v1 beside this document',
+      },
+    ],
   });
   // The regions are configuration, not code: the document lists this server's (Art. 3 (4)).
   const region = document.components?.schemas?.Region;

@@ -53,7 +53,9 @@ export const QueryInstantText = z
   .meta({
     type: 'string',
     format: 'date-time',
-    example: '2026-02-01T00:00:00%2B09:00',
+    example: '2026-02-01T00:00:00+09:00',
+    description:
+      'ISO-8601 instant with an offset; in the URL its + is written %2B (an unencoded + is read as one too)',
   });
 
 /** A contract has few multi-region options; the bound keeps every fee base far inside exact arithmetic. */

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,21 +10,13 @@ import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { parseInstant } from '../../src/domain/time';
 import { actorForToken, ensureFirstAdmin } from '../../src/services/users';
 import { makeTestApp, seedContract, type TestApp } from '../support/app';
+import { cliIn } from '../support/cli';
 
 const config = { policy: DEFAULT_POLICY, regions: ['jp-east', 'jp-west'] };
 const dir = mkdtempSync(join(tmpdir(), 'gengaku-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  return spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', ...args],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_PATH: join(dir, 'unused.db') },
-    },
-  );
-}
+const cli = cliIn(dir);
 
 describe('user create and backup (as processes)', () => {
   it('creates a user whose printed token authenticates, refuses a duplicate, and backs up online', () => {

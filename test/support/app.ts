@@ -33,7 +33,11 @@ export interface TestApp {
 export const ADMIN_TOKEN = 'gk_test_admin_token';
 
 export function makeTestApp(
-  options: { now?: string; policy?: Partial<Policy> } = {},
+  options: {
+    now?: string;
+    policy?: Partial<Policy>;
+    metricsToken?: string;
+  } = {},
 ): TestApp {
   const store = openStore(':memory:');
   let now = parseInstant(options.now ?? '2026-02-01T00:00:00+09:00');
@@ -51,6 +55,7 @@ export function makeTestApp(
     logger: pino({ level: 'silent' }),
     // Every JSON answer is parsed with its endpoint's response schema: a mismatch fails the test (500).
     checkResponses: true,
+    metricsToken: options.metricsToken,
   });
   const adminActor = { userId: '', role: 'admin' as const, customerId: null };
   const ctx = () => ({ store, clock, config, actor: adminActor });
