@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/browser/**'],
+    // The reliability suite runs on its own: npm run test:reliability.
+    exclude: ['test/browser/**', 'test/reliability/**'],
     testTimeout: 20_000,
   },
 });

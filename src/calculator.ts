@@ -1,19 +1,15 @@
 /** The calculator: a scenario in, its outages out. Shared by the CLI and `POST /calculate`. */
 import { deriveOutages } from './domain/outages';
-import type { Policy } from './domain/policy';
 import { formatInstant } from './domain/time';
-import { type OutageJson, outageJsonOf } from './schemas/outage';
+import { outageJsonOf } from './schemas/outage';
 import {
+  type CalculationResult,
   contractTermsOf,
   incidentFactsOf,
   type Scenario,
 } from './schemas/scenario';
 
-export interface CalculationResult {
-  outages: OutageJson[];
-  asOf: string;
-  policy: Policy;
-}
+export type { CalculationResult };
 
 export function calculate(scenario: Scenario): CalculationResult {
   const outages = deriveOutages({

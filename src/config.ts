@@ -12,12 +12,16 @@ export interface NoticeIssuer {
 
 /** 適格請求書発行事業者の登録番号: `T` followed by 13 digits. */
 export const REGISTRATION_NUMBER = /^T\d{13}$/;
+/** How long a token from `POST /auth/tokens` lives when SLA_TOKEN_TTL_DAYS is not set. */
+export const DEFAULT_TOKEN_TTL_DAYS = 30;
 
 /** What the use cases are configured with. */
 export interface AppConfig {
   policy: Policy;
   /** The configured regions (Art. 3 (4)); the default list is jp-east, jp-west. */
   regions: readonly string[];
+  /** SLA_TOKEN_TTL_DAYS: days a token from `POST /auth/tokens` lives (DEFAULT_TOKEN_TTL_DAYS when absent). */
+  tokenTtlDays?: number;
   /**
    * SLA_ISSUER_NAME and SLA_ISSUER_REGISTRATION; absent until both are set: notices are then prepared and
    * previewed, but approval answers 409 issuer-not-configured.
@@ -45,12 +49,16 @@ export function issuerFromEnv(
 
 /** Where Debian's `chromium` package puts the browser. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+/** Ten years: a longer-lived credential is a token from POST /users, which does not expire. */
+const MAX_TOKEN_TTL_DAYS = 3650;
 
 export interface ServerSettings {
   port: number;
   host: string;
   databasePath: string;
   bootstrapToken: string | undefined;
+  /** The bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404. */
+  metricsToken: string | undefined;
   logLevel: string;
   /** The Chromium that prints credit notices to PDF (Debian's `chromium` package). */
   chromiumPath: string;
@@ -74,13 +82,29 @@ export function settingsFromEnv(
     throw new Error(
       `SLA_POLICY is not a valid policy: ${policy.error.message}`,
     );
+  const tokenTtlDays = Number(env.SLA_TOKEN_TTL_DAYS ?? DEFAULT_TOKEN_TTL_DAYS);
+  if (
+    !Number.isInteger(tokenTtlDays) ||
+    tokenTtlDays < 1 ||
+    tokenTtlDays > MAX_TOKEN_TTL_DAYS
+  )
+    throw new Error(
+      `SLA_TOKEN_TTL_DAYS must be a whole number of days from 1 to ${MAX_TOKEN_TTL_DAYS}, got ${env.SLA_TOKEN_TTL_DAYS}`,
+    );
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
     databasePath: env.DATABASE_PATH ?? './data/gengaku.db',
-    bootstrapToken: env.SLA_BOOTSTRAP_TOKEN,
+    // Set but empty is not set: an empty token would let anyone in.
+    bootstrapToken: env.SLA_BOOTSTRAP_TOKEN || undefined,
+    metricsToken: env.SLA_METRICS_TOKEN || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     chromiumPath: env.SLA_CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH,
-    app: { policy: policy.data, regions, issuer: issuerFromEnv(env) },
+    app: {
+      policy: policy.data,
+      regions,
+      tokenTtlDays,
+      issuer: issuerFromEnv(env),
+    },
   };
 }

@@ -39,12 +39,12 @@ export const DEMO_ISSUER = {
   SLA_ISSUER_REGISTRATION: 'T1234567890123',
 } as const;
 
-export function seedDemo(
+export async function seedDemo(
   store: Store,
   config: AppConfig,
   now: number,
   html: NoticeRenderer,
-): DemoLogin[] {
+): Promise<DemoLogin[]> {
   const admin = ensureFirstAdmin(store, now, 'gk_demo_admin');
   if (admin.kind === 'exists')
     throw new Error('the demo database is not fresh');
@@ -159,25 +159,25 @@ export function seedDemo(
     monthlyFee: 200000,
   });
 
-  const support = createUser(root, {
+  const support = await createUser(root, {
     name: 'Sato Haruka (support)',
     email: 'support@gengaku.local',
     role: 'support',
     password: 'demo-support-pass',
   });
-  const finance = createUser(root, {
+  const finance = await createUser(root, {
     name: 'Ito Kenji (finance)',
     email: 'finance@gengaku.local',
     role: 'finance',
     password: 'demo-finance-pass',
   });
-  const secondFinance = createUser(root, {
+  const secondFinance = await createUser(root, {
     name: 'Tanaka Yui (finance)',
     email: 'finance2@gengaku.local',
     role: 'finance',
     password: 'demo-finance2-pass',
   });
-  const customer = createUser(root, {
+  const customer = await createUser(root, {
     name: 'Aozora IT desk',
     email: 'customer@gengaku.local',
     role: 'customer',

@@ -16,7 +16,7 @@ async function main() {
     rmSync(`${settings.databasePath}${suffix}`, { force: true });
   const store = openStore(settings.databasePath);
   // Whole minutes make the demo's instants easier to read.
-  const logins = seedDemo(
+  const logins = await seedDemo(
     store,
     settings.app,
     Math.floor(Date.now() / 60_000) * 60_000,

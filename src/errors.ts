@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   'unsupported-media-type': 415,
   'pdf-unavailable': 503,
   'issuer-not-configured': 409,
+  'method-not-allowed': 405,
+  'too-many-requests': 429,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -36,6 +38,8 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
     "PDF rendering is unavailable: install Debian's chromium and fonts-noto-cjk (the HTML document still works)",
   'issuer-not-configured':
     'The credit notice issuer is not configured: set SLA_ISSUER_NAME and SLA_ISSUER_REGISTRATION',
+  'method-not-allowed': 'This path does not take this method',
+  'too-many-requests': 'Too many attempts; try again later',
 };
 
 export class ServiceError extends Error {
@@ -45,6 +49,8 @@ export class ServiceError extends Error {
     readonly errors?: FieldError[],
     /** Extension members of the problem document, e.g. the claim deadline. */
     readonly extensions?: Record<string, unknown>,
+    /** Response headers that go with the refusal, e.g. `Retry-After` or `Allow`. */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
     this.name = 'ServiceError';
@@ -55,8 +61,16 @@ export class ServiceError extends Error {
   }
 }
 
+/** Ids arrive from paths and bodies of any length; a message quotes at most this much of one. */
+const QUOTED_ID_MAX = 64;
+
+/** An id as a message may quote it: in full when short, else its start and an ellipsis. */
+export function quoted(id: string): string {
+  return id.length <= QUOTED_ID_MAX ? id : `${id.slice(0, QUOTED_ID_MAX)}…`;
+}
+
 export const notFound = (what: string, id: string) =>
-  new ServiceError('not-found', `${what} ${id} does not exist`);
+  new ServiceError('not-found', `${what} ${quoted(id)} does not exist`);
 
 export function invalid(path: string, message: string): ServiceError {
   return new ServiceError('validation-failed', `${path}: ${message}`, [

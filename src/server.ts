@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, pino } from 'pino';
 import type { ServerSettings } from './config';
 import { openStore, type Store } from './db/client';
+import { describeHolder, holdDatabase } from './db/server-lock';
 import { createNoticeRenderer } from './documents/notice-renderer';
 import { createPdfRenderer } from './documents/pdf';
 import type { Instant } from './domain/time';
@@ -52,8 +53,18 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = pino({ level: settings.logLevel });
   const store = openStore(settings.databasePath);
+  // For `cli restore`: a database that a running server holds is never replaced under it.
+  const hold =
+    settings.databasePath === ':memory:'
+      ? null
+      : holdDatabase(settings.databasePath, new Date());
+  if (hold?.previous)
+    logger.warn(
+      { holder: hold.previous },
+      `another server may still hold ${settings.databasePath}: ${describeHolder(hold.previous)}`,
+    );
   const clock = options.clock ?? (() => Date.now());
-  const first = ensureFirstAdmin(store, clock(), settings.bootstrapToken);
+  const first = await ensureFirstAdmin(store, clock(), settings.bootstrapToken);
   if (first.kind === 'token')
     logger.info(
       { email: first.user.email },
@@ -93,6 +104,7 @@ export async function startServer(
     config: settings.app,
     logger,
     printing,
+    metricsToken: settings.metricsToken,
   });
   const system = {
     store,
@@ -143,6 +155,7 @@ export async function startServer(
         void Promise.all([closed, webhooks.stop(), printing.close()]).then(
           () => {
             store.close();
+            hold?.release();
             logger.info('closed');
             resolve();
           },

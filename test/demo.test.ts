@@ -24,7 +24,7 @@ describe('the demo database', () => {
       issuer: TEST_ISSUER,
     };
     const html = createNoticeRenderer();
-    const logins = seedDemo(store, config, now, html);
+    const logins = await seedDemo(store, config, now, html);
     expect(logins.map((login) => login.role).sort()).toEqual([
       'admin',
       'customer',

@@ -1,15 +1,23 @@
 #!/usr/bin/env node
 /** Operators' command line: `npm run --silent cli -- <command>`. Exit 2: bad input; 1: anything else. */
-import { readFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { settingsFromEnv } from '../config';
 import { openStore } from '../db/client';
+import { describeLevel } from '../db/migrations';
 import { ROLES } from '../domain/roles';
 import { ServiceError } from '../errors';
 import { UserInput } from '../schemas/api';
 import { fieldErrorsOf } from '../schemas/common';
-import { createUser } from '../services/users';
+import { createUser, rotateUserTokens } from '../services/users';
+import {
+  backupDatabase,
+  backupIntoDirectory,
+  parseEvery,
+  parseKeep,
+  restoreDatabase,
+} from './backup';
 import { calculateText, InputError, readInput } from './calc';
 import { importIncidents } from './import-incidents';
 
@@ -25,21 +33,36 @@ const databaseOption = () =>
     'the SQLite database (default: DATABASE_PATH or ./data/gengaku.db)',
   );
 
-function withStore<T>(
+async function withStore<T>(
   databasePath: string | undefined,
   work: (
     store: ReturnType<typeof openStore>,
     settings: ReturnType<typeof settingsFromEnv>,
-  ) => T,
-): T {
+  ) => T | Promise<T>,
+): Promise<T> {
   const settings = settingsFromEnv();
   const store = openStore(databasePath ?? settings.databasePath);
   try {
-    return work(store, settings);
+    return await work(store, settings);
   } finally {
     store.close();
   }
 }
+
+/** The operator at the command line acts as an admin. */
+const operator = (
+  store: ReturnType<typeof openStore>,
+  settings: ReturnType<typeof settingsFromEnv>,
+) => ({
+  store,
+  clock: Date.now,
+  config: settings.app,
+  actor: {
+    userId: 'operator:cli',
+    role: 'admin' as const,
+    customerId: null,
+  },
+});
 
 program
   .command('calc')
@@ -70,7 +93,7 @@ program
   )
   .addOption(databaseOption())
   .action(
-    (options: {
+    async (options: {
       name: string;
       email: string;
       role: string;
@@ -91,47 +114,122 @@ program
             .map((error) => `--${error.path}: ${error.message}`)
             .join('\n'),
         );
-      withStore(options.database, (store, settings) => {
-        const user = createUser(
-          {
-            store,
-            clock: Date.now,
-            config: settings.app,
-            actor: { userId: 'operator:cli', role: 'admin', customerId: null },
-          },
-          parsed.data,
-        );
+      await withStore(options.database, async (store, settings) => {
+        const user = await createUser(operator(store, settings), parsed.data);
         process.stdout.write(`${JSON.stringify(user, null, 2)}\n`);
       });
     },
   );
 
 program
+  .command('token')
+  .description('manage API tokens')
+  .command('rotate')
+  .description(
+    'revoke every token of a user and print one new token (shown once); rotates the bootstrap token with --email admin@gengaku.local',
+  )
+  .requiredOption('--email <email>', 'the user whose tokens are replaced')
+  .addOption(databaseOption())
+  .action(async (options: { email: string; database?: string }) => {
+    await withStore(options.database, (store, settings) => {
+      const rotated = rotateUserTokens(
+        operator(store, settings),
+        options.email,
+      );
+      process.stdout.write(`${JSON.stringify(rotated, null, 2)}\n`);
+    });
+  });
+
+program
   .command('backup')
   .description(
-    'copy the database to FILE while the server keeps running (SQLite online backup)',
+    'copy the database while the server keeps running (SQLite online backup), once or --every interval',
   )
-  .argument('<file>', 'where to write the copy')
+  .argument(
+    '<target>',
+    'a file; or a directory (an existing one, or with --every or --keep) that gets gengaku-<UTC time>.db files',
+  )
+  .option('--every <interval>', 'repeat until stopped, e.g. 1h, 30m, 1d')
+  .option('--keep <n>', 'in the directory, keep only the newest n backups')
   .addOption(databaseOption())
-  .action(async (file: string, options: { database?: string }) => {
-    // The live database as it is: read-only, never created or migrated by a mistyped path.
-    const path = options.database ?? settingsFromEnv().databasePath;
-    let source: Database.Database;
+  .action(
+    async (
+      target: string,
+      options: { every?: string; keep?: string; database?: string },
+    ) => {
+      const databasePath = options.database ?? settingsFromEnv().databasePath;
+      const everyMs =
+        options.every === undefined ? undefined : parseEvery(options.every);
+      const keep =
+        options.keep === undefined ? undefined : parseKeep(options.keep);
+      const intoDirectory =
+        everyMs !== undefined ||
+        keep !== undefined ||
+        (existsSync(target) && statSync(target).isDirectory());
+      if (!intoDirectory) {
+        const { totalPages } = await backupDatabase(databasePath, target);
+        process.stdout.write(
+          `backed up ${totalPages} pages of ${databasePath} to ${target}\n`,
+        );
+        return;
+      }
+      const once = async () => {
+        const done = await backupIntoDirectory(databasePath, target, {
+          keep,
+          now: new Date(),
+        });
+        process.stdout.write(
+          `backed up ${done.totalPages} pages of ${databasePath} to ${done.file}\n`,
+        );
+        for (const path of done.removed)
+          process.stdout.write(`removed the old backup ${path}\n`);
+      };
+      if (everyMs === undefined) return once();
+      await repeatUntilStopped(everyMs, once);
+    },
+  );
+
+/** Runs `work` now and then every `everyMs` until SIGTERM or SIGINT; a failed run is reported and the next one tried. */
+async function repeatUntilStopped(
+  everyMs: number,
+  work: () => Promise<void>,
+): Promise<void> {
+  const stopped = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => stopped.abort());
+  let failures = 0;
+  while (!stopped.signal.aborted) {
     try {
-      source = new Database(path, { readonly: true, fileMustExist: true });
+      await work();
     } catch (error) {
-      throw new InputError(
-        `cannot open the database ${path}: ${(error as Error).message}`,
+      failures++;
+      process.stderr.write(
+        `backup failed: ${error instanceof Error ? error.message : String(error)}\n`,
       );
     }
-    try {
-      const { totalPages } = await source.backup(file);
-      process.stdout.write(
-        `backed up ${totalPages} pages of ${path} to ${file}\n`,
-      );
-    } finally {
-      source.close();
-    }
+    await sleep(everyMs, undefined, { signal: stopped.signal }).catch(
+      () => undefined,
+    );
+  }
+  process.stdout.write('stopped\n');
+  if (failures > 0)
+    throw new Error(`${failures} scheduled backups failed (see above)`);
+}
+
+program
+  .command('restore')
+  .description(
+    'replace the database with a backup: refused while a server holds it, or if the backup fails integrity_check or is newer than this version',
+  )
+  .argument('<backup>', 'the backup file')
+  .addOption(databaseOption())
+  .action(async (backup: string, options: { database?: string }) => {
+    const databasePath = options.database ?? settingsFromEnv().databasePath;
+    const { level, notes } = await restoreDatabase(backup, databasePath);
+    for (const note of notes) process.stdout.write(`${note}\n`);
+    process.stdout.write(
+      `restored ${backup} to ${databasePath}: integrity_check ok; ${describeLevel(level)}\n`,
+    );
   });
 
 program
@@ -148,9 +246,9 @@ program
     'the support or admin user recorded as having logged them',
   )
   .addOption(databaseOption())
-  .action((file: string, options: { as: string; database?: string }) => {
+  .action(async (file: string, options: { as: string; database?: string }) => {
     const csv = file === '-' ? readInput('-') : readFileSync(file, 'utf8');
-    withStore(options.database, (store, settings) => {
+    await withStore(options.database, (store, settings) => {
       const { incidentIds } = importIncidents(
         store,
         settings.app,

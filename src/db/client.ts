@@ -1,13 +1,13 @@
 /** Opens the SQLite database, sets it up for durability, and applies the migrations in `migrations/`. */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import {
   type BetterSQLite3Database,
   drizzle,
 } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { MIGRATIONS_DIR } from '../paths';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -17,8 +17,6 @@ export interface Store {
   sqlite: Database.Database;
   close(): void;
 }
-
-const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /** `:memory:` gives a private database, migrated like the real one (for tests). */
 export function openStore(path: string): Store {
@@ -30,7 +28,7 @@ export function openStore(path: string): Store {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS });
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return { db, sqlite, close: () => sqlite.close() };
 }
 

@@ -110,6 +110,10 @@ export const users = sqliteTable(
     customerId: text('customer_id').references(() => customers.id),
     /** scrypt, `scrypt$N$r$p$salt$hash` in base64url; null when the user has no password. */
     passwordHash: text('password_hash'),
+    /** The first admin's printed password: exchanging it once clears it (API.md, SLA_BOOTSTRAP_TOKEN). */
+    passwordSingleUse: integer('password_single_use', { mode: 'boolean' })
+      .notNull()
+      .default(false),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('users_email_unique').on(table.email)],
@@ -125,9 +129,14 @@ export const apiTokens = sqliteTable(
     /** SHA-256 of the token, hex: tokens are random 256-bit secrets, so a fast hash is enough. */
     tokenHash: text('token_hash').notNull(),
     createdAt: createdAt(),
+    /** Null for a token that does not expire (made by POST /users, the CLI, or SLA_BOOTSTRAP_TOKEN). */
+    expiresAt: integer('expires_at'),
     revokedAt: integer('revoked_at'),
   },
-  (table) => [uniqueIndex('api_tokens_hash_unique').on(table.tokenHash)],
+  (table) => [
+    uniqueIndex('api_tokens_hash_unique').on(table.tokenHash),
+    index('api_tokens_user_idx').on(table.userId),
+  ],
 );
 
 export const incidents = sqliteTable('incidents', {

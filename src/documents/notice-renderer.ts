@@ -6,8 +6,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { TEMPLATES_DIR } from '../paths';
 import type {
   CreditNoticeDocument,
   NoticeLanguage,
@@ -29,10 +29,6 @@ import {
 } from './format';
 
 export const NOTICE_LANGUAGES: readonly NoticeLanguage[] = ['ja', 'en'];
-
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(
-  new URL('../../templates/', import.meta.url),
-);
 
 /** The helpers the templates may call, each taking the one value it formats. */
 export const NOTICE_HELPERS: Readonly<
@@ -96,7 +92,7 @@ export interface NoticeTemplateSources {
 
 /** The template and partial sources in `templatesDir`. */
 export function readNoticeTemplates(
-  templatesDir: string = DEFAULT_TEMPLATES_DIR,
+  templatesDir: string = TEMPLATES_DIR,
 ): NoticeTemplateSources {
   const partialsDir = join(templatesDir, 'partials');
   const partials: Record<string, string> = {};
@@ -134,7 +130,7 @@ export interface NoticeRenderer {
 }
 
 export function createNoticeRenderer({
-  templatesDir = DEFAULT_TEMPLATES_DIR,
+  templatesDir = TEMPLATES_DIR,
 }: {
   templatesDir?: string;
 } = {}): NoticeRenderer {

@@ -1,6 +1,7 @@
 /** One definition per endpoint: Express registers it and the OpenAPI document describes it, from the same schemas. */
 
 import type { z } from 'zod';
+import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
 import type { Role } from '../domain/roles';
 import type { Instant } from '../domain/time';
@@ -12,6 +13,10 @@ export interface EndpointRequest<B, Q> {
   body: B;
   query: Q;
   header(name: string): string | undefined;
+  /** The bearer token the request was authenticated with; undefined on a public endpoint called without one. */
+  bearerToken: string | undefined;
+  /** The client's address (the socket's peer), for throttling sign-ins. */
+  clientAddress: string;
   /** The first of `types` the request's Accept header takes, by its preference; false when none. */
   accepts(types: string[]): string | false;
 }
@@ -20,14 +25,15 @@ export interface EndpointRequest<B, Q> {
 export interface EndpointServer {
   store: Store;
   clock: () => Instant;
+  config: AppConfig;
   /** The notice templates and PDF printer, made once at start. */
   printing: NoticePrinting;
 }
 
 /** A handler's answer when it needs more than "the default status with this JSON". */
-export class Reply {
+export class Reply<T = unknown> {
   constructor(
-    readonly body: unknown,
+    readonly body: T,
     readonly options: {
       status?: number;
       headers?: Record<string, string>;
@@ -36,8 +42,39 @@ export class Reply {
   ) {}
 }
 
-export interface Endpoint<B = unknown, Q = unknown> {
-  method: 'get' | 'post' | 'patch';
+/** A document or file rather than JSON (a notice's HTML or PDF, a CSV): sent as it is, with its media type. */
+export class FileReply extends Reply<string | Buffer> {
+  constructor(
+    body: string | Buffer,
+    options: {
+      contentType: string;
+      status?: number;
+      headers?: Record<string, string>;
+    },
+  ) {
+    super(body, options);
+  }
+}
+
+/**
+ * What a handler gives back: the answer its response schema describes, plain or in a Reply, or a file;
+ * at once or later.
+ */
+export type Answer<R> =
+  | R
+  | Reply<R>
+  | FileReply
+  | Promise<R | Reply<R> | FileReply>;
+
+/** What the handler must give for a response schema: what the schema accepts (nothing without one). */
+export type AnswerOf<S> = S extends z.ZodType ? z.input<S> : undefined;
+
+export interface Endpoint<
+  B = unknown,
+  Q = unknown,
+  S extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** Express style, under /api/v1: `/contracts/:id`. */
   path: string;
   /** Stable name of the operation in the OpenAPI document: generated clients name their methods by it. */
@@ -50,7 +87,8 @@ export interface Endpoint<B = unknown, Q = unknown> {
   tag: string;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
-  response?: z.ZodType;
+  /** The answer's schema: the handler's return type is tied to it, and tests parse every answer with it. */
+  response?: S;
   /** Other media types the answer may have besides JSON, for the OpenAPI document. */
   alsoProduces?: readonly string[];
   /** Media types the answer has instead of JSON (a document), for the OpenAPI document. */
@@ -58,20 +96,25 @@ export interface Endpoint<B = unknown, Q = unknown> {
   status?: number;
   /** Without a token (the token exchange). */
   public?: boolean;
-  /** `ctx` is null for a public endpoint, which gets the server's parts alone. May answer a promise. */
+  /**
+   * `ctx` is null for a public endpoint, which gets the store, clock and configuration alone. Handlers
+   * stay synchronous unless the use case must wait (hashing a password).
+   */
   handle(
     ctx: ServiceContext | null,
     request: EndpointRequest<B, Q>,
     server: EndpointServer,
-  ): unknown | Reply | Promise<unknown>;
+  ): Answer<AnswerOf<NoInfer<S>>>;
 }
 
-/** Keeps the body and query types of one endpoint tied to its schemas. */
-export function endpoint<B = undefined, Q = undefined>(
-  definition: Endpoint<B, Q>,
-): Endpoint<B, Q> {
+/** Keeps the body, query and answer types of one endpoint tied to its schemas. */
+export function endpoint<
+  B = undefined,
+  Q = undefined,
+  S extends z.ZodType | undefined = undefined,
+>(definition: Endpoint<B, Q, S>): Endpoint<B, Q, S> {
   return definition;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the table holds endpoints of every body and query type
-export type AnyEndpoint = Endpoint<any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: the table holds endpoints of every body, query and answer type
+export type AnyEndpoint = Endpoint<any, any, any>;

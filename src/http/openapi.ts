@@ -4,11 +4,15 @@ import {
   OpenApiGeneratorV31,
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import type { AppConfig } from '../config';
 import { ERROR_STATUS } from '../errors';
 import { Problem } from '../schemas/api';
 import type { AnyEndpoint } from './endpoint';
 
-export function openApiDocument(endpoints: readonly AnyEndpoint[]) {
+export function openApiDocument(
+  endpoints: readonly AnyEndpoint[],
+  config: Pick<AppConfig, 'regions'>,
+) {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -50,6 +54,8 @@ export function openApiDocument(endpoints: readonly AnyEndpoint[]) {
         ...(endpoint.body
           ? {
               body: {
+                // Without a JSON body the request is refused (415), whatever its fields' defaults.
+                required: true,
                 content: { 'application/json': { schema: endpoint.body } },
               },
             }
@@ -90,14 +96,28 @@ export function openApiDocument(endpoints: readonly AnyEndpoint[]) {
       },
     });
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(
+    registry.definitions,
+  ).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Gengaku API',
       version: '1',
       description:
         'SLA outage credit tracker: incidents in, outages, claims and credits out.',
+      // The package is private (package.json: "private": true); SPDX names such a license LicenseRef-….
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    servers: [{ url: '/api/v1' }],
+    servers: [
+      {
+        url: '/api/v1',
+        description:
+          'This server: the API lives under /api/v1 beside this document',
+      },
+    ],
   });
+  // The regions are configuration, not code: the document lists this server's (Art. 3 (4)).
+  const region = document.components?.schemas?.Region;
+  if (region && !('$ref' in region)) region.enum = [...config.regions];
+  return document;
 }

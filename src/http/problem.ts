@@ -38,7 +38,13 @@ export const INTERNAL_PROBLEM: ProblemDocument = {
   code: 'internal-error',
 };
 
-export function sendProblem(res: Response, problem: ProblemDocument): void {
+export function sendProblem(
+  res: Response,
+  problem: ProblemDocument,
+  headers: Record<string, string> = {},
+): void {
+  for (const [name, value] of Object.entries(headers))
+    res.setHeader(name, value);
   if (problem.code === 'unauthenticated')
     res.setHeader('WWW-Authenticate', 'Bearer realm="gengaku"');
   res

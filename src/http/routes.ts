@@ -1,7 +1,6 @@
 /** Every endpoint of API.md (the credit-notice ones come with notices). Routes validate, call a use case, answer. */
 import { z } from 'zod';
 import { calculate } from '../calculator';
-import { Policy } from '../domain/policy';
 import { ServiceError } from '../errors';
 import {
   AuditEntry,
@@ -27,6 +26,7 @@ import {
   OutagesQuery,
   TokenRequest,
   TokenResponse,
+  TokenRevocation,
   UsageCorrection,
   UsageInput,
   UsageListQuery,
@@ -34,6 +34,7 @@ import {
   User,
   UserInput,
 } from '../schemas/api';
+import { Id } from '../schemas/common';
 import {
   CreditNotice,
   CreditNoticeListQuery,
@@ -42,8 +43,7 @@ import {
   NoticeDocumentQuery,
   NoticeReasonInput,
 } from '../schemas/credit-notices';
-import { OutageJson } from '../schemas/outage';
-import { Scenario } from '../schemas/scenario';
+import { CalculationResult, Scenario } from '../schemas/scenario';
 import {
   encodePageCursor,
   Webhook,
@@ -85,20 +85,26 @@ import {
   previewIncident,
 } from '../services/incidents';
 import { contractOutages } from '../services/outages';
+import { signInForToken } from '../services/sign-in';
 import {
   contractUsage,
   correctUsage,
   listUsage,
   recordUsage,
 } from '../services/usage';
-import { createUser, exchangePassword, listUsers } from '../services/users';
+import {
+  createUser,
+  listUsers,
+  revokeToken,
+  revokeUserTokens,
+} from '../services/users';
 import {
   createWebhook,
   listWebhookDeliveries,
   listWebhooks,
   type Page,
 } from '../services/webhooks';
-import { type AnyEndpoint, endpoint, Reply } from './endpoint';
+import { type AnyEndpoint, endpoint, FileReply, Reply } from './endpoint';
 
 const staff = ['admin', 'support', 'finance'] as const;
 const everyone = ['admin', 'support', 'finance', 'customer'] as const;
@@ -128,7 +134,7 @@ function pageReply<T>(
   path: string,
   query: { limit: number },
   filters: Record<string, string | undefined> = {},
-): Reply {
+): Reply<T[]> {
   if (page.next === null) return new Reply(page.items);
   const next = new URLSearchParams({
     ...Object.fromEntries(
@@ -156,8 +162,24 @@ export const endpoints: AnyEndpoint[] = [
     body: TokenRequest,
     response: TokenResponse,
     status: 201,
-    handle: (_ctx, { body }, { store, clock }) =>
-      exchangePassword(store, clock(), body.email, body.password),
+    handle: (_ctx, { body, clientAddress }, { store, clock, config }) =>
+      signInForToken(store, clock, config, {
+        ...body,
+        clientKey: clientAddress,
+      }),
+  }),
+  endpoint({
+    method: 'delete',
+    path: '/auth/tokens/current',
+    operationId: 'revokeCurrentToken',
+    tag: 'users',
+    summary: 'Sign out: the token this request carries stops working',
+    roles: everyone,
+    status: 204,
+    handle: (ctx, { bearerToken }) => {
+      revokeToken(authed(ctx), bearerToken!);
+      return new Reply(undefined, { status: 204 });
+    },
   }),
   endpoint({
     method: 'post',
@@ -180,6 +202,17 @@ export const endpoints: AnyEndpoint[] = [
     roles: ['admin'],
     response: z.array(User),
     handle: (ctx) => listUsers(authed(ctx)),
+  }),
+  endpoint({
+    method: 'delete',
+    path: '/users/:id/tokens',
+    operationId: 'revokeUserTokens',
+    tag: 'users',
+    summary:
+      "Revoke every API token of a user (each answers 401 from now on); the user's password still works",
+    roles: ['admin'],
+    response: TokenRevocation,
+    handle: (ctx, { params }) => revokeUserTokens(authed(ctx), params.id!),
   }),
 
   endpoint({
@@ -234,7 +267,7 @@ export const endpoints: AnyEndpoint[] = [
     tag: 'contracts',
     summary: 'List contracts (a customer: its own)',
     roles: everyone,
-    query: z.object({ customerId: z.string().optional() }).strict(),
+    query: z.object({ customerId: Id.optional() }).strict(),
     response: z.array(Contract),
     handle: (ctx, { query }) => listContracts(authed(ctx), query),
   }),
@@ -526,7 +559,7 @@ export const endpoints: AnyEndpoint[] = [
         query,
         printing,
       );
-      return new Reply(file.body, {
+      return new FileReply(file.body, {
         contentType: file.contentType,
         headers: {
           'Content-Disposition': `${query.format === 'pdf' ? 'attachment' : 'inline'}; filename="${file.fileName}"`,
@@ -600,7 +633,7 @@ export const endpoints: AnyEndpoint[] = [
       const report = creditReport(authed(ctx), query.month);
       if (accepts(['application/json', 'text/csv']) !== 'text/csv')
         return report;
-      return new Reply(creditReportCsv(report), {
+      return new FileReply(creditReportCsv(report), {
         contentType: 'text/csv; charset=utf-8',
         headers: {
           'Content-Disposition': `attachment; filename="credits-${query.month}.csv"`,
@@ -659,11 +692,7 @@ export const endpoints: AnyEndpoint[] = [
     summary: 'Derive the outages of a scenario',
     roles: everyone,
     body: Scenario,
-    response: z.object({
-      outages: z.array(OutageJson),
-      asOf: z.string(),
-      policy: Policy,
-    }),
+    response: CalculationResult,
     handle: (_ctx, { body }) => calculate(body),
   }),
   endpoint({

@@ -12,24 +12,27 @@ import { ROLES } from '../domain/roles';
 import { CONCURRENT_DEVICE_CHOICES, LICENSES, SERVERS } from '../domain/terms';
 import {
   BusinessDateText,
+  Id,
   InstantText,
+  LIMITS,
   MAX_OPTIONS,
   QueryInstantText,
+  RegionName,
   YenAmount,
 } from './common';
 import { DiscrepancyJson } from './credit-notices';
 import { OutageJson } from './outage';
 import { checkAwareAt, DownIntervalInput } from './scenario';
 
-const Id = z.string().min(1).max(200);
 const Text = (max: number) => z.string().trim().min(1).max(max);
-const Email = z.string().trim().email().max(320);
+const Email = z.string().trim().max(320).email();
 const InstantOut = z
   .string()
   .meta({ format: 'date-time', example: '2026-01-10T01:30:00.000Z' });
 const DateOut = z.string().meta({ format: 'date', example: '2026-04-12' });
 const MonthText = z
   .string()
+  .max(7, 'must be a month YYYY-MM')
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
 
 // ---- users and sessions
@@ -71,8 +74,25 @@ export const TokenRequest = z
   .strict()
   .meta({ id: 'TokenRequest' });
 export const TokenResponse = z
-  .object({ token: z.string(), user: User })
+  .object({
+    token: z.string(),
+    expiresAt: InstantOut.meta({
+      description: 'the token stops working then (SLA_TOKEN_TTL_DAYS)',
+    }),
+    user: User,
+  })
   .meta({ id: 'TokenResponse' });
+
+export const TokenRevocation = z
+  .object({
+    userId: z.string(),
+    revokedTokens: z
+      .number()
+      .int()
+      .meta({ description: 'how many tokens stopped working' }),
+  })
+  .meta({ id: 'TokenRevocation' });
+export type TokenRevocation = z.infer<typeof TokenRevocation>;
 
 // ---- customers
 
@@ -99,10 +119,20 @@ export type Customer = z.infer<typeof Customer>;
 
 // ---- contracts (Art. 3, 5, 6, 8, 10)
 
+/**
+ * One of the configured regions (Art. 3 (4), SLA_REGIONS): the use cases check the name, and the
+ * OpenAPI document lists the server's regions as this schema's enum.
+ */
+export const ConfiguredRegion = RegionName.meta({
+  id: 'Region',
+  description:
+    'one of the regions configured on the server (SLA_REGIONS; by default jp-east, jp-west)',
+});
+
 export const MultiRegionOptionInput = z
   .object({
     kind: z.literal('multi-region'),
-    regions: z.array(Text(50)).min(1),
+    regions: z.array(ConfiguredRegion).min(1).max(LIMITS.regions),
     monthlyFee: YenAmount,
     billingStartDate: BusinessDateText,
     endDate: BusinessDateText.optional(),
@@ -130,19 +160,34 @@ export const ContractInput = z
       .int()
       .min(LICENSES.min)
       .max(LICENSES.max)
-      .refine(
-        (n) => n % LICENSES.step === 0,
+      .multipleOf(
+        LICENSES.step,
         `must be a multiple of ${LICENSES.step} (Art. 3 (1))`,
-      ),
+      )
+      // zod-to-openapi does not carry .multipleOf into the document; the meta says it there.
+      .meta({
+        description: 'Art. 3 (1): 100 to 65,000 in steps of 100',
+        multipleOf: LICENSES.step,
+      }),
     concurrentDevices: z
+      .literal(CONCURRENT_DEVICE_CHOICES, {
+        error: (issue) =>
+          issue.input === undefined
+            ? 'is required'
+            : `must be one of ${CONCURRENT_DEVICE_CHOICES.join(', ')} (Art. 3 (2))`,
+      })
+      // zod-to-openapi lists only the first of several literals; the meta lists them all.
+      .meta({
+        description: 'Art. 3 (2): 2,000, 5,000 or 15,000',
+        enum: [...CONCURRENT_DEVICE_CHOICES],
+      }),
+    servers: z
       .number()
       .int()
-      .refine(
-        (n) => (CONCURRENT_DEVICE_CHOICES as readonly number[]).includes(n),
-        `must be one of ${CONCURRENT_DEVICE_CHOICES.join(', ')} (Art. 3 (2))`,
-      ),
-    servers: z.number().int().min(SERVERS.min).max(SERVERS.max),
-    region: Text(50),
+      .min(SERVERS.min)
+      .max(SERVERS.max)
+      .meta({ description: 'Art. 3 (3): 1 to 10' }),
+    region: ConfiguredRegion,
     redundancy: z.boolean(),
     billingStartDate: BusinessDateText,
     monthlyFee: YenAmount,
@@ -242,9 +287,9 @@ export type Contract = z.infer<typeof Contract>;
 
 export const ScopeInput = z
   .object({
-    regions: z.array(Text(50)).default([]),
-    contractIds: z.array(Id).default([]),
-    excludeContractIds: z.array(Id).default([]),
+    regions: z.array(ConfiguredRegion).max(LIMITS.regions).default([]),
+    contractIds: z.array(Id).max(LIMITS.contractIdsInScope).default([]),
+    excludeContractIds: z.array(Id).max(LIMITS.contractIdsInScope).default([]),
   })
   .strict();
 
@@ -255,7 +300,7 @@ const incidentFields = {
   severity: z.enum(SEVERITIES),
   scope: ScopeInput,
   awareAt: InstantText,
-  intervals: z.array(DownIntervalInput).min(1).max(1000),
+  intervals: z.array(DownIntervalInput).min(1).max(LIMITS.intervalsPerIncident),
 };
 
 function checkScopeNamesSomething(

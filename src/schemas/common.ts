@@ -24,13 +24,22 @@ function fromParser<T>(parse: (text: string) => T) {
   };
 }
 
+const INSTANT_FORMAT =
+  'must be an ISO-8601 instant with an offset, e.g. 2026-01-10T10:30:00+09:00';
+/** The longest instant text: `2026-01-10T10:30:00.123456789+09:00` is 35 characters. */
+const INSTANT_MAX_LENGTH = 40;
+
 /** An ISO-8601 instant with an offset, as UTC epoch milliseconds. */
-export const InstantText = z.string().transform(fromParser(parseInstant)).meta({
-  type: 'string',
-  format: 'date-time',
-  example: '2026-01-10T10:30:00+09:00',
-  description: 'ISO-8601 instant with an offset',
-});
+export const InstantText = z
+  .string()
+  .max(INSTANT_MAX_LENGTH, INSTANT_FORMAT)
+  .transform(fromParser(parseInstant))
+  .meta({
+    type: 'string',
+    format: 'date-time',
+    example: '2026-01-10T10:30:00+09:00',
+    description: 'ISO-8601 instant with an offset',
+  });
 
 /**
  * An instant in a query string. A `+` left unencoded (`?asOf=2026-02-01T00:00:00+09:00`) arrives as a
@@ -38,20 +47,44 @@ export const InstantText = z.string().transform(fromParser(parseInstant)).meta({
  */
 export const QueryInstantText = z
   .string()
+  .max(INSTANT_MAX_LENGTH, INSTANT_FORMAT)
   .transform((text) => text.replace(/ (\d{2}:\d{2})$/, '+$1'))
   .pipe(InstantText)
   .meta({
     type: 'string',
     format: 'date-time',
-    example: '2026-02-01T00:00:00%2B09:00',
+    example: '2026-02-01T00:00:00+09:00',
+    description:
+      'ISO-8601 instant with an offset; in the URL its + is written %2B (an unencoded + is read as one too)',
   });
 
 /** A contract has few multi-region options; the bound keeps every fee base far inside exact arithmetic. */
 export const MAX_OPTIONS = 10;
 
+/**
+ * Bounds at every edge: no array or string a client sends is unbounded. Intervals per incident match
+ * what one incident of the API holds; the regions are a handful (configured), ids are ours or a
+ * client's reference.
+ */
+export const LIMITS = {
+  idLength: 200,
+  regionNameLength: 50,
+  regions: 20,
+  contractIdsInScope: 1000,
+  intervalsPerIncident: 1000,
+  feeChanges: 240,
+} as const;
+
+/** An id as a client sends it: ours (UUIDs) or its own reference. */
+export const Id = z.string().min(1).max(LIMITS.idLength);
+
+/** A region's name; which names are known is configuration (SLA_REGIONS), checked by the use cases. */
+export const RegionName = z.string().trim().min(1).max(LIMITS.regionNameLength);
+
 /** A Japan-time calendar date `YYYY-MM-DD`, checked to exist. */
 export const BusinessDateText = z
   .string()
+  .max(10, 'must be a date YYYY-MM-DD')
   .transform(fromParser(parseBusinessDate))
   .meta({
     type: 'string',
@@ -62,7 +95,8 @@ export const BusinessDateText = z
 
 /** Integer yen, never negative, at most ¥10 billion (a monthly fee far beyond any contract). */
 export const MAX_MONTHLY_FEE = 10_000_000_000;
-export const YenAmount = z.number().int().min(0).max(MAX_MONTHLY_FEE);
+// The bound comes before `.int()`, so a huge number gets the one message that says what is wrong.
+export const YenAmount = z.number().min(0).max(MAX_MONTHLY_FEE).int();
 
 export interface FieldError {
   path: string;
@@ -79,11 +113,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
+/** One message per field (the first zod reports), each unknown field named itself. */
 export function fieldErrorsOf(
   error: z.ZodError,
   prefix: readonly PropertyKey[] = [],
 ): FieldError[] {
-  return error.issues.flatMap((issue) =>
+  const all = error.issues.flatMap((issue) =>
     // An unknown field is named itself, not its parent object.
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({
@@ -97,4 +132,6 @@ export function fieldErrorsOf(
           },
         ],
   );
+  const seen = new Set<string>();
+  return all.filter(({ path }) => !seen.has(path) && seen.add(path));
 }

@@ -147,6 +147,7 @@ export const CreditReportQuery = z
   .object({
     month: z
       .string()
+      .max(7, 'must be a month YYYY-MM')
       .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM'),
   })
   .strict();

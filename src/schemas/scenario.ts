@@ -6,13 +6,28 @@ import { Policy } from '../domain/policy';
 import type { Instant } from '../domain/time';
 import {
   BusinessDateText,
+  Id,
   InstantText,
+  LIMITS,
   MAX_OPTIONS,
+  RegionName,
   YenAmount,
 } from './common';
+import { OutageJson } from './outage';
+
+/**
+ * `POST /calculate` is open to every role, and deriving a regional scenario's outages grows faster
+ * than its intervals: the bounds keep one request to tens of milliseconds of the event loop.
+ */
+export const SCENARIO_LIMITS = {
+  incidents: 1000,
+  intervalsPerIncident: LIMITS.intervalsPerIncident,
+  intervals: 2000,
+} as const;
 
 export const DownIntervalInput = z
   .object({ start: InstantText, end: InstantText.nullable().optional() })
+  .strict()
   .superRefine((interval, ctx) => {
     if (interval.end != null && interval.end <= interval.start) {
       ctx.addIssue({
@@ -26,9 +41,9 @@ export const DownIntervalInput = z
 // Strict: a misspelt scope key would otherwise silently make an incident affect nothing.
 export const IncidentScopeInput = z
   .object({
-    regions: z.array(z.string().min(1)).default([]),
-    contractIds: z.array(z.string().min(1)).default([]),
-    excludeContractIds: z.array(z.string().min(1)).default([]),
+    regions: z.array(RegionName).max(LIMITS.regions).default([]),
+    contractIds: z.array(Id).max(LIMITS.contractIdsInScope).default([]),
+    excludeContractIds: z.array(Id).max(LIMITS.contractIdsInScope).default([]),
   })
   .strict();
 
@@ -52,43 +67,68 @@ export function checkAwareAt(
 
 const ScenarioIncident = z
   .object({
-    id: z.string().min(1).optional(),
+    id: Id.optional(),
     cause: z.enum(CAUSES),
     severity: z.enum(SEVERITIES),
     awareAt: InstantText,
-    intervals: z.array(DownIntervalInput).min(1),
+    intervals: z
+      .array(DownIntervalInput)
+      .min(1)
+      .max(SCENARIO_LIMITS.intervalsPerIncident),
     scope: IncidentScopeInput.optional(),
   })
+  .strict()
   .superRefine(checkAwareAt);
 
-const ScenarioOption = z.object({
-  kind: z.literal('multi-region'),
-  regions: z.array(z.string().min(1)).min(1),
-  monthlyFee: YenAmount,
-  billingStartDate: BusinessDateText.nullable().optional(),
-  endDate: BusinessDateText.nullable().optional(),
-});
+const ScenarioOption = z
+  .object({
+    kind: z.literal('multi-region'),
+    regions: z.array(RegionName).min(1).max(LIMITS.regions),
+    monthlyFee: YenAmount,
+    billingStartDate: BusinessDateText.nullable().optional(),
+    endDate: BusinessDateText.nullable().optional(),
+  })
+  .strict();
 
-const ScenarioContract = z.object({
-  id: z.string().min(1).optional(),
-  billingStartDate: BusinessDateText,
-  terminationEffectiveDate: BusinessDateText.nullable().optional(),
-  monthlyFee: YenAmount,
-  region: z.string().min(1).nullable().optional(),
-  feeChanges: z
-    .array(z.object({ effectiveDate: BusinessDateText, monthlyFee: YenAmount }))
-    .default([]),
-  options: z.array(ScenarioOption).max(MAX_OPTIONS).default([]),
-});
+const ScenarioContract = z
+  .object({
+    id: Id.optional(),
+    billingStartDate: BusinessDateText,
+    terminationEffectiveDate: BusinessDateText.nullable().optional(),
+    monthlyFee: YenAmount,
+    region: RegionName.nullable().optional(),
+    feeChanges: z
+      .array(
+        z
+          .object({ effectiveDate: BusinessDateText, monthlyFee: YenAmount })
+          .strict(),
+      )
+      .max(LIMITS.feeChanges)
+      .default([]),
+    options: z.array(ScenarioOption).max(MAX_OPTIONS).default([]),
+  })
+  .strict();
 
 export const Scenario = z
   .object({
     asOf: InstantText,
     contract: ScenarioContract,
-    incidents: z.array(ScenarioIncident),
+    incidents: z.array(ScenarioIncident).max(SCENARIO_LIMITS.incidents),
     policy: Policy.default(Policy.parse({})),
   })
+  .strict()
   .superRefine((scenario, ctx) => {
+    const intervals = scenario.incidents.reduce(
+      (sum, incident) => sum + incident.intervals.length,
+      0,
+    );
+    if (intervals > SCENARIO_LIMITS.intervals) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['incidents'],
+        message: `may hold at most ${SCENARIO_LIMITS.intervals} intervals in all; this scenario has ${intervals}`,
+      });
+    }
     if (scenario.contract.region == null) {
       scenario.incidents.forEach((incident, index) => {
         if ((incident.scope?.regions.length ?? 0) > 0) {
@@ -102,6 +142,16 @@ export const Scenario = z
     }
   });
 export type Scenario = z.output<typeof Scenario>;
+
+/** The calculator's answer (CLI and `POST /calculate`): the outages, and the instant and policy used. */
+export const CalculationResult = z
+  .object({
+    outages: z.array(OutageJson),
+    asOf: z.string().meta({ format: 'date-time' }),
+    policy: Policy,
+  })
+  .meta({ id: 'CalculationResult' });
+export type CalculationResult = z.infer<typeof CalculationResult>;
 
 export function contractTermsOf(contract: Scenario['contract']): ContractTerms {
   return {

@@ -31,6 +31,7 @@ export const WebhookInput = z
     events: z
       .array(z.enum(WEBHOOK_EVENT_TYPES))
       .min(1, 'must name at least one event')
+      .max(WEBHOOK_EVENT_TYPES.length)
       .refine(
         (events) => new Set(events).size === events.length,
         'must not name an event twice',

@@ -51,6 +51,7 @@ import type { IncidentFacts } from '../domain/incident';
 import { deriveOutages, type Outage } from '../domain/outages';
 import { formatInstant, type Instant } from '../domain/time';
 import { notFound } from '../errors';
+import { timedDerivation } from '../lib/metrics';
 import {
   claimedOutageJsonOf,
   type OutageJson,
@@ -115,12 +116,14 @@ function readingOf(
   incidents: readonly IncidentFacts[],
   asOf: Instant,
 ): ContractOutageReading {
-  const outages = deriveOutages({
-    contract: termsOf(contract),
-    incidents,
-    asOf,
-    policy: ctx.config.policy,
-  });
+  const outages = timedDerivation(() =>
+    deriveOutages({
+      contract: termsOf(contract),
+      incidents,
+      asOf,
+      policy: ctx.config.policy,
+    }),
+  );
   const claims = claimsKnownAt(ctx, contract.row.id, asOf);
   return {
     contract,

@@ -2,15 +2,31 @@
 import {
   createHash,
   randomBytes,
-  scryptSync,
+  type ScryptOptions,
+  scrypt,
   timingSafeEqual,
 } from 'node:crypto';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
 
-export function hashPassword(password: string): string {
+// Asynchronous on purpose: scrypt runs on libuv's thread pool, so a burst of sign-ins never stalls
+// the event loop that serves every other request.
+function scryptAsync(
+  password: string,
+  salt: Buffer,
+  keyLength: number,
+  options: ScryptOptions,
+): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, keyLength, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
+}
+
+export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, SCRYPT.keyLength, {
+  const hash = await scryptAsync(password, salt, SCRYPT.keyLength, {
     N: SCRYPT.N,
     r: SCRYPT.r,
     p: SCRYPT.p,
@@ -25,11 +41,14 @@ export function hashPassword(password: string): string {
   ].join('$');
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+export async function verifyPassword(
+  password: string,
+  stored: string,
+): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(
+  const actual = await scryptAsync(
     password,
     Buffer.from(salt, 'base64url'),
     expected.length,

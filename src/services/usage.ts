@@ -3,7 +3,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import { contracts, usageObservations } from '../db/schema';
 import { formatInstant } from '../domain/time';
-import { notFound, ServiceError } from '../errors';
+import { quoted, ServiceError } from '../errors';
 import type {
   UsageCorrection,
   UsageInput,
@@ -101,9 +101,9 @@ export function correctUsage(
       .where(where)
       .get();
     if (!existing)
-      throw notFound(
-        'usage observation for',
-        `${month} of contract ${contractId}`,
+      throw new ServiceError(
+        'not-found',
+        `no usage observation for ${quoted(month)} of contract ${quoted(contractId)}`,
       );
     ctx.store.db
       .update(usageObservations)

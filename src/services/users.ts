@@ -3,8 +3,8 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { inTransaction, type Store } from '../db/client';
 import { apiTokens, customers, users } from '../db/schema';
 import { formatInstant, type Instant } from '../domain/time';
-import { invalid, ServiceError } from '../errors';
-import type { User, UserInput } from '../schemas/api';
+import { invalid, notFound, quoted, ServiceError } from '../errors';
+import type { TokenRevocation, User, UserInput } from '../schemas/api';
 import {
   type Actor,
   newId,
@@ -12,12 +12,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
-import {
-  hashPassword,
-  hashToken,
-  newSecret,
-  verifyPassword,
-} from './passwords';
+import { hashPassword, hashToken, newSecret } from './passwords';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -32,8 +27,14 @@ export function userOf(row: UserRow): User {
   };
 }
 
-function issueToken(store: Store, userId: string, now: Instant): string {
-  const token = newSecret('gk');
+/** A new random API token for the user, stored only as its hash; `expiresAt` null: it does not expire. */
+export function issueToken(
+  store: Store,
+  userId: string,
+  now: Instant,
+  expiresAt: Instant | null = null,
+  token: string = newSecret('gk'),
+): string {
   store.db
     .insert(apiTokens)
     .values({
@@ -41,20 +42,37 @@ function issueToken(store: Store, userId: string, now: Instant): string {
       userId,
       tokenHash: hashToken(token),
       createdAt: now,
+      expiresAt,
     })
     .run();
   return token;
 }
 
-/** Creates a user and its first API token, which is returned once and stored only as a hash. */
+export type CreatedUser = User & { token: string };
+
+/**
+ * Creates a user and its first API token, which is returned once and stored only as a hash. Hashing a
+ * password is the one slow step (scrypt, off the event loop), so a user without one is created at once.
+ */
+export function createUser(
+  ctx: ServiceContext,
+  input: UserInput & { password?: undefined },
+): CreatedUser;
 export function createUser(
   ctx: ServiceContext,
   input: UserInput,
-): User & { token: string } {
+): CreatedUser | Promise<CreatedUser>;
+export function createUser(
+  ctx: ServiceContext,
+  input: UserInput,
+): CreatedUser | Promise<CreatedUser> {
   requireRole(ctx, 'admin');
-  return inTransaction(ctx.store, () =>
-    insertUser(ctx.store, ctx.clock(), ctx.actor, input),
-  );
+  const create = (passwordHash: string | null) =>
+    inTransaction(ctx.store, () =>
+      insertUser(ctx.store, ctx.clock(), ctx.actor, input, { passwordHash }),
+    );
+  if (input.password === undefined) return create(null);
+  return hashPassword(input.password).then(create);
 }
 
 function insertUser(
@@ -62,8 +80,12 @@ function insertUser(
   now: Instant,
   actor: Actor | null,
   input: UserInput,
-  token?: string,
-): User & { token: string } {
+  credentials: {
+    passwordHash: string | null;
+    passwordSingleUse?: boolean;
+    token?: string;
+  },
+): CreatedUser {
   if (input.role === 'customer' && input.customerId === undefined)
     throw invalid('customerId', 'required for a customer user');
   if (input.role !== 'customer' && input.customerId !== undefined)
@@ -76,7 +98,10 @@ function insertUser(
       .where(eq(customers.id, input.customerId))
       .get()
   ) {
-    throw invalid('customerId', `customer ${input.customerId} does not exist`);
+    throw invalid(
+      'customerId',
+      `customer ${quoted(input.customerId)} does not exist`,
+    );
   }
   const email = input.email.toLowerCase();
   if (
@@ -98,26 +123,12 @@ function insertUser(
     email,
     role: input.role,
     customerId: input.customerId ?? null,
-    passwordHash:
-      input.password === undefined ? null : hashPassword(input.password),
+    passwordHash: credentials.passwordHash,
+    passwordSingleUse: credentials.passwordSingleUse ?? false,
     createdAt: now,
   };
   store.db.insert(users).values(row).run();
-  let issued: string;
-  if (token === undefined) {
-    issued = issueToken(store, row.id, now);
-  } else {
-    store.db
-      .insert(apiTokens)
-      .values({
-        id: newId(),
-        userId: row.id,
-        tokenHash: hashToken(token),
-        createdAt: now,
-      })
-      .run();
-    issued = token;
-  }
+  const issued = issueToken(store, row.id, now, null, credentials.token);
   recordAudit(
     { store, clock: () => now, actor },
     {
@@ -140,50 +151,137 @@ export function listUsers(ctx: ServiceContext): User[] {
     .map(userOf);
 }
 
-/** The actor behind a bearer token, or null when the token is unknown or revoked. */
-export function actorForToken(store: Store, token: string): Actor | null {
+export type TokenVerdict =
+  | { actor: Actor; userId: string }
+  | { refused: 'unknown' | 'revoked' | 'expired' };
+
+/** Who a bearer token speaks for at `now`, or why it is refused. */
+export function checkToken(
+  store: Store,
+  token: string,
+  now: Instant,
+): TokenVerdict {
   const row = store.db
     .select({
       userId: users.id,
       role: users.role,
       customerId: users.customerId,
+      expiresAt: apiTokens.expiresAt,
+      revokedAt: apiTokens.revokedAt,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(
-      and(
-        eq(apiTokens.tokenHash, hashToken(token)),
-        isNull(apiTokens.revokedAt),
-      ),
-    )
+    .where(eq(apiTokens.tokenHash, hashToken(token)))
     .get();
-  return row ?? null;
+  if (!row) return { refused: 'unknown' };
+  if (row.revokedAt !== null) return { refused: 'revoked' };
+  if (row.expiresAt !== null && row.expiresAt <= now)
+    return { refused: 'expired' };
+  const actor = {
+    userId: row.userId,
+    role: row.role,
+    customerId: row.customerId,
+  };
+  return { actor, userId: row.userId };
 }
 
-const DECOY_HASH = hashPassword('not a password anyone has');
-
-/** Email and password for a new API token (for people who log in rather than configure a token). */
-export function exchangePassword(
+/** The actor behind a bearer token at `now`, or null when the token is unknown, revoked or expired. */
+export function actorForToken(
   store: Store,
+  token: string,
   now: Instant,
+): Actor | null {
+  const verdict = checkToken(store, token, now);
+  return 'actor' in verdict ? verdict.actor : null;
+}
+
+/** `DELETE /auth/tokens/current`: the token the request came with stops working. */
+export function revokeToken(ctx: ServiceContext, token: string): void {
+  inTransaction(ctx.store, () => {
+    const revoked = ctx.store.db
+      .update(apiTokens)
+      .set({ revokedAt: ctx.clock() })
+      .where(
+        and(
+          eq(apiTokens.tokenHash, hashToken(token)),
+          isNull(apiTokens.revokedAt),
+        ),
+      )
+      .returning({ id: apiTokens.id, userId: apiTokens.userId })
+      .all();
+    for (const { id, userId } of revoked)
+      recordAudit(ctx, {
+        action: 'token.revoked',
+        entityType: 'user',
+        entityId: userId,
+        after: { tokenId: id },
+      });
+  });
+}
+
+function revokeAllTokensOf(store: Store, userId: string, now: Instant): number {
+  return store.db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .run().changes;
+}
+
+/** An admin ends every token of a user (a lost laptop, someone leaving): each of them answers 401 from now on. */
+export function revokeUserTokens(
+  ctx: ServiceContext,
+  userId: string,
+): TokenRevocation {
+  requireRole(ctx, 'admin');
+  return inTransaction(ctx.store, () => {
+    const row = ctx.store.db
+      .select()
+      .from(users)
+      .where(eq(users.id, userId))
+      .get();
+    if (!row) throw notFound('user', userId);
+    const revokedTokens = revokeAllTokensOf(ctx.store, row.id, ctx.clock());
+    recordAudit(ctx, {
+      action: 'user.tokens-revoked',
+      entityType: 'user',
+      entityId: row.id,
+      after: { revokedTokens },
+    });
+    return { userId: row.id, revokedTokens };
+  });
+}
+
+/**
+ * Rotation (the bootstrap token, or any token that may have leaked): every token of the user is revoked
+ * and one new token that does not expire is issued, in one transaction, so the user is never left without one.
+ */
+export function rotateUserTokens(
+  ctx: ServiceContext,
   email: string,
-  password: string,
-): { token: string; user: User } {
-  const row = store.db
-    .select()
-    .from(users)
-    .where(eq(users.email, email.toLowerCase()))
-    .get();
-  // Hash even for an unknown email, so the answer's timing does not tell which emails exist.
-  const valid = verifyPassword(password, row?.passwordHash ?? DECOY_HASH);
-  if (!row || row.passwordHash === null || !valid) {
-    throw new ServiceError(
-      'unauthenticated',
-      'unknown email or wrong password',
-    );
-  }
-  const token = inTransaction(store, () => issueToken(store, row.id, now));
-  return { token, user: userOf(row) };
+): TokenRevocation & { token: string } {
+  requireRole(ctx, 'admin');
+  return inTransaction(ctx.store, () => {
+    const row = ctx.store.db
+      .select()
+      .from(users)
+      .where(eq(users.email, email.toLowerCase()))
+      .get();
+    if (!row)
+      throw new ServiceError(
+        'not-found',
+        `no user has the email ${quoted(email)}`,
+      );
+    const now = ctx.clock();
+    const revokedTokens = revokeAllTokensOf(ctx.store, row.id, now);
+    const token = issueToken(ctx.store, row.id, now);
+    recordAudit(ctx, {
+      action: 'user.tokens-rotated',
+      entityType: 'user',
+      entityId: row.id,
+      after: { revokedTokens },
+    });
+    return { userId: row.id, revokedTokens, token };
+  });
 }
 
 export type BootstrapResult =
@@ -191,44 +289,71 @@ export type BootstrapResult =
   | { kind: 'token'; user: User }
   | { kind: 'password'; user: User; password: string };
 
+const FIRST_ADMIN = {
+  name: 'Administrator',
+  email: 'admin@gengaku.local',
+  role: 'admin' as const,
+};
+
+function firstAdminExists(store: Store): boolean {
+  return (
+    store.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.role, 'admin'))
+      .get() !== undefined
+  );
+}
+
 /**
  * At start, when no admin exists yet: with `SLA_BOOTSTRAP_TOKEN`, an admin whose API token is that
- * value; without it, an admin with a one-time password for the caller to print.
+ * value; without it (undefined), an admin with a one-time password for the caller to print, which can
+ * be exchanged once (hashing it is the slow step, so that case answers a promise).
  */
 export function ensureFirstAdmin(
   store: Store,
   now: Instant,
+  bootstrapToken: string,
+): BootstrapResult;
+export function ensureFirstAdmin(
+  store: Store,
+  now: Instant,
   bootstrapToken: string | undefined,
-): BootstrapResult {
-  return inTransaction(store, () => {
-    if (
-      store.db
-        .select({ id: users.id })
-        .from(users)
-        .where(eq(users.role, 'admin'))
-        .get()
-    )
-      return { kind: 'exists' } as const;
-    const base = {
-      name: 'Administrator',
-      email: 'admin@gengaku.local',
-      role: 'admin' as const,
-    };
-    if (bootstrapToken !== undefined && bootstrapToken !== '') {
+): BootstrapResult | Promise<BootstrapResult>;
+export function ensureFirstAdmin(
+  store: Store,
+  now: Instant,
+  bootstrapToken: string | undefined,
+): BootstrapResult | Promise<BootstrapResult> {
+  if (bootstrapToken !== undefined) {
+    if (bootstrapToken.trim() === '')
+      throw new Error('the bootstrap token must not be empty');
+    return inTransaction(store, () => {
+      if (firstAdminExists(store)) return { kind: 'exists' } as const;
       const { token: _token, ...user } = insertUser(
         store,
         now,
         null,
-        base,
-        bootstrapToken,
+        FIRST_ADMIN,
+        { passwordHash: null, token: bootstrapToken },
       );
       return { kind: 'token', user } as const;
-    }
-    const password = newSecret('pw').slice(0, 27);
-    const { token: _token, ...user } = insertUser(store, now, null, {
-      ...base,
-      password,
     });
-    return { kind: 'password', user, password } as const;
-  });
+  }
+  if (firstAdminExists(store)) return { kind: 'exists' };
+  const password = newSecret('pw').slice(0, 27);
+  return hashPassword(password).then((passwordHash) =>
+    inTransaction(store, (): BootstrapResult => {
+      // Checked again inside the transaction: another process may have made the admin meanwhile.
+      if (firstAdminExists(store)) return { kind: 'exists' };
+      const { token: _token, ...user } = insertUser(
+        store,
+        now,
+        null,
+        { ...FIRST_ADMIN, password },
+        { passwordHash, passwordSingleUse: true },
+      );
+      return { kind: 'password', user, password };
+    }),
+  );
 }

@@ -3,6 +3,7 @@
  * dualApprovalFromYen), numbered, frozen, rejected, voided with a correcting notice; what customers see.
  */
 import { createHash } from 'node:crypto';
+import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   expectProblem,
@@ -852,17 +853,34 @@ describe('the metrics queries', () => {
   it('count the notices pending approval and those waiting for a second approver', async () => {
     const { countNoticesAwaitingSecondApprover, countNoticesPendingApproval } =
       await import('../../src/services/credit-notices');
-    t = makeTestApp({ policy: { dualApprovalFromYen: 7_000 } });
+    t = makeTestApp({
+      policy: { dualApprovalFromYen: 7_000 },
+      metricsToken: 'metrics-token-0123456789',
+    });
+    const gauges = async () => {
+      const res = await request(t.app)
+        .get('/metrics')
+        .set('Authorization', 'Bearer metrics-token-0123456789')
+        .expect(200);
+      const value = (name: string) =>
+        Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(res.text)?.[1]);
+      return [
+        value('gengaku_credit_notices_pending_approval'),
+        value('gengaku_credit_notices_awaiting_second_approver'),
+      ];
+    };
     const big = await claimedOutage(t); // ¥7,332 with tax: two approvals
     await claimedOutage(t);
     expect(countNoticesPendingApproval(t.store)).toBe(2);
     expect(countNoticesAwaitingSecondApprover(t.store)).toBe(0);
+    expect(await gauges()).toEqual([2, 0]);
     await t
       .as('finance')
       .post(`/credit-notices/${big.noticeId}/approve`)
       .expect(200);
     expect(countNoticesPendingApproval(t.store)).toBe(2);
     expect(countNoticesAwaitingSecondApprover(t.store)).toBe(1);
+    expect(await gauges()).toEqual([2, 1]);
   });
 });
 

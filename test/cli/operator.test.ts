@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,23 +8,15 @@ import { openStore } from '../../src/db/client';
 import { incidents } from '../../src/db/schema';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { parseInstant } from '../../src/domain/time';
-import { actorForToken } from '../../src/services/users';
+import { actorForToken, ensureFirstAdmin } from '../../src/services/users';
 import { makeTestApp, seedContract, type TestApp } from '../support/app';
+import { cliIn } from '../support/cli';
 
 const config = { policy: DEFAULT_POLICY, regions: ['jp-east', 'jp-west'] };
 const dir = mkdtempSync(join(tmpdir(), 'gengaku-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  return spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', ...args],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_PATH: join(dir, 'unused.db') },
-    },
-  );
-}
+const cli = cliIn(dir);
 
 describe('user create and backup (as processes)', () => {
   it('creates a user whose printed token authenticates, refuses a duplicate, and backs up online', () => {
@@ -96,13 +87,62 @@ describe('user create and backup (as processes)', () => {
     expect(existsSync(join(dir, 'typo.db'))).toBe(false);
 
     const store = openStore(database);
-    expect(actorForToken(store, user.token)).toEqual({
+    expect(actorForToken(store, user.token, Date.now())).toEqual({
       userId: user.id,
       role: 'support',
       customerId: null,
     });
-    expect(actorForToken(store, `${user.token}x`)).toBeNull();
+    expect(actorForToken(store, `${user.token}x`, Date.now())).toBeNull();
     store.close();
+  }, 30_000);
+});
+
+describe('token rotate (as a process)', () => {
+  it('rotates the bootstrap token: the old one stops working, the printed one works, audited', () => {
+    const database = join(dir, 'rotate.db');
+    const store = openStore(database);
+    ensureFirstAdmin(store, Date.now(), 'gk_bootstrap_to_rotate');
+    store.close();
+
+    const rotated = cli(
+      'token',
+      'rotate',
+      '--email',
+      'admin@gengaku.local',
+      '--database',
+      database,
+    );
+    expect(rotated.status, rotated.stderr).toBe(0);
+    const printed = JSON.parse(rotated.stdout);
+    expect(printed).toMatchObject({ revokedTokens: 1 });
+    expect(printed.token).toMatch(/^gk_/);
+
+    const after = openStore(database);
+    expect(
+      actorForToken(after, 'gk_bootstrap_to_rotate', Date.now()),
+    ).toBeNull();
+    expect(actorForToken(after, printed.token, Date.now())).toMatchObject({
+      userId: printed.userId,
+      role: 'admin',
+    });
+    const audit = after.sqlite
+      .prepare(
+        "select actor_id from audit_log where action = 'user.tokens-rotated'",
+      )
+      .all();
+    expect(audit).toEqual([{ actor_id: 'operator:cli' }]);
+    after.close();
+
+    const unknown = cli(
+      'token',
+      'rotate',
+      '--email',
+      'nobody@example.jp',
+      '--database',
+      database,
+    );
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('no user has the email');
   }, 30_000);
 });
 

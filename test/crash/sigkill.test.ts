@@ -2,81 +2,25 @@
  * Nothing acknowledged is ever lost: kill the server with SIGKILL in the middle of a stream of claim
  * writes, restart it on the same database, and find every acknowledged claim there, intact.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HOUR, scratch } from '../support/server';
 
-const TOKEN = 'gk_crash_test_admin';
-const HOUR = 3_600_000;
-const dir = mkdtempSync(join(tmpdir(), 'gengaku-crash-'));
-const databasePath = join(dir, 'crash.db');
-const children: ChildProcess[] = [];
-
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      DATABASE_PATH: databasePath,
-      SLA_BOOTSTRAP_TOKEN: TOKEN,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start:\n${output}`)),
-      15_000,
-    );
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:[^"]+)"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) =>
-      reject(new Error(`server exited with ${code}:\n${output}`)),
-    );
-  });
-  return { child, url };
-}
-
-async function call(url: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      'content-type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
+const space = scratch('crash');
+const databasePath = space.path('crash.db');
+afterAll(() => space.cleanUp());
 
 describe('SIGKILL during a stream of claim writes', () => {
   it('keeps every acknowledged claim and an intact database', async () => {
-    const first = await startServer();
+    const first = await space.start(databasePath);
     // Ten contracts, each with twenty separate qualifying outages of exactly 24 h in the last weeks.
-    const customer = await call(first.url, 'POST', '/customers', {
+    const customer = await first.call('POST', '/customers', {
       name: 'Crash Test K.K.',
     });
     const day = Math.floor(Date.now() / HOUR) * HOUR - 30 * 24 * HOUR;
     const targets: { contractId: string; outageStart: string }[] = [];
     for (let c = 0; c < 10; c++) {
-      const contract = await call(first.url, 'POST', '/contracts', {
+      const contract = await first.call('POST', '/contracts', {
         customerId: customer.body.id,
         contractNumber: `CRASH-${c}`,
         licenses: 100,
@@ -92,7 +36,7 @@ describe('SIGKILL during a stream of claim writes', () => {
         start: new Date(day + i * 25 * HOUR).toISOString(),
         end: new Date(day + i * 25 * HOUR + 24 * HOUR).toISOString(),
       }));
-      const incident = await call(first.url, 'POST', '/incidents', {
+      const incident = await first.call('POST', '/incidents', {
         title: `crash ${c}`,
         cause: 'provider',
         severity: 'total',
@@ -115,7 +59,7 @@ describe('SIGKILL during a stream of claim writes', () => {
       while (!killed && next < targets.length) {
         const target = targets[next++]!;
         try {
-          const reply = await call(first.url, 'POST', '/claims', target);
+          const reply = await first.call('POST', '/claims', target);
           if (reply.status === 201) acknowledged.push(reply.body.id);
           else
             throw new Error(
@@ -123,7 +67,7 @@ describe('SIGKILL during a stream of claim writes', () => {
             );
           if (acknowledged.length === 60 && !killed) {
             killed = true;
-            first.child.kill('SIGKILL');
+            await first.kill();
           }
         } catch (error) {
           if (!killed) throw error;
@@ -132,14 +76,9 @@ describe('SIGKILL during a stream of claim writes', () => {
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     expect(killed).toBe(true);
-    await new Promise((resolve) =>
-      first.child.exitCode !== null || first.child.signalCode !== null
-        ? resolve(null)
-        : first.child.once('exit', resolve),
-    );
 
-    const second = await startServer();
-    const claims = await call(second.url, 'GET', '/claims');
+    const second = await space.start(databasePath);
+    const claims = await second.call('GET', '/claims');
     const stored = new Set(
       (claims.body as { id: string }[]).map((claim) => claim.id),
     );
@@ -147,11 +86,7 @@ describe('SIGKILL during a stream of claim writes', () => {
     for (const id of acknowledged)
       expect(stored.has(id), `acknowledged claim ${id} survived`).toBe(true);
     // SIGTERM shuts down gracefully: the server closes the database and exits 0.
-    const exited = new Promise<number | null>((resolve) =>
-      second.child.once('exit', (code) => resolve(code)),
-    );
-    second.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await second.stop()).toBe(0);
 
     const db = new Database(databasePath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');

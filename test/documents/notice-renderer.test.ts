@@ -2,6 +2,7 @@
  * The credit notice templates: what a notice says in each language and state, that it is print-ready and
  * self-contained, and that no value reaching a template is printed as markup.
  */
+
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +14,9 @@ import type {
 } from '../../src/documents/credit-notice-document';
 import {
   createNoticeRenderer,
-  DEFAULT_TEMPLATES_DIR,
   NOTICE_LANGUAGES,
 } from '../../src/documents/notice-renderer';
+import { TEMPLATES_DIR } from '../../src/paths';
 import { APPROVED_NOTICE, DRAFT_NOTICE, jst } from './fixtures';
 
 const renderer = createNoticeRenderer();
@@ -383,7 +384,7 @@ describe('templates are compiled at start', () => {
   it('refuses, when it is created, a template that calls an unknown helper', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gengaku-templates-'));
     dirs.push(dir);
-    cpSync(DEFAULT_TEMPLATES_DIR, dir, { recursive: true });
+    cpSync(TEMPLATES_DIR, dir, { recursive: true });
     writeFileSync(join(dir, 'credit-notice.en.hbs'), '<p>{{yenn amount}}</p>');
     expect(() => createNoticeRenderer({ templatesDir: dir })).toThrow(/yenn/);
   });
@@ -391,7 +392,7 @@ describe('templates are compiled at start', () => {
   it('renders from the templates directory it is given', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gengaku-templates-'));
     dirs.push(dir);
-    cpSync(DEFAULT_TEMPLATES_DIR, dir, { recursive: true });
+    cpSync(TEMPLATES_DIR, dir, { recursive: true });
     writeFileSync(
       join(dir, 'credit-notice.en.hbs'),
       '<p>{{customer.name}}: {{yen totalAmount}}</p>',

@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import request from 'supertest';
 import { expect } from 'vitest';
-import type { NoticeIssuer } from '../../src/config';
+import { DEFAULT_TOKEN_TTL_DAYS, type NoticeIssuer } from '../../src/config';
 import { openStore, type Store } from '../../src/db/client';
 import { createNoticeRenderer } from '../../src/documents/notice-renderer';
 import { createPdfRenderer } from '../../src/documents/pdf';
@@ -24,11 +24,12 @@ export interface TestApp {
   setNow(instant: string | number): void;
   now(): number;
   tokens: Record<Exclude<Role, 'customer'>, string>;
-  /** GET/POST/PATCH as a role (or with a raw token). */
+  /** GET/POST/PATCH/DELETE as a role (or with a raw token). */
   as(who: Exclude<Role, 'customer'> | { token: string }): {
     get(path: string): request.Test;
     post(path: string, body?: object): request.Test;
     patch(path: string, body?: object): request.Test;
+    delete(path: string): request.Test;
   };
   /** A customer user bound to `customerId`, returning its token. */
   customerToken(customerId: string): string;
@@ -60,6 +61,7 @@ export function makeTestApp(
     /** null: no issuer configured. */
     issuer?: NoticeIssuer | null;
     chromiumPath?: string;
+    metricsToken?: string;
   } = {},
 ): TestApp {
   const store = openStore(':memory:');
@@ -71,6 +73,7 @@ export function makeTestApp(
     ...(options.issuer === null
       ? {}
       : { issuer: options.issuer ?? TEST_ISSUER }),
+    tokenTtlDays: DEFAULT_TOKEN_TTL_DAYS,
   };
   ensureFirstAdmin(store, clock(), ADMIN_TOKEN);
   const printing = createNoticePrinting({
@@ -86,6 +89,9 @@ export function makeTestApp(
     config,
     logger: pino({ level: 'silent' }),
     printing,
+    // Every JSON answer is parsed with its endpoint's response schema: a mismatch fails the test (500).
+    checkResponses: true,
+    metricsToken: options.metricsToken,
   });
   const adminActor = { userId: '', role: 'admin' as const, customerId: null };
   const ctx = () => ({ store, clock, config, actor: adminActor });
@@ -111,6 +117,7 @@ export function makeTestApp(
       post: (path, body) => auth(agent.post(`/api/v1${path}`)).send(body ?? {}),
       patch: (path, body) =>
         auth(agent.patch(`/api/v1${path}`)).send(body ?? {}),
+      delete: (path) => auth(agent.delete(`/api/v1${path}`)),
     };
   };
   return {
