@@ -5,10 +5,13 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { resolvePolicy } from '../../src/domain/policy';
+import { DEFAULT_REGIONS } from '../../src/domain/terms';
 import {
   expectProblem,
   makeTestApp,
   seedContract,
+  TEST_ISSUER,
   type TestApp,
 } from '../support/app';
 
@@ -923,5 +926,43 @@ describe('the preview of a correction', () => {
     expect(
       (await t.as('finance').get(`/credit-notices/${pending.noticeId}`)).body,
     ).toMatchObject({ totalAmount: 11_000, approvals: [] });
+  });
+});
+
+describe('approving current figures', () => {
+  it('brings the claims up to date first: a tax rate changed since the notice was prepared applies', async () => {
+    const { approveCreditNotice } = await import(
+      '../../src/services/credit-notices'
+    );
+    t = makeTestApp();
+    const { noticeId } = await claimedOutage(t);
+    const finance = t.staffUser('finance');
+    // The server restarted with SLA_POLICY {"taxRate": 0.08}: no write has refreshed the notice since.
+    const approved = approveCreditNotice(
+      {
+        store: t.store,
+        clock: t.now,
+        config: {
+          policy: resolvePolicy({ taxRate: 0.08 }),
+          regions: [...DEFAULT_REGIONS],
+          issuer: TEST_ISSUER,
+        },
+        actor: { userId: finance.id, role: 'finance', customerId: null },
+      },
+      noticeId,
+      t.printing.html,
+    );
+    expect(approved).toMatchObject({
+      status: 'approved',
+      amount: 6666,
+      taxRate: 0.08,
+      taxAmount: 533,
+      totalAmount: 7199,
+    });
+    const html = await t
+      .as('finance')
+      .get(`/credit-notices/${noticeId}/document?lang=ja`)
+      .expect(200);
+    expect(html.text).toContain('¥533');
   });
 });
