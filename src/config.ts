@@ -17,6 +17,10 @@ export interface ServerSettings {
   bootstrapToken: string | undefined;
   logLevel: string;
   app: AppConfig;
+  /** `TRUST_PROXY`: set behind a TLS-terminating proxy, so session cookies are Secure. */
+  trustProxy: string | undefined;
+  /** `SLA_SESSION_TTL_HOURS` (12): how long a web sign-in lasts. */
+  sessionTtlMs: number;
 }
 
 export function settingsFromEnv(
@@ -36,6 +40,15 @@ export function settingsFromEnv(
     throw new Error(
       `SLA_POLICY is not a valid policy: ${policy.error.message}`,
     );
+  const sessionHours = Number(env.SLA_SESSION_TTL_HOURS ?? 12);
+  if (
+    !Number.isFinite(sessionHours) ||
+    sessionHours <= 0 ||
+    sessionHours > 24 * 90
+  )
+    throw new Error(
+      `SLA_SESSION_TTL_HOURS must be a number of hours above 0 (at most 2160), got ${env.SLA_SESSION_TTL_HOURS}`,
+    );
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -43,5 +56,7 @@ export function settingsFromEnv(
     bootstrapToken: env.SLA_BOOTSTRAP_TOKEN,
     logLevel: env.LOG_LEVEL ?? 'info',
     app: { policy: policy.data, regions },
+    trustProxy: env.TRUST_PROXY,
+    sessionTtlMs: Math.round(sessionHours * 3_600_000),
   };
 }

@@ -44,14 +44,7 @@ export function seedDemo(
     actor: { userId, role, customerId },
   });
   const root = as(admin.user.id, 'admin');
-  const logins: DemoLogin[] = [
-    {
-      role: 'admin',
-      email: admin.user.email,
-      password: '',
-      token: 'gk_demo_admin',
-    },
-  ];
+  const logins: DemoLogin[] = [];
 
   const aozora = createCustomer(root, {
     name: 'Aozora Logistics K.K.',
@@ -129,6 +122,13 @@ export function seedDemo(
     monthlyFee: 200000,
   });
 
+  // The first admin holds the API token only; this one logs in to the pages.
+  const manager = createUser(root, {
+    name: 'Yamada Aya (admin)',
+    email: 'manager@gengaku.local',
+    role: 'admin',
+    password: 'demo-admin-pass',
+  });
   const support = createUser(root, {
     name: 'Sato Haruka (support)',
     email: 'support@gengaku.local',
@@ -149,6 +149,12 @@ export function seedDemo(
     password: 'demo-customer-pass',
   });
   logins.push(
+    {
+      role: 'admin',
+      email: manager.email,
+      password: 'demo-admin-pass',
+      token: manager.token,
+    },
     {
       role: 'support',
       email: support.email,

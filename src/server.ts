@@ -37,7 +37,14 @@ export async function startServer(
         `Exchange it for an API token: POST /api/v1/auth/tokens {"email","password"}\n\n`,
     );
   }
-  const app = createApp({ store, clock, config: settings.app, logger });
+  const app = createApp({
+    store,
+    clock,
+    config: settings.app,
+    logger,
+    trustProxy: settings.trustProxy,
+    web: { sessionTtlMs: settings.sessionTtlMs },
+  });
   const system = {
     store,
     clock,

@@ -14,6 +14,7 @@ import { ServiceError } from '../errors';
 import { fieldErrorsOf } from '../schemas/common';
 import { requireRole, type ServiceContext } from '../services/context';
 import { actorForToken } from '../services/users';
+import { type WebSettings, webRouter } from '../web';
 import { type AnyEndpoint, Reply } from './endpoint';
 import { openApiDocument } from './openapi';
 import { INTERNAL_PROBLEM, problemOf, sendProblem } from './problem';
@@ -24,6 +25,9 @@ export interface AppDeps {
   clock: () => Instant;
   config: AppConfig;
   logger: Logger;
+  /** Express's `trust proxy`: behind a TLS-terminating proxy, so `req.secure` (Secure cookies) reads X-Forwarded-Proto. */
+  trustProxy?: string;
+  web?: Partial<WebSettings>;
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -148,10 +152,19 @@ function bodyParserProblem(error: unknown): ServiceError | undefined {
   return undefined;
 }
 
+/** `TRUST_PROXY`: true/false, a hop count, or addresses/subnets as Express reads them. */
+function trustProxyValue(text: string): boolean | number | string {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy !== undefined)
+    app.set('trust proxy', trustProxyValue(deps.trustProxy));
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -193,6 +206,7 @@ export function createApp(deps: AppDeps): express.Express {
     ),
   );
   app.use('/api/v1', api);
+  app.use(webRouter(deps));
 
   app.use((req, _res, next) =>
     next(new ServiceError('not-found', `nothing at ${req.path}`)),

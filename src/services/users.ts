@@ -162,13 +162,15 @@ export function actorForToken(store: Store, token: string): Actor | null {
 
 const DECOY_HASH = hashPassword('not a password anyone has');
 
-/** Email and password for a new API token (for people who log in rather than configure a token). */
-export function exchangePassword(
+/**
+ * The user with this email and password, or an `unauthenticated` refusal. The one password check: the
+ * token exchange and the web login both call it.
+ */
+export function checkPassword(
   store: Store,
-  now: Instant,
   email: string,
   password: string,
-): { token: string; user: User } {
+): User {
   const row = store.db
     .select()
     .from(users)
@@ -182,8 +184,19 @@ export function exchangePassword(
       'unknown email or wrong password',
     );
   }
-  const token = inTransaction(store, () => issueToken(store, row.id, now));
-  return { token, user: userOf(row) };
+  return userOf(row);
+}
+
+/** Email and password for a new API token (for people who log in rather than configure a token). */
+export function exchangePassword(
+  store: Store,
+  now: Instant,
+  email: string,
+  password: string,
+): { token: string; user: User } {
+  const user = checkPassword(store, email, password);
+  const token = inTransaction(store, () => issueToken(store, user.id, now));
+  return { token, user };
 }
 
 export type BootstrapResult =

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm run test:browser`: stories walked in Debian's Chromium against the real server.
+export default defineConfig({
+  test: {
+    include: ['test/browser/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    // One browser at a time: the machine is small, and the stories each start a server.
+    fileParallelism: false,
+  },
+});
