@@ -83,8 +83,16 @@ export interface Views {
 export function createViews(root = TEMPLATES): Views {
   const hb = Handlebars.create();
   registerHelpers(hb);
-  const compile = (path: string): Template =>
-    hb.compile(readFileSync(path, 'utf8'), { strict: false });
+  const compile = (path: string): Template => {
+    const source = readFileSync(path, 'utf8');
+    // Handlebars parses on first render; parsing now makes a broken template stop the start, not a page.
+    try {
+      hb.parse(source);
+    } catch (error) {
+      throw new Error(`${relative(root, path)}: ${(error as Error).message}`);
+    }
+    return hb.compile(source);
+  };
   for (const path of filesUnder(join(root, 'partials')))
     hb.registerPartial(
       relative(join(root, 'partials'), path).replace(/\.hbs$/, ''),

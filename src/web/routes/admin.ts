@@ -112,6 +112,13 @@ function renderCustomers(
   );
 }
 
+/** The option's fields are flat on the form: `options[0].monthlyFee` shows beside "optionFee". */
+const contractFormPath = (path: string) =>
+  path
+    .replace(/^options\[0\]\.monthlyFee$/, 'optionFee')
+    .replace(/^options\[0\]\.billingStartDate$/, 'optionStart')
+    .replace(/^options(\[0\](\.regions.*)?)?$/, 'optionRegions');
+
 function renderNewContract(
   p: PageContext,
   extra: {
@@ -147,7 +154,13 @@ function renderNewContract(
         value: String(n),
         selected: String(n) === values.concurrentDevices,
       })),
-      errors: fieldErrorsFor(p.lang, extra.errors),
+      errors: fieldErrorsFor(
+        p.lang,
+        extra.errors?.map((error) => ({
+          ...error,
+          path: contractFormPath(error.path),
+        })),
+      ),
       problem: extra.problem,
     },
     { status: extra.status },
