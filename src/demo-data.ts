@@ -179,6 +179,15 @@ export function seedDemo(
   const at = (hoursAgo: number) => formatInstant(now - hoursAgo * HOUR);
   const incident = (input: Record<string, unknown>) =>
     createIncident(desk, IncidentInput.parse(input));
+  // Nearly three months ago and never claimed: its deadline is days away (the portal's banner, finance's list).
+  incident({
+    title: 'Tokyo core router failure (FM-2025-0101)',
+    cause: 'provider',
+    severity: 'total',
+    scope: { contractIds: [east.id] },
+    awareAt: at(83 * 24 - 0.5),
+    intervals: [{ start: at(83 * 24), end: at(83 * 24 - 26) }],
+  });
   incident({
     title: 'jp-west VPN gateway cluster failure',
     description:

@@ -68,6 +68,10 @@ export function formatYen(lang: Lang, amount: number): string {
   ).format(amount);
 }
 
+/** A count with the thousands separated: 65,000. */
+export const formatNumber = (lang: Lang, value: number) =>
+  value.toLocaleString(LOCALE[lang]);
+
 /** Unavailable time in whole hours and minutes: the terms count hours (Annex 3). */
 export function formatDuration(lang: Lang, ms: number): string {
   const hours = Math.floor(ms / MS_PER_HOUR);

@@ -10,6 +10,7 @@ import {
   formatDate,
   formatDateTime,
   formatDuration,
+  formatNumber,
   formatYen,
   toLocalInput,
 } from './format';
@@ -55,6 +56,9 @@ function registerHelpers(hb: typeof Handlebars) {
     typeof value === 'string' || typeof value === 'number'
       ? toLocalInput(value)
       : '',
+  );
+  hb.registerHelper('number', (value: unknown, options) =>
+    typeof value === 'number' ? formatNumber(langOf(options), value) : '',
   );
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('not', (a: unknown) => !a);

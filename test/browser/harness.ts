@@ -69,15 +69,22 @@ export interface Browsing {
 /** A fresh Chromium profile (its own user-data-dir), allowed to reach only the server under test. */
 export async function browse(
   origin: string,
-  options: { viewport?: { width: number; height: number } } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    /** The browser's own language (its date pickers); the pages' language is the site's switch. */
+    lang?: 'ja' | 'en';
+  } = {},
 ): Promise<Browsing> {
   const profile = mkdtempSync(join(tmpdir(), 'gengaku-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [
+      ...CHROMIUM_ARGS,
+      `--lang=${options.lang === 'en' ? 'en-GB' : 'ja-JP'}`,
+    ],
     viewport: options.viewport ?? { width: 1280, height: 900 },
-    locale: 'ja-JP',
+    locale: options.lang === 'en' ? 'en-GB' : 'ja-JP',
     timezoneId: 'Asia/Tokyo',
   });
   await context.route('**/*', (route) =>

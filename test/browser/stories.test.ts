@@ -53,7 +53,7 @@ for (const lang of ['ja', 'en'] as const) {
 
     it('support previews the affected contracts, then saves', async () => {
       const origin = world.server.url;
-      const b = await browse(origin);
+      const b = await browse(origin, { lang });
       try {
         const { page } = b;
         await page.goto(`${origin}/login`);
@@ -119,7 +119,7 @@ for (const lang of ['ja', 'en'] as const) {
 
     it('the customer sees the outage with its credit and deadline, and claims it', async () => {
       const origin = world.server.url;
-      const b = await browse(origin);
+      const b = await browse(origin, { lang });
       try {
         const { page } = b;
         await page.goto(`${origin}/login`);

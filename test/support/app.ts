@@ -31,7 +31,7 @@ export interface TestApp {
 export const ADMIN_TOKEN = 'gk_test_admin_token';
 
 export function makeTestApp(
-  options: { now?: string; policy?: Partial<Policy> } = {},
+  options: { now?: string; policy?: Partial<Policy>; trustProxy?: string } = {},
 ): TestApp {
   const store = openStore(':memory:');
   let now = parseInstant(options.now ?? '2026-02-01T00:00:00+09:00');
@@ -46,6 +46,7 @@ export function makeTestApp(
     clock,
     config,
     logger: pino({ level: 'silent' }),
+    trustProxy: options.trustProxy,
   });
   const adminActor = { userId: '', role: 'admin' as const, customerId: null };
   const ctx = () => ({ store, clock, config, actor: adminActor });
