@@ -64,6 +64,8 @@ export function formatYen(lang: Lang, amount: number): string {
       new Intl.NumberFormat(LOCALE[lang], {
         style: 'currency',
         currency: 'JPY',
+        // ¥ rather than en-GB's JP¥: every amount here is yen.
+        currencyDisplay: 'narrowSymbol',
       }),
   ).format(amount);
 }

@@ -105,8 +105,9 @@ export function parseIncidentForm(
         errors.push({ path: field, message: `unknown contract ${number}` });
       return id === undefined ? [] : [id];
     });
+  // An empty field is a missing one ("is required"), as in a JSON body that leaves it out.
   const raw = {
-    title: values.title,
+    title: values.title === '' ? undefined : values.title,
     description: values.description === '' ? undefined : values.description,
     cause: (CAUSES as readonly string[]).includes(values.cause)
       ? values.cause
