@@ -20,10 +20,17 @@ export interface PageRequest {
   cursor: string | undefined;
 }
 
-/** `?limit=&cursor=` of a page request; a bad limit falls back to the default. */
-export function pageRequestOf(req: Request, size = PAGE_SIZE): PageRequest {
+/**
+ * `?limit=&cursor=` of a page request; a bad limit falls back to the default. A page with two lists
+ * names the second list's cursor parameter (`param`), so each pages on its own.
+ */
+export function pageRequestOf(
+  req: Request,
+  size = PAGE_SIZE,
+  param = 'cursor',
+): PageRequest {
   const limit = Number(req.query.limit);
-  const cursor = req.query.cursor;
+  const cursor = req.query[param];
   return {
     limit:
       Number.isInteger(limit) && limit >= 1 && limit <= MAX_PAGE_SIZE

@@ -127,6 +127,10 @@ for (const lang of ['ja', 'en'] as const) {
           await page.click(`button:has-text("${WORDS.ja.langButton}")`);
         await logIn(page, origin, loginOf(world, 'customer'));
         expect(new URL(page.url()).pathname).toBe('/portal');
+        // The demo's older outage on FM-2025-0101 closes within 14 days: the banner says so.
+        await expect
+          .poll(() => page.locator('.banner').textContent())
+          .toContain(lang === 'ja' ? '14日以内' : 'within 14 days');
         await b.check(`${lang}-06-customer-portal`);
 
         await page.click('a:has-text("FM-2025-0101")');

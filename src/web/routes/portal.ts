@@ -8,7 +8,7 @@ import { listUnclaimedOutages } from '../../services/deadlines';
 import { contractOutages } from '../../services/outages';
 import { BANNER_DAYS, claimView, outageView } from '../outage-view';
 import { type PageContext, page, type WebDeps } from '../page';
-import { pageOf, pageRequestOf, pagerOf } from '../paging';
+import { PAGE_SIZE, pageOf, pageRequestOf, pagerOf } from '../paging';
 
 const CUSTOMER = ['customer'] as const;
 
@@ -43,19 +43,29 @@ function renderContract(
   const contract = getContract(p.ctx, id);
   const now = p.deps.clock();
   const { outages } = contractOutages(p.ctx, id, undefined);
-  const views = outages
-    .map((outage) => ({
-      ...outageView(p.lang, outage, now),
-      idempotencyKey: randomUUID(),
-    }))
-    .reverse();
+  const shown = pageOf(
+    [...outages].reverse(),
+    (outage) => outage.start,
+    pageRequestOf(p.req),
+  );
+  const claims = pageOf(
+    claimRows(p, () => contract.contractNumber, id),
+    (claim) => claim.id,
+    pageRequestOf(p.req, PAGE_SIZE, 'claims'),
+  );
   p.render(
     'portal/contract',
     {
       titleKey: 'portalContract.title',
       contract,
-      outages: views,
-      claims: claimRows(p, () => contract.contractNumber, id),
+      outages: shown.items.map((outage) => ({
+        ...outageView(p.lang, outage, now),
+        idempotencyKey: randomUUID(),
+      })),
+      total: outages.length,
+      pager: pagerOf(p.req, shown),
+      claims: claims.items,
+      claimsPager: pagerOf(p.req, claims, 'claims'),
       closing: closingSoon(p),
       problem: extra.problem,
     },

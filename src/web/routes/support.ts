@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { CAUSES } from '../../domain/incident';
 import {
-  businessDateOf,
   endOfBusinessDate,
   parseBusinessDate,
   startOfBusinessDate,
@@ -37,7 +36,7 @@ import {
 } from '../incident-form';
 import { claimView, outageView } from '../outage-view';
 import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
-import { pageOf, pageRequestOf, pagerOf } from '../paging';
+import { PAGE_SIZE, pageOf, pageRequestOf, pagerOf } from '../paging';
 import { outageChanges } from '../preview';
 import { timelineOf } from '../timeline';
 
@@ -583,10 +582,31 @@ function renderSupportContract(
   } = {},
 ) {
   const contract = getContract(p.ctx, id);
+  const now = p.deps.clock();
   const { outages } = contractOutages(p.ctx, id, undefined);
-  const claims = listClaims(p.ctx, { contractId: id });
+  const shown = pageOf(
+    [...outages].reverse(),
+    (outage) => outage.start,
+    pageRequestOf(p.req),
+  );
+  const claims = pageOf(
+    listClaims(p.ctx, { contractId: id }).reverse(),
+    (claim) => claim.id,
+    pageRequestOf(p.req, PAGE_SIZE, 'claims'),
+  );
   const errors = fieldErrorsFor(p.lang, extra.errors ?? []);
   const customers = new Map(listCustomers(p.ctx).map((c) => [c.id, c.name]));
+  // The form of a claimable outage: as it was posted when it came back refused, blank otherwise.
+  const claimFormFor = (start: string) => {
+    const posted =
+      extra.claimForm?.outageStart === start ? extra.claimForm : null;
+    return {
+      idempotencyKey: randomUUID(),
+      receivedAt: posted?.receivedAt ?? toLocalInput(now),
+      note: posted?.note ?? '',
+      errors: posted ? errors : {},
+    };
+  };
   p.render(
     'support/contract',
     {
@@ -595,30 +615,18 @@ function renderSupportContract(
         ...contract,
         customerName: customers.get(contract.customerId) ?? '',
       },
-      outages: outages
-        .map((outage) => outageView(p.lang, outage, p.deps.clock()))
-        .map((outage) => ({
-          ...outage,
-          claimForm:
-            outage.claimStatus === 'claimable'
-              ? {
-                  idempotencyKey: randomUUID(),
-                  receivedAt:
-                    extra.claimForm?.outageStart === outage.start
-                      ? extra.claimForm.receivedAt
-                      : toLocalInput(p.deps.clock()),
-                  note:
-                    extra.claimForm?.outageStart === outage.start
-                      ? extra.claimForm.note
-                      : '',
-                  errors:
-                    extra.claimForm?.outageStart === outage.start ? errors : {},
-                }
-              : null,
-        })),
-      claims: claims.map((claim) => claimView(p.lang, claim)).reverse(),
+      outages: shown.items.map((outage) => {
+        const view = outageView(p.lang, outage, now);
+        return {
+          ...view,
+          claimForm: view.claimable ? claimFormFor(outage.start) : null,
+        };
+      }),
+      total: outages.length,
+      pager: pagerOf(p.req, shown),
+      claims: claims.items.map((claim) => claimView(p.lang, claim)),
+      claimsPager: pagerOf(p.req, claims, 'claims'),
       problem: extra.problem,
-      today: businessDateOf(p.deps.clock()),
     },
     { status: extra.status },
   );
