@@ -5,10 +5,10 @@ import { ServiceError } from '../../errors';
 import { createClaim, listClaims } from '../../services/claims';
 import { getContract, listContracts } from '../../services/contracts';
 import { listUnclaimedOutages } from '../../services/deadlines';
-import { contractOutages } from '../../services/outages';
+import { contractPageData } from '../contract-page';
 import { BANNER_DAYS, claimView, outageView } from '../outage-view';
 import { type PageContext, page, type WebDeps } from '../page';
-import { PAGE_SIZE, pageOf, pageRequestOf, pagerOf } from '../paging';
+import { pageOf, pageRequestOf, pagerOf } from '../paging';
 
 const CUSTOMER = ['customer'] as const;
 
@@ -22,12 +22,9 @@ function closingSoon(p: PageContext) {
     }));
 }
 
-function claimRows(
-  p: PageContext,
-  numberOf: (id: string) => string,
-  contractId?: string,
-) {
-  return listClaims(p.ctx, contractId === undefined ? {} : { contractId })
+/** My claims, newest first, each with its contract's number. */
+function claimRows(p: PageContext, numberOf: (id: string) => string) {
+  return listClaims(p.ctx, {})
     .reverse()
     .map((claim) => ({
       ...claimView(p.lang, claim),
@@ -40,32 +37,17 @@ function renderContract(
   id: string,
   extra: { problem?: string; status?: number } = {},
 ) {
-  const contract = getContract(p.ctx, id);
-  const now = p.deps.clock();
-  const { outages } = contractOutages(p.ctx, id, undefined);
-  const shown = pageOf(
-    [...outages].reverse(),
-    (outage) => outage.start,
-    pageRequestOf(p.req),
-  );
-  const claims = pageOf(
-    claimRows(p, () => contract.contractNumber, id),
-    (claim) => claim.id,
-    pageRequestOf(p.req, PAGE_SIZE, 'claims'),
-  );
+  const data = contractPageData(p, id);
   p.render(
     'portal/contract',
     {
       titleKey: 'portalContract.title',
-      contract,
-      outages: shown.items.map((outage) => ({
-        ...outageView(p.lang, outage, now),
+      ...data,
+      // A key per button: a double submit files one claim (createClaim's Idempotency-Key).
+      outages: data.outages.map((outage) => ({
+        ...outage,
         idempotencyKey: randomUUID(),
       })),
-      total: outages.length,
-      pager: pagerOf(p.req, shown),
-      claims: claims.items,
-      claimsPager: pagerOf(p.req, claims, 'claims'),
       closing: closingSoon(p),
       problem: extra.problem,
     },

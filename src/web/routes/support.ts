@@ -10,7 +10,7 @@ import {
 import { ServiceError } from '../../errors';
 import type { Incident, IncidentPreview } from '../../schemas/api';
 import type { FieldError } from '../../schemas/common';
-import { createClaim, listClaims } from '../../services/claims';
+import { createClaim } from '../../services/claims';
 import { getContract, listContracts } from '../../services/contracts';
 import { listCustomers } from '../../services/customers';
 import {
@@ -24,6 +24,7 @@ import {
   previewIncident,
 } from '../../services/incidents';
 import { contractOutages } from '../../services/outages';
+import { contractPageData } from '../contract-page';
 import { formatTick, fromLocalInput, toLocalInput } from '../format';
 import {
   EMPTY_INCIDENT_FORM,
@@ -34,9 +35,9 @@ import {
   incidentFormView,
   parseIncidentForm,
 } from '../incident-form';
-import { claimView, outageView } from '../outage-view';
+import { outageView } from '../outage-view';
 import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
-import { PAGE_SIZE, pageOf, pageRequestOf, pagerOf } from '../paging';
+import { pageOf, pageRequestOf, pagerOf } from '../paging';
 import { outageChanges } from '../preview';
 import { timelineOf } from '../timeline';
 
@@ -581,19 +582,7 @@ function renderSupportContract(
     status?: number;
   } = {},
 ) {
-  const contract = getContract(p.ctx, id);
-  const now = p.deps.clock();
-  const { outages } = contractOutages(p.ctx, id, undefined);
-  const shown = pageOf(
-    [...outages].reverse(),
-    (outage) => outage.start,
-    pageRequestOf(p.req),
-  );
-  const claims = pageOf(
-    listClaims(p.ctx, { contractId: id }).reverse(),
-    (claim) => claim.id,
-    pageRequestOf(p.req, PAGE_SIZE, 'claims'),
-  );
+  const data = contractPageData(p, id);
   const errors = fieldErrorsFor(p.lang, extra.errors ?? []);
   const customers = new Map(listCustomers(p.ctx).map((c) => [c.id, c.name]));
   // The form of a claimable outage: as it was posted when it came back refused, blank otherwise.
@@ -602,7 +591,7 @@ function renderSupportContract(
       extra.claimForm?.outageStart === start ? extra.claimForm : null;
     return {
       idempotencyKey: randomUUID(),
-      receivedAt: posted?.receivedAt ?? toLocalInput(now),
+      receivedAt: posted?.receivedAt ?? toLocalInput(data.now),
       note: posted?.note ?? '',
       errors: posted ? errors : {},
     };
@@ -611,21 +600,15 @@ function renderSupportContract(
     'support/contract',
     {
       titleKey: 'contract.title',
+      ...data,
       contract: {
-        ...contract,
-        customerName: customers.get(contract.customerId) ?? '',
+        ...data.contract,
+        customerName: customers.get(data.contract.customerId) ?? '',
       },
-      outages: shown.items.map((outage) => {
-        const view = outageView(p.lang, outage, now);
-        return {
-          ...view,
-          claimForm: view.claimable ? claimFormFor(outage.start) : null,
-        };
-      }),
-      total: outages.length,
-      pager: pagerOf(p.req, shown),
-      claims: claims.items.map((claim) => claimView(p.lang, claim)),
-      claimsPager: pagerOf(p.req, claims, 'claims'),
+      outages: data.outages.map((outage) => ({
+        ...outage,
+        claimForm: outage.claimable ? claimFormFor(outage.start) : null,
+      })),
       problem: extra.problem,
     },
     { status: extra.status },
