@@ -2,17 +2,13 @@
  * The pages' words: Japanese by default, English by a switch that sticks (a cookie). Every text a page
  * shows comes from the catalogues in `messages/`; templates name keys, never sentences.
  */
+import type { Catalogue } from './messages/catalogue';
 import { en } from './messages/en';
 import { ja } from './messages/ja';
 
 export const LANGS = ['ja', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = 'ja';
-
-/** A catalogue: nested objects whose leaves are messages with `{name}` placeholders. */
-export interface Catalogue {
-  [key: string]: string | Catalogue;
-}
 
 function flatten(catalogue: Catalogue, prefix = ''): Map<string, string> {
   const flat = new Map<string, string>();

@@ -1,5 +1,5 @@
 /** The English catalogue: the same keys as ja.ts (a test checks), plus `_one` forms where English needs them. */
-import type { Catalogue } from '../i18n';
+import type { Catalogue } from './catalogue';
 
 export const en = {
   app: { name: 'Gengaku' },

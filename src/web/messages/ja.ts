@@ -1,5 +1,5 @@
 /** 日本語のカタログ (既定)。キーは en.ts と同じ; テストが揃っていることを確かめる。 */
-import type { Catalogue } from '../i18n';
+import type { Catalogue } from './catalogue';
 
 export const ja = {
   app: { name: '減額 Gengaku' },
