@@ -408,3 +408,56 @@ describe('lists page', () => {
     expect(second.text).not.toContain('rel="next"');
   });
 });
+
+describe('links', () => {
+  it('no page links its reader to a page that would refuse them', async () => {
+    const { contractId, customerId } = await seedContract(t, {
+      contractNumber: 'EAST-1',
+    });
+    await t
+      .as('support')
+      .post('/incidents', {
+        title: 'down a day and more',
+        cause: 'provider',
+        severity: 'total',
+        scope: { contractIds: [contractId] },
+        awareAt: '2026-01-10T10:00:00+09:00',
+        intervals: [
+          {
+            start: '2026-01-10T10:00:00+09:00',
+            end: '2026-01-11T12:00:00+09:00',
+          },
+        ],
+      })
+      .expect(201);
+    for (const role of ['support', 'customer', 'finance', 'admin'] as const) {
+      const agent = browser(t);
+      await logIn(
+        agent,
+        userWithPassword(t, role, role === 'customer' ? customerId : undefined)
+          .email,
+      );
+      const seen = new Set<string>();
+      let frontier = ['/'];
+      for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+        const next: string[] = [];
+        for (const path of frontier) {
+          if (seen.has(path)) continue;
+          seen.add(path);
+          const res = await agent
+            .get(path)
+            .set('Accept', 'text/html')
+            .redirects(1);
+          expect(res.status, `${role}: ${path}`).toBe(200);
+          for (const [, href] of res.text.matchAll(
+            /<a [^>]*href="(\/[^"#]*)"/g,
+          ))
+            if (!href!.startsWith('/api/') && !href!.startsWith('/assets/'))
+              next.push(href!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='));
+        }
+        frontier = next;
+      }
+      expect(seen.size, role).toBeGreaterThan(3);
+    }
+  });
+});

@@ -68,6 +68,8 @@ export function financeRoutes(router: Router, deps: WebDeps) {
       );
       p.render('finance/deadlines', {
         titleKey: 'deadlines.title',
+        // The contract pages are support's; an admin has them too.
+        canOpenContracts: p.user.actor.role === 'admin',
         entries: shown.items,
         total: deadlines.length,
         totalAmount: deadlines.reduce(
