@@ -132,6 +132,24 @@ export class PageContext {
     return (Array.isArray(value) ? value : [value]).map((item) => String(item));
   }
 
+  /**
+   * Where the language switch returns to: this page, or, for the answer to a form post (whose URL only
+   * takes posts), the page the form was on.
+   */
+  private returnPath(): string {
+    if (this.req.method === 'GET') return this.req.originalUrl;
+    const referer = this.req.get('Referer');
+    if (referer === undefined) return '/';
+    try {
+      const url = new URL(referer);
+      return url.host === this.req.get('Host')
+        ? localPath(url.pathname + url.search, '/')
+        : '/';
+    } catch {
+      return '/';
+    }
+  }
+
   /** What every page shows: language, user, navigation, the CSRF token for its forms, a notice. */
   private base(title: string): Record<string, unknown> {
     const { user, lang } = this.state;
@@ -162,7 +180,7 @@ export class PageContext {
         : null,
       nav,
       csrfToken: this.deps.csrf.token(this.req, this.res),
-      here: this.req.originalUrl,
+      here: this.returnPath(),
       notice:
         notice && hasMessage(lang, `notices.${notice}`)
           ? translate(lang, `notices.${notice}`)

@@ -461,3 +461,42 @@ describe('links', () => {
     }
   });
 });
+
+describe('the language switch on the answer to a form', () => {
+  it('returns to the page the form was on, not to the URL that only takes posts', async () => {
+    const { contractId } = await seedContract(t, { contractNumber: 'EAST-1' });
+    const incident = await t
+      .as('support')
+      .post('/incidents', {
+        title: 'down',
+        cause: 'provider',
+        severity: 'total',
+        scope: { contractIds: [contractId] },
+        awareAt: '2026-01-10T10:00:00+09:00',
+        intervals: [{ start: '2026-01-10T10:00:00+09:00' }],
+      })
+      .expect(201);
+    const agent = browser(t);
+    await logIn(agent, userWithPassword(t, 'support').email);
+    const page = await agent.get(`/support/incidents/${incident.body.id}`);
+    const refused = await agent
+      .post(`/support/incidents/${incident.body.id}/end`)
+      .set('Host', 'gengaku.test')
+      .set(
+        'Referer',
+        `http://gengaku.test/support/incidents/${incident.body.id}`,
+      )
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), endReason: '' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain(
+      `name="next" value="/support/incidents/${incident.body.id}"`,
+    );
+    const elsewhere = await agent
+      .post(`/support/incidents/${incident.body.id}/end`)
+      .set('Referer', 'https://evil.example/support/incidents')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), endReason: '' });
+    expect(elsewhere.text).toContain('name="next" value="/"');
+  });
+});
