@@ -107,6 +107,17 @@ export class PageContext {
     return translate(this.lang, key, values);
   }
 
+  /**
+   * A use case's refusal, said in the page's language; the use case's own detail (the deadline, the
+   * version) follows in brackets. Field errors are shown beside their fields instead.
+   */
+  problem(error: ServiceError): string {
+    const title = this.t(`errors.${error.code}`);
+    return error.code === 'validation-failed'
+      ? title
+      : `${title} (${error.message})`;
+  }
+
   /** A query parameter as one string (a repeated one counts as absent). */
   query(name: string): string | undefined {
     const value = this.req.query[name];

@@ -167,12 +167,6 @@ function renderNewContract(
   );
 }
 
-function problemOf(p: PageContext, error: ServiceError) {
-  return error.code === 'validation-failed'
-    ? p.t('errors.validation-failed')
-    : `${p.t(`errors.${error.code}`)} (${error.message})`;
-}
-
 export function adminRoutes(router: Router, deps: WebDeps) {
   router.get(
     '/admin',
@@ -215,7 +209,7 @@ export function adminRoutes(router: Router, deps: WebDeps) {
         renderUsers(p, {
           values,
           errors: error.errors,
-          problem: problemOf(p, error),
+          problem: p.problem(error),
           status: error.status,
         });
       }
@@ -253,7 +247,7 @@ export function adminRoutes(router: Router, deps: WebDeps) {
         renderCustomers(p, {
           values,
           errors: error.errors,
-          problem: problemOf(p, error),
+          problem: p.problem(error),
           status: error.status,
         });
       }
@@ -321,7 +315,7 @@ export function adminRoutes(router: Router, deps: WebDeps) {
         renderNewContract(p, {
           values,
           errors: error.errors,
-          problem: problemOf(p, error),
+          problem: p.problem(error),
           status: error.status,
         });
       }

@@ -121,7 +121,7 @@ export function portalRoutes(router: Router, deps: WebDeps) {
       } catch (error) {
         if (!(error instanceof ServiceError)) throw error;
         renderContract(p, id, {
-          problem: `${p.t(`errors.${error.code}`)} (${error.message})`,
+          problem: p.problem(error),
           status: error.status,
         });
       }

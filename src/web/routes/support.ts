@@ -34,6 +34,7 @@ import {
   incidentFormOf,
   incidentFormView,
   parseIncidentForm,
+  toFormErrors,
 } from '../incident-form';
 import { outageView } from '../outage-view';
 import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
@@ -126,13 +127,6 @@ function renderNewForm(
       saveLabel: page.t('incidentNew.save'),
     },
     { status: extra.status ?? (errors.list.length > 0 ? 422 : 200) },
-  );
-}
-
-function problemText(page: PageContext, error: ServiceError): string {
-  return (
-    page.t(`errors.${error.code}`, {}) +
-    (error.code === 'validation-failed' ? '' : ` (${error.message})`)
   );
 }
 
@@ -262,8 +256,8 @@ export function supportRoutes(router: Router, deps: WebDeps) {
         if (!(error instanceof ServiceError) || error.status >= 500)
           throw error;
         renderNewForm(p, values, {
-          errors: error.errors ? toFormPaths(error.errors) : [],
-          problem: problemText(p, error),
+          errors: error.errors ? toFormErrors(error.errors) : [],
+          problem: p.problem(error),
           status: error.status,
         });
       }
@@ -323,8 +317,8 @@ export function supportRoutes(router: Router, deps: WebDeps) {
         renderIncident(p, id, {
           values,
           reason,
-          errors: error.errors ? toFormPaths(error.errors) : [],
-          problem: problemText(p, error),
+          errors: error.errors ? toFormErrors(error.errors) : [],
+          problem: p.problem(error),
           status: error.status,
         });
       }
@@ -356,7 +350,7 @@ export function supportRoutes(router: Router, deps: WebDeps) {
         if (!(error instanceof ServiceError) || error.code === 'not-found')
           throw error;
         renderIncident(p, id, {
-          problem: problemText(p, error),
+          problem: p.problem(error),
           status: error.status,
         });
       }
@@ -451,25 +445,12 @@ export function supportRoutes(router: Router, deps: WebDeps) {
             note: p.field('note') ?? '',
           },
           errors: error.errors ?? [],
-          problem: problemText(p, error),
+          problem: p.problem(error),
           status: error.status,
         });
       }
     }),
   );
-}
-
-function toFormPaths(errors: readonly FieldError[]): FieldError[] {
-  return errors.map((error) => ({
-    ...error,
-    path: error.path.startsWith('scope.contractIds')
-      ? 'contracts'
-      : error.path.startsWith('scope.excludeContractIds')
-        ? 'exclude'
-        : error.path.startsWith('scope')
-          ? 'regions'
-          : error.path,
-  }));
 }
 
 function parseClaimFields(
