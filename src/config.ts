@@ -31,6 +31,10 @@ export interface ServerSettings {
   /** The Chromium that prints credit notices to PDF (Debian's `chromium` package). */
   chromiumPath: string;
   app: AppConfig;
+  /** `TRUST_PROXY`: set behind a TLS-terminating proxy, so session cookies are Secure. */
+  trustProxy: string | undefined;
+  /** `SLA_SESSION_TTL_HOURS` (12): how long a web sign-in lasts. */
+  sessionTtlMs: number;
 }
 
 export function settingsFromEnv(
@@ -59,6 +63,15 @@ export function settingsFromEnv(
     throw new Error(
       `SLA_TOKEN_TTL_DAYS must be a whole number of days from 1 to ${MAX_TOKEN_TTL_DAYS}, got ${env.SLA_TOKEN_TTL_DAYS}`,
     );
+  const sessionHours = Number(env.SLA_SESSION_TTL_HOURS ?? 12);
+  if (
+    !Number.isFinite(sessionHours) ||
+    sessionHours <= 0 ||
+    sessionHours > 24 * 90
+  )
+    throw new Error(
+      `SLA_SESSION_TTL_HOURS must be a number of hours above 0 (at most 2160), got ${env.SLA_SESSION_TTL_HOURS}`,
+    );
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -69,5 +82,7 @@ export function settingsFromEnv(
     logLevel: env.LOG_LEVEL ?? 'info',
     chromiumPath: env.SLA_CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH,
     app: { policy: policy.data, regions, tokenTtlDays },
+    trustProxy: env.TRUST_PROXY,
+    sessionTtlMs: Math.round(sessionHours * 3_600_000),
   };
 }

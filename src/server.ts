@@ -74,6 +74,8 @@ export async function startServer(
     config: settings.app,
     logger,
     metricsToken: settings.metricsToken,
+    trustProxy: settings.trustProxy,
+    web: { sessionTtlMs: settings.sessionTtlMs },
   });
   const system = {
     store,

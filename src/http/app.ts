@@ -16,6 +16,7 @@ import { invalid, quoted, ServiceError } from '../errors';
 import { fieldErrorsOf } from '../schemas/common';
 import { requireRole, type ServiceContext } from '../services/context';
 import { checkToken } from '../services/users';
+import { type WebSettings, webRouter } from '../web';
 import { type AnyEndpoint, Reply } from './endpoint';
 import { createMetrics, labelRoute } from './metrics';
 import { openApiDocument } from './openapi';
@@ -35,6 +36,9 @@ export interface AppDeps {
   checkResponses?: boolean;
   /** The bearer token of GET /metrics (SLA_METRICS_TOKEN); without one, /metrics answers 404. */
   metricsToken?: string;
+  /** Express's `trust proxy`: behind a TLS-terminating proxy, so `req.secure` (Secure cookies) reads X-Forwarded-Proto. */
+  trustProxy?: string;
+  web?: Partial<WebSettings>;
 }
 
 /** The largest body any endpoint reads. */
@@ -240,6 +244,13 @@ function bodyParserProblem(error: unknown): ServiceError | undefined {
   return undefined;
 }
 
+/** `TRUST_PROXY`: true/false, a hop count, or addresses/subnets as Express reads them. */
+function trustProxyValue(text: string): boolean | number | string {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   const metrics = createMetrics({
@@ -250,6 +261,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(metrics.measure);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy !== undefined)
+    app.set('trust proxy', trustProxyValue(deps.trustProxy));
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -310,6 +323,7 @@ export function createApp(deps: AppDeps): express.Express {
     ),
   );
   app.use('/api/v1', api);
+  app.use(webRouter(deps));
 
   app.use((req, _res, next) =>
     next(new ServiceError('not-found', `nothing at ${quoted(req.path)}`)),
