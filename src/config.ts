@@ -63,6 +63,10 @@ export interface ServerSettings {
   /** The Chromium that prints credit notices to PDF (Debian's `chromium` package). */
   chromiumPath: string;
   app: AppConfig;
+  /** `TRUST_PROXY`: set behind a TLS-terminating proxy, so session cookies are Secure. */
+  trustProxy: string | undefined;
+  /** `SLA_SESSION_TTL_HOURS` (12): how long a web sign-in lasts. */
+  sessionTtlMs: number;
 }
 
 export function settingsFromEnv(
@@ -91,6 +95,15 @@ export function settingsFromEnv(
     throw new Error(
       `SLA_TOKEN_TTL_DAYS must be a whole number of days from 1 to ${MAX_TOKEN_TTL_DAYS}, got ${env.SLA_TOKEN_TTL_DAYS}`,
     );
+  const sessionHours = Number(env.SLA_SESSION_TTL_HOURS ?? 12);
+  if (
+    !Number.isFinite(sessionHours) ||
+    sessionHours <= 0 ||
+    sessionHours > 24 * 90
+  )
+    throw new Error(
+      `SLA_SESSION_TTL_HOURS must be a number of hours above 0 (at most 2160), got ${env.SLA_SESSION_TTL_HOURS}`,
+    );
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -106,5 +119,7 @@ export function settingsFromEnv(
       tokenTtlDays,
       issuer: issuerFromEnv(env),
     },
+    trustProxy: env.TRUST_PROXY,
+    sessionTtlMs: Math.round(sessionHours * 3_600_000),
   };
 }

@@ -59,14 +59,7 @@ export async function seedDemo(
     actor: { userId, role, customerId },
   });
   const root = as(admin.user.id, 'admin');
-  const logins: DemoLogin[] = [
-    {
-      role: 'admin',
-      email: admin.user.email,
-      password: '',
-      token: 'gk_demo_admin',
-    },
-  ];
+  const logins: DemoLogin[] = [];
 
   const aozora = createCustomer(root, {
     name: 'Aozora Logistics K.K.',
@@ -159,6 +152,13 @@ export async function seedDemo(
     monthlyFee: 200000,
   });
 
+  // The first admin holds the API token only; this one logs in to the pages.
+  const manager = await createUser(root, {
+    name: 'Yamada Aya (admin)',
+    email: 'manager@gengaku.local',
+    role: 'admin',
+    password: 'demo-admin-pass',
+  });
   const support = await createUser(root, {
     name: 'Sato Haruka (support)',
     email: 'support@gengaku.local',
@@ -185,6 +185,12 @@ export async function seedDemo(
     password: 'demo-customer-pass',
   });
   logins.push(
+    {
+      role: 'admin',
+      email: manager.email,
+      password: 'demo-admin-pass',
+      token: manager.token,
+    },
     {
       role: 'support',
       email: support.email,
@@ -215,6 +221,15 @@ export async function seedDemo(
   const at = (hoursAgo: number) => formatInstant(now - hoursAgo * HOUR);
   const incident = (input: Record<string, unknown>) =>
     createIncident(desk, IncidentInput.parse(input));
+  // Nearly three months ago and never claimed: its deadline is days away (the portal's banner, finance's list).
+  incident({
+    title: 'Tokyo core router failure (FM-2025-0101)',
+    cause: 'provider',
+    severity: 'total',
+    scope: { contractIds: [east.id] },
+    awareAt: at(83 * 24 - 0.5),
+    intervals: [{ start: at(83 * 24), end: at(83 * 24 - 26) }],
+  });
   incident({
     title: 'jp-west VPN gateway cluster failure',
     description:

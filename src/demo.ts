@@ -29,7 +29,8 @@ async function main() {
       `  ${login.role.padEnd(9)} ${login.email.padEnd(24)} ${(login.password || '(token only)').padEnd(20)} ${login.token}`,
   );
   process.stdout.write(
-    `\nGengaku demo at ${server.url}  (database ${settings.databasePath})\n\n  role      email                    password             API token\n${lines.join('\n')}\n\n` +
+    `\nGengaku demo at ${server.url}  (database ${settings.databasePath})\n` +
+      `Open it in a browser and log in with an email and password below; the API reference is at ${server.url}/api/docs\n\n  role      email                    password             API token\n${lines.join('\n')}\n\n` +
       `Try: curl -H 'Authorization: Bearer ${logins[3]!.token}' ${server.url}/api/v1/claims\n` +
       `Finance has notices to approve: curl -H 'Authorization: Bearer ${logins[2]!.token}' '${server.url}/api/v1/credit-notices?status=pending-approval'\n\n`,
   );

@@ -42,3 +42,5 @@ export const MIGRATIONS_DIR = join(PROJECT_DIR, 'migrations');
 
 /** The Handlebars templates of the documents Gengaku prints. */
 export const TEMPLATES_DIR = join(PROJECT_DIR, 'templates');
+/** The credit notice templates: a folder of their own, with their own partials and helpers. */
+export const NOTICE_TEMPLATES_DIR = join(TEMPLATES_DIR, 'notices');

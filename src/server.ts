@@ -105,6 +105,8 @@ export async function startServer(
     logger,
     printing,
     metricsToken: settings.metricsToken,
+    trustProxy: settings.trustProxy,
+    web: { sessionTtlMs: settings.sessionTtlMs },
   });
   const system = {
     store,

@@ -139,6 +139,22 @@ export const apiTokens = sqliteTable(
   ],
 );
 
+/** Browser sign-ins (the web pages): the cookie holds a random id, the table only its SHA-256. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Set at logout (or when an admin ends the session); a revoked session never comes back. */
+    revokedAt: integer('revoked_at'),
+  },
+  (table) => [index('sessions_user_idx').on(table.userId)],
+);
+
 export const incidents = sqliteTable('incidents', {
   id: text('id').primaryKey(),
   title: text('title').notNull(),

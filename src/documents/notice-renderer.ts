@@ -1,13 +1,13 @@
 /**
- * Credit notice HTML from the Handlebars templates in `templates/`: `credit-notice.<lang>.hbs`, with the
- * partials of `templates/partials/` (the shared CSS). Made once at start-up (`createNoticeRenderer`),
+ * Credit notice HTML from the Handlebars templates in `templates/notices/`: `credit-notice.<lang>.hbs`,
+ * with the partials of `templates/notices/partials/` (the shared CSS). Made once at start-up (`createNoticeRenderer`),
  * then `renderNoticeHtml(doc, lang)` per request. Every value is printed with `{{ }}`, so Handlebars
  * HTML-escapes it; the helpers below return plain strings for it to escape.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
-import { TEMPLATES_DIR } from '../paths';
+import { NOTICE_TEMPLATES_DIR } from '../paths';
 import type {
   CreditNoticeDocument,
   NoticeLanguage,
@@ -92,7 +92,7 @@ export interface NoticeTemplateSources {
 
 /** The template and partial sources in `templatesDir`. */
 export function readNoticeTemplates(
-  templatesDir: string = TEMPLATES_DIR,
+  templatesDir: string = NOTICE_TEMPLATES_DIR,
 ): NoticeTemplateSources {
   const partialsDir = join(templatesDir, 'partials');
   const partials: Record<string, string> = {};
@@ -130,7 +130,7 @@ export interface NoticeRenderer {
 }
 
 export function createNoticeRenderer({
-  templatesDir = TEMPLATES_DIR,
+  templatesDir = NOTICE_TEMPLATES_DIR,
 }: {
   templatesDir?: string;
 } = {}): NoticeRenderer {

@@ -22,6 +22,7 @@ import {
   type NoticePrinting,
 } from '../services/notice-printing';
 import { checkToken } from '../services/users';
+import { type WebSettings, webRouter } from '../web';
 import { type AnyEndpoint, type EndpointServer, Reply } from './endpoint';
 import { createMetrics, labelRoute } from './metrics';
 import { openApiDocument } from './openapi';
@@ -46,6 +47,9 @@ export interface AppDeps {
   checkResponses?: boolean;
   /** The bearer token of GET /metrics (SLA_METRICS_TOKEN); without one, /metrics answers 404. */
   metricsToken?: string;
+  /** Express's `trust proxy`: behind a TLS-terminating proxy, so `req.secure` (Secure cookies) reads X-Forwarded-Proto. */
+  trustProxy?: string;
+  web?: Partial<WebSettings>;
 }
 
 /** The largest body any endpoint reads. */
@@ -257,6 +261,13 @@ function bodyParserProblem(error: unknown): ServiceError | undefined {
   return undefined;
 }
 
+/** `TRUST_PROXY`: true/false, a hop count, or addresses/subnets as Express reads them. */
+function trustProxyValue(text: string): boolean | number | string {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   const metrics = createMetrics({
@@ -267,6 +278,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(metrics.measure);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy !== undefined)
+    app.set('trust proxy', trustProxyValue(deps.trustProxy));
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -343,6 +356,7 @@ export function createApp(deps: AppDeps): express.Express {
     ),
   );
   app.use('/api/v1', api);
+  app.use(webRouter(deps));
 
   app.use((req, _res, next) =>
     next(new ServiceError('not-found', `nothing at ${quoted(req.path)}`)),

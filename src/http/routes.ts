@@ -418,7 +418,12 @@ export const endpoints: AnyEndpoint[] = [
     roles: ['support', 'admin', 'finance'],
     query: IncidentListQuery,
     response: z.array(Incident),
-    handle: (ctx, { query }) => listIncidents(authed(ctx), query),
+    handle: (ctx, { query }) =>
+      listIncidents(authed(ctx), {
+        ...query,
+        ongoing:
+          query.ongoing === undefined ? undefined : query.ongoing === 'true',
+      }),
   }),
   endpoint({
     method: 'post',

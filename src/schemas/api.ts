@@ -445,6 +445,9 @@ export const IncidentListQuery = z
     contractId: Id.optional(),
     from: QueryInstantText.optional(),
     to: QueryInstantText.optional(),
+    ongoing: z.enum(['true', 'false']).optional(),
+    region: z.string().max(50).optional(),
+    cause: z.enum(CAUSES).optional(),
   })
   .strict();
 

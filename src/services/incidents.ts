@@ -1,5 +1,16 @@
 /** Incidents: logged by support, corrected with a reason, each change audited and claims recomputed. */
-import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  eq,
+  gt,
+  inArray,
+  isNull,
+  lt,
+  notInArray,
+  or,
+  sql,
+} from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import {
   findIncident,
@@ -16,6 +27,7 @@ import {
 import { claimResolutionText } from '../domain/claim-plan';
 import type { ContractTerms } from '../domain/contract';
 import {
+  type Cause,
   type IncidentFacts,
   isInScope,
   isQualifying,
@@ -388,13 +400,61 @@ export function previewCorrection(
   );
 }
 
+export interface IncidentFilter {
+  contractId?: string;
+  from?: Instant;
+  to?: Instant;
+  /** true: still down (an interval without end); false: over. */
+  ongoing?: boolean;
+  /** Names the region, or names a contract whose own region it is. */
+  region?: string;
+  cause?: Cause;
+}
+
 export function listIncidents(
   ctx: ServiceContext,
-  filter: { contractId?: string; from?: Instant; to?: Instant },
+  filter: IncidentFilter,
 ): Incident[] {
   requireRole(ctx, 'support', 'admin', 'finance');
   const db = ctx.store.db;
   const conditions = [];
+  if (filter.cause !== undefined)
+    conditions.push(eq(incidents.cause, filter.cause));
+  if (filter.ongoing !== undefined) {
+    const open = db
+      .selectDistinct({ id: incidentIntervals.incidentId })
+      .from(incidentIntervals)
+      .where(isNull(incidentIntervals.end));
+    conditions.push(
+      filter.ongoing
+        ? inArray(incidents.id, open)
+        : notInArray(incidents.id, open),
+    );
+  }
+  if (filter.region !== undefined) {
+    const inRegion = db
+      .selectDistinct({ id: incidentScope.incidentId })
+      .from(incidentScope)
+      .where(
+        or(
+          and(
+            eq(incidentScope.kind, 'region'),
+            eq(incidentScope.value, filter.region),
+          ),
+          and(
+            eq(incidentScope.kind, 'contract'),
+            inArray(
+              incidentScope.value,
+              db
+                .select({ id: contracts.id })
+                .from(contracts)
+                .where(eq(contracts.region, filter.region)),
+            ),
+          ),
+        ),
+      );
+    conditions.push(inArray(incidents.id, inRegion));
+  }
   // An incident overlaps [from, to) when one of its intervals does (an open interval runs on).
   if (filter.from !== undefined || filter.to !== undefined) {
     const overlapping = db
@@ -509,6 +569,40 @@ export function patchIncident(
       ...new Set([...before.affectedContractIds, ...after.affectedContractIds]),
     ]);
     return after;
+  });
+}
+
+/**
+ * Ends an ongoing incident in one step: a correction that closes every open interval now, with the
+ * reason audited like any other correction.
+ */
+export function endIncident(
+  ctx: ServiceContext,
+  id: string,
+  reason: string,
+  expectedVersion?: number,
+): Incident {
+  requireRole(ctx, 'support', 'admin');
+  return inTransaction(ctx.store, () => {
+    const stored = getStored(ctx, id);
+    if (!stored.intervals.some((interval) => interval.end === null))
+      throw new ServiceError(
+        'conflict',
+        `incident ${id} is not ongoing: every interval has ended`,
+      );
+    const now = ctx.clock();
+    return patchIncident(
+      ctx,
+      id,
+      {
+        reason,
+        intervals: stored.intervals.map((interval) => ({
+          start: interval.start,
+          end: interval.end ?? now,
+        })),
+      },
+      expectedVersion,
+    );
   });
 }
 

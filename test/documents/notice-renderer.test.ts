@@ -16,7 +16,7 @@ import {
   createNoticeRenderer,
   NOTICE_LANGUAGES,
 } from '../../src/documents/notice-renderer';
-import { TEMPLATES_DIR } from '../../src/paths';
+import { NOTICE_TEMPLATES_DIR } from '../../src/paths';
 import { APPROVED_NOTICE, DRAFT_NOTICE, jst } from './fixtures';
 
 const renderer = createNoticeRenderer();
@@ -384,7 +384,7 @@ describe('templates are compiled at start', () => {
   it('refuses, when it is created, a template that calls an unknown helper', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gengaku-templates-'));
     dirs.push(dir);
-    cpSync(TEMPLATES_DIR, dir, { recursive: true });
+    cpSync(NOTICE_TEMPLATES_DIR, dir, { recursive: true });
     writeFileSync(join(dir, 'credit-notice.en.hbs'), '<p>{{yenn amount}}</p>');
     expect(() => createNoticeRenderer({ templatesDir: dir })).toThrow(/yenn/);
   });
@@ -392,7 +392,7 @@ describe('templates are compiled at start', () => {
   it('renders from the templates directory it is given', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gengaku-templates-'));
     dirs.push(dir);
-    cpSync(TEMPLATES_DIR, dir, { recursive: true });
+    cpSync(NOTICE_TEMPLATES_DIR, dir, { recursive: true });
     writeFileSync(
       join(dir, 'credit-notice.en.hbs'),
       '<p>{{customer.name}}: {{yen totalAmount}}</p>',

@@ -62,6 +62,7 @@ export function makeTestApp(
     issuer?: NoticeIssuer | null;
     chromiumPath?: string;
     metricsToken?: string;
+    trustProxy?: string;
   } = {},
 ): TestApp {
   const store = openStore(':memory:');
@@ -92,6 +93,7 @@ export function makeTestApp(
     // Every JSON answer is parsed with its endpoint's response schema: a mismatch fails the test (500).
     checkResponses: true,
     metricsToken: options.metricsToken,
+    trustProxy: options.trustProxy,
   });
   const adminActor = { userId: '', role: 'admin' as const, customerId: null };
   const ctx = () => ({ store, clock, config, actor: adminActor });

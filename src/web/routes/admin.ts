@@ -1,0 +1,324 @@
+/** Admin's pages: users (created with a password for the pages; the API token shown once), customers, new contracts. */
+import type { Router } from 'express';
+import { ROLES } from '../../domain/roles';
+import { CONCURRENT_DEVICE_CHOICES } from '../../domain/terms';
+import { ServiceError } from '../../errors';
+import { ContractInput, CustomerInput, UserInput } from '../../schemas/api';
+import { type FieldError, fieldErrorsOf } from '../../schemas/common';
+import { createContract } from '../../services/contracts';
+import { createCustomer, listCustomers } from '../../services/customers';
+import { createUser, listUsers } from '../../services/users';
+import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
+import { pageOf, pageRequestOf, pagerOf } from '../paging';
+
+const ADMIN = ['admin'] as const;
+
+/** Parses a form with the API's own schema; refusals come back as field errors. */
+function parseWith<T>(
+  schema: {
+    safeParse(
+      value: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: import('zod').ZodError };
+  },
+  raw: unknown,
+): { data: T; errors: null } | { data: null; errors: FieldError[] } {
+  const parsed = schema.safeParse(raw);
+  return parsed.success
+    ? { data: parsed.data, errors: null }
+    : { data: null, errors: fieldErrorsOf(parsed.error) };
+}
+
+/** A number typed in a form: digits (and thousands separators) only; anything else goes on as text for the schema to refuse. */
+const numberField = (value: string | undefined) => {
+  if (value === undefined) return undefined;
+  const digits = value.replace(/[,_\s]/g, '');
+  return /^-?\d+$/.test(digits) ? Number(digits) : value;
+};
+
+function renderUsers(
+  p: PageContext,
+  extra: {
+    values?: Record<string, string>;
+    errors?: FieldError[];
+    problem?: string;
+    created?: { email: string; token: string };
+    status?: number;
+  } = {},
+) {
+  const users = listUsers(p.ctx);
+  const customers = listCustomers(p.ctx);
+  const names = new Map(customers.map((c) => [c.id, c.name]));
+  const shown = pageOf(users, (user) => user.id, pageRequestOf(p.req));
+  const values = extra.values ?? {};
+  p.render(
+    'admin/users',
+    {
+      titleKey: 'users.title',
+      users: shown.items.map((user) => ({
+        ...user,
+        roleLabel: p.t(`roles.${user.role}`),
+        customerName: user.customerId ? names.get(user.customerId) : null,
+      })),
+      total: users.length,
+      pager: pagerOf(p.req, shown),
+      values,
+      roles: ROLES.map((role) => ({
+        value: role,
+        label: p.t(`roles.${role}`),
+        selected: role === (values.role ?? 'support'),
+      })),
+      customers: customers.map((c) => ({
+        value: c.id,
+        label: c.name,
+        selected: c.id === values.customerId,
+      })),
+      errors: fieldErrorsFor(p.lang, extra.errors),
+      problem: extra.problem,
+      created: extra.created,
+    },
+    { status: extra.status },
+  );
+}
+
+function renderCustomers(
+  p: PageContext,
+  extra: {
+    values?: Record<string, string>;
+    errors?: FieldError[];
+    problem?: string;
+    status?: number;
+  } = {},
+) {
+  const customers = listCustomers(p.ctx);
+  const shown = pageOf(
+    customers,
+    (customer) => customer.id,
+    pageRequestOf(p.req),
+  );
+  p.render(
+    'admin/customers',
+    {
+      titleKey: 'customers.title',
+      customers: shown.items,
+      total: customers.length,
+      pager: pagerOf(p.req, shown),
+      values: extra.values ?? {},
+      errors: fieldErrorsFor(p.lang, extra.errors),
+      problem: extra.problem,
+    },
+    { status: extra.status },
+  );
+}
+
+/** The option's fields are flat on the form: `options[0].monthlyFee` shows beside "optionFee". */
+const contractFormPath = (path: string) =>
+  path
+    .replace(/^options\[0\]\.monthlyFee$/, 'optionFee')
+    .replace(/^options\[0\]\.billingStartDate$/, 'optionStart')
+    .replace(/^options(\[0\](\.regions.*)?)?$/, 'optionRegions');
+
+function renderNewContract(
+  p: PageContext,
+  extra: {
+    values?: Record<string, string | string[]>;
+    errors?: FieldError[];
+    problem?: string;
+    status?: number;
+  } = {},
+) {
+  const values = extra.values ?? {
+    licenses: '500',
+    concurrentDevices: '2000',
+    servers: '2',
+    redundancy: 'yes',
+  };
+  const optionRegions = (values.optionRegions as string[] | undefined) ?? [];
+  p.render(
+    'admin/contract-new',
+    {
+      titleKey: 'contractNew.title',
+      values,
+      customers: listCustomers(p.ctx).map((c) => ({
+        value: c.id,
+        label: c.name,
+        selected: c.id === values.customerId,
+      })),
+      regions: p.deps.config.regions.map((region) => ({
+        value: region,
+        selected: region === values.region,
+        checked: optionRegions.includes(region),
+      })),
+      deviceChoices: CONCURRENT_DEVICE_CHOICES.map((n) => ({
+        value: String(n),
+        selected: String(n) === values.concurrentDevices,
+      })),
+      errors: fieldErrorsFor(
+        p.lang,
+        extra.errors?.map((error) => ({
+          ...error,
+          path: contractFormPath(error.path),
+        })),
+      ),
+      problem: extra.problem,
+    },
+    { status: extra.status },
+  );
+}
+
+export function adminRoutes(router: Router, deps: WebDeps) {
+  router.get(
+    '/admin',
+    page(deps, ADMIN, (p) => p.redirect('/admin/users')),
+  );
+  router.get(
+    '/admin/users',
+    page(deps, ADMIN, (p) => renderUsers(p)),
+  );
+  router.post(
+    '/admin/users',
+    page(deps, ADMIN, async (p) => {
+      const values = {
+        name: p.field('name') ?? '',
+        email: p.field('email') ?? '',
+        role: p.field('role') ?? '',
+        customerId: p.field('customerId') ?? '',
+      };
+      const parsed = parseWith(UserInput, {
+        name: values.name,
+        email: values.email,
+        role: values.role,
+        customerId:
+          values.role === 'customer'
+            ? values.customerId || undefined
+            : undefined,
+        password: p.field('password'),
+      });
+      if (parsed.errors)
+        return renderUsers(p, { values, errors: parsed.errors, status: 422 });
+      try {
+        const user = await createUser(p.ctx, parsed.data);
+        // The API token exists only in this answer: shown once, never stored in clear.
+        renderUsers(p, {
+          created: { email: user.email, token: user.token! },
+          status: 201,
+        });
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error;
+        renderUsers(p, {
+          values,
+          errors: error.errors,
+          problem: p.problem(error),
+          status: error.status,
+        });
+      }
+    }),
+  );
+
+  router.get(
+    '/admin/customers',
+    page(deps, ADMIN, (p) => renderCustomers(p)),
+  );
+  router.post(
+    '/admin/customers',
+    page(deps, ADMIN, (p) => {
+      const values = {
+        name: p.field('name') ?? '',
+        email: p.field('email') ?? '',
+        address: p.field('address') ?? '',
+      };
+      const parsed = parseWith(CustomerInput, {
+        name: values.name,
+        email: p.field('email'),
+        address: p.field('address'),
+      });
+      if (parsed.errors)
+        return renderCustomers(p, {
+          values,
+          errors: parsed.errors,
+          status: 422,
+        });
+      try {
+        createCustomer(p.ctx, parsed.data);
+        p.redirect('/admin/customers', 'customerCreated');
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error;
+        renderCustomers(p, {
+          values,
+          errors: error.errors,
+          problem: p.problem(error),
+          status: error.status,
+        });
+      }
+    }),
+  );
+
+  router.get(
+    '/admin/contracts/new',
+    page(deps, ADMIN, (p) => renderNewContract(p)),
+  );
+  router.post(
+    '/admin/contracts/new',
+    page(deps, ADMIN, (p) => {
+      const names = [
+        'customerId',
+        'contractNumber',
+        'licenses',
+        'concurrentDevices',
+        'servers',
+        'region',
+        'redundancy',
+        'billingStartDate',
+        'monthlyFee',
+        'optionFee',
+        'optionStart',
+      ] as const;
+      const values: Record<string, string | string[]> = Object.fromEntries(
+        names.map((name) => [name, p.field(name) ?? '']),
+      );
+      values.optionRegions = p.fields('optionRegions');
+      const withOption = (values.optionRegions as string[]).length > 0;
+      const parsed = parseWith(ContractInput, {
+        customerId: p.field('customerId'),
+        contractNumber: p.field('contractNumber'),
+        licenses: numberField(p.field('licenses')),
+        concurrentDevices: numberField(p.field('concurrentDevices')),
+        servers: numberField(p.field('servers')),
+        region: p.field('region'),
+        redundancy: p.field('redundancy') === 'yes',
+        billingStartDate: p.field('billingStartDate'),
+        monthlyFee: numberField(p.field('monthlyFee')),
+        options: withOption
+          ? [
+              {
+                kind: 'multi-region',
+                regions: values.optionRegions,
+                monthlyFee: numberField(p.field('optionFee')),
+                billingStartDate:
+                  p.field('optionStart') ?? p.field('billingStartDate'),
+              },
+            ]
+          : [],
+      });
+      if (parsed.errors)
+        return renderNewContract(p, {
+          values,
+          errors: parsed.errors,
+          status: 422,
+        });
+      try {
+        const contract = createContract(p.ctx, parsed.data);
+        p.redirect(`/support/contracts/${contract.id}`, 'contractCreated');
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error;
+        renderNewContract(p, {
+          values,
+          errors: error.errors,
+          problem: p.problem(error),
+          status: error.status,
+        });
+      }
+    }),
+  );
+}
