@@ -3,6 +3,15 @@
 import { Policy } from './domain/policy';
 import { DEFAULT_REGIONS } from './domain/terms';
 
+/** The issuer a credit notice names (適格返還請求書, 消費税法 Art. 57-4(3)). */
+export interface NoticeIssuer {
+  name: string;
+  /** 登録番号: `T` and 13 digits. */
+  registrationNumber: string;
+}
+
+/** 適格請求書発行事業者の登録番号: `T` followed by 13 digits. */
+export const REGISTRATION_NUMBER = /^T\d{13}$/;
 /** How long a token from `POST /auth/tokens` lives when SLA_TOKEN_TTL_DAYS is not set. */
 export const DEFAULT_TOKEN_TTL_DAYS = 30;
 
@@ -13,6 +22,29 @@ export interface AppConfig {
   regions: readonly string[];
   /** SLA_TOKEN_TTL_DAYS: days a token from `POST /auth/tokens` lives (DEFAULT_TOKEN_TTL_DAYS when absent). */
   tokenTtlDays?: number;
+  /**
+   * SLA_ISSUER_NAME and SLA_ISSUER_REGISTRATION; absent until both are set: notices are then prepared and
+   * previewed, but approval answers 409 issuer-not-configured.
+   */
+  issuer?: NoticeIssuer;
+}
+
+/** The issuer from the environment: undefined until both are set; a malformed number stops the start. */
+export function issuerFromEnv(
+  env: NodeJS.ProcessEnv,
+): NoticeIssuer | undefined {
+  const name = env.SLA_ISSUER_NAME?.trim() || undefined;
+  const registrationNumber = env.SLA_ISSUER_REGISTRATION?.trim() || undefined;
+  if (
+    registrationNumber !== undefined &&
+    !REGISTRATION_NUMBER.test(registrationNumber)
+  )
+    throw new Error(
+      `SLA_ISSUER_REGISTRATION must be the issuer's registration number, T and 13 digits (e.g. T1234567890123), got "${registrationNumber}"`,
+    );
+  return name !== undefined && registrationNumber !== undefined
+    ? { name, registrationNumber }
+    : undefined;
 }
 
 /** Where Debian's `chromium` package puts the browser. */
@@ -81,7 +113,12 @@ export function settingsFromEnv(
     metricsToken: env.SLA_METRICS_TOKEN || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     chromiumPath: env.SLA_CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH,
-    app: { policy: policy.data, regions, tokenTtlDays },
+    app: {
+      policy: policy.data,
+      regions,
+      tokenTtlDays,
+      issuer: issuerFromEnv(env),
+    },
     trustProxy: env.TRUST_PROXY,
     sessionTtlMs: Math.round(sessionHours * 3_600_000),
   };

@@ -1,18 +1,26 @@
 /**
  * The demo database of `npm run demo`: a believable month: customers and
- * contracts in both regions, incidents of every kind, claims, and one login per role (printed).
+ * contracts in both regions, incidents of every kind, claims, credit notices in every state (pending,
+ * pending with one of two approvals, approved, rejected, void with its correcting notice), and one login
+ * per role (printed), with a second finance user for dual approvals.
  */
 
 import type { AppConfig } from './config';
 import type { Store } from './db/client';
+import type { NoticeRenderer } from './documents/notice-renderer';
 import type { Role } from './domain/roles';
 import { formatInstant, MS_PER_HOUR } from './domain/time';
-import { ContractInput, IncidentInput } from './schemas/api';
+import { ContractInput, IncidentInput, IncidentPatch } from './schemas/api';
 import { createClaim } from './services/claims';
 import type { ServiceContext } from './services/context';
 import { addFeeChange, createContract } from './services/contracts';
+import {
+  approveCreditNotice,
+  rejectCreditNotice,
+  voidCreditNotice,
+} from './services/credit-notices';
 import { createCustomer } from './services/customers';
-import { createIncident } from './services/incidents';
+import { createIncident, patchIncident } from './services/incidents';
 import { recordUsage } from './services/usage';
 import { createUser, ensureFirstAdmin } from './services/users';
 
@@ -25,10 +33,17 @@ export interface DemoLogin {
 
 const HOUR = MS_PER_HOUR;
 
+/** The issuer the demo sets when the environment does not (API.md: the demo sets both). */
+export const DEMO_ISSUER = {
+  SLA_ISSUER_NAME: '株式会社ゲンガク通信（デモ）',
+  SLA_ISSUER_REGISTRATION: 'T1234567890123',
+} as const;
+
 export async function seedDemo(
   store: Store,
   config: AppConfig,
   now: number,
+  html: NoticeRenderer,
 ): Promise<DemoLogin[]> {
   const admin = ensureFirstAdmin(store, now, 'gk_demo_admin');
   if (admin.kind === 'exists')
@@ -91,7 +106,7 @@ export async function seedDemo(
     billingStartDate: '2025-06-15',
     monthlyFee: 45000,
   });
-  contract({
+  const kitakazeContract = contract({
     customerId: kitakaze.id,
     contractNumber: 'FM-2025-0330',
     region: 'jp-east',
@@ -108,6 +123,21 @@ export async function seedDemo(
         billingStartDate: '2025-09-01',
       },
     ],
+  });
+  const hokuriku = createCustomer(root, {
+    name: '北陸レールシステムズ株式会社',
+    email: 'joho@hokuriku-rail.example',
+    address: '石川県金沢市広岡3-1-1',
+  });
+  const rail = contract({
+    customerId: hokuriku.id,
+    contractNumber: 'FM-2024-0999',
+    region: 'jp-east',
+    billingStartDate: '2024-10-01',
+    monthlyFee: 9_600_000,
+    licenses: 65000,
+    concurrentDevices: 15000,
+    servers: 10,
   });
   const westBranch = contract({
     customerId: aozora.id,
@@ -141,6 +171,12 @@ export async function seedDemo(
     role: 'finance',
     password: 'demo-finance-pass',
   });
+  const secondFinance = await createUser(root, {
+    name: 'Tanaka Yui (finance)',
+    email: 'finance2@gengaku.local',
+    role: 'finance',
+    password: 'demo-finance2-pass',
+  });
   const customer = await createUser(root, {
     name: 'Aozora IT desk',
     email: 'customer@gengaku.local',
@@ -172,6 +208,12 @@ export async function seedDemo(
       email: customer.email,
       password: 'demo-customer-pass',
       token: customer.token,
+    },
+    {
+      role: 'finance',
+      email: secondFinance.email,
+      password: 'demo-finance2-pass',
+      token: secondFinance.token,
     },
   );
 
@@ -269,6 +311,94 @@ export async function seedDemo(
     },
     undefined,
   );
+
+  // Credit notices in every state. Claims for ended outages get theirs at once, pending approval.
+  const aozoraDesk = as(customer.id, 'customer', aozora.id);
+  const claim = (
+    by: ServiceContext,
+    contractId: string,
+    outageStart: number,
+    note: string,
+  ) =>
+    createClaim(
+      by,
+      {
+        contractId,
+        outageStart,
+        ...(by.actor.role === 'customer' ? {} : { receivedAt: now - HOUR }),
+        note,
+      },
+      undefined,
+    ).claim;
+  const ito = as(finance.id, 'finance');
+  const tanaka = as(secondFinance.id, 'finance');
+  const certificateStart = now - 9 * 24 * HOUR;
+  // Approved: Aozora's head office, one day of the certificate outage.
+  const approved = claim(
+    aozoraDesk,
+    east.id,
+    certificateStart,
+    'Head office lost all VPN access while the certificate was expired.',
+  );
+  approveCreditNotice(ito, approved.creditNoticeId!, html);
+  // Rejected: the clinic said on the phone it was already compensated under a separate agreement.
+  const rejected = claim(
+    desk,
+    west.id,
+    certificateStart,
+    'Clinic office called about the certificate outage.',
+  );
+  rejectCreditNotice(
+    ito,
+    rejected.creditNoticeId!,
+    'settled separately: the clinic received a one-off discount on its renewal for this outage',
+  );
+  // Void, with its correcting notice: approved for 2 days, then the outage turned out to have lasted 3.
+  const gateway = incident({
+    title: 'Kitakaze dedicated gateway failure',
+    cause: 'provider',
+    severity: 'total',
+    scope: { contractIds: [kitakazeContract.id] },
+    awareAt: at(6 * 24),
+    intervals: [{ start: at(6 * 24), end: at(6 * 24 - 50) }],
+  });
+  const kitakazeClaim = claim(
+    desk,
+    kitakazeContract.id,
+    now - 6 * 24 * HOUR,
+    'Received by email from the Kanazawa plant.',
+  );
+  const voided = approveCreditNotice(ito, kitakazeClaim.creditNoticeId!, html);
+  patchIncident(
+    desk,
+    gateway.id,
+    IncidentPatch.parse({
+      reason:
+        'the gateway logs show the service came back 25 h later than first logged',
+      intervals: [{ start: at(6 * 24), end: at(6 * 24 - 75) }],
+    }),
+  );
+  voidCreditNotice(
+    ito,
+    voided.id,
+    'the outage lasted 75 h, not 50 h: 3 credit days, not 2 (see the correction of the incident)',
+  );
+  // Pending, with one of two approvals: ¥1,056,000 including tax is over dualApprovalFromYen.
+  incident({
+    title: 'Hokuriku Rail: core switch failure at the Kanazawa data centre',
+    cause: 'provider',
+    severity: 'total',
+    scope: { contractIds: [rail.id] },
+    awareAt: at(14 * 24 - 0.5),
+    intervals: [{ start: at(14 * 24), end: at(14 * 24 - 80) }],
+  });
+  const railClaim = claim(
+    desk,
+    rail.id,
+    now - 14 * 24 * HOUR,
+    'Formal claim letter from the railway operator.',
+  );
+  approveCreditNotice(tanaka, railClaim.creditNoticeId!, html);
 
   recordUsage(desk, east.id, {
     month: formatInstant(now - 40 * 24 * HOUR).slice(0, 7),

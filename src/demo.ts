@@ -2,11 +2,13 @@
 import { rmSync } from 'node:fs';
 import { settingsFromEnv } from './config';
 import { openStore } from './db/client';
-import { seedDemo } from './demo-data';
+import { DEMO_ISSUER, seedDemo } from './demo-data';
+import { createNoticeRenderer } from './documents/notice-renderer';
 import { startServer } from './server';
 
 async function main() {
   const settings = settingsFromEnv({
+    ...DEMO_ISSUER,
     ...process.env,
     DATABASE_PATH: process.env.DATABASE_PATH ?? './data/demo.db',
   });
@@ -18,6 +20,7 @@ async function main() {
     store,
     settings.app,
     Math.floor(Date.now() / 60_000) * 60_000,
+    createNoticeRenderer(),
   );
   store.close();
   const server = await startServer(settings);
@@ -28,7 +31,8 @@ async function main() {
   process.stdout.write(
     `\nGengaku demo at ${server.url}  (database ${settings.databasePath})\n` +
       `Open it in a browser and log in with an email and password below; the API reference is at ${server.url}/api/docs\n\n  role      email                    password             API token\n${lines.join('\n')}\n\n` +
-      `Try: curl -H 'Authorization: Bearer ${logins[3]!.token}' ${server.url}/api/v1/claims\n\n`,
+      `Try: curl -H 'Authorization: Bearer ${logins[3]!.token}' ${server.url}/api/v1/claims\n` +
+      `Finance has notices to approve: curl -H 'Authorization: Bearer ${logins[2]!.token}' '${server.url}/api/v1/credit-notices?status=pending-approval'\n\n`,
   );
 }
 

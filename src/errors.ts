@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'pdf-unavailable': 503,
+  'issuer-not-configured': 409,
   'method-not-allowed': 405,
   'too-many-requests': 429,
 } as const;
@@ -35,6 +36,8 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   'unsupported-media-type': 'The request body must be JSON',
   'pdf-unavailable':
     "PDF rendering is unavailable: install Debian's chromium and fonts-noto-cjk (the HTML document still works)",
+  'issuer-not-configured':
+    'The credit notice issuer is not configured: set SLA_ISSUER_NAME and SLA_ISSUER_REGISTRATION',
   'method-not-allowed': 'This path does not take this method',
   'too-many-requests': 'Too many attempts; try again later',
 };

@@ -4,9 +4,16 @@ import { type Logger, pino } from 'pino';
 import type { ServerSettings } from './config';
 import { openStore, type Store } from './db/client';
 import { describeHolder, holdDatabase } from './db/server-lock';
+import { createNoticeRenderer } from './documents/notice-renderer';
+import { createPdfRenderer } from './documents/pdf';
 import type { Instant } from './domain/time';
+import { ServiceError } from './errors';
 import { createApp } from './http/app';
 import { refreshAwaitingClaims } from './services/claims';
+import {
+  createNoticePrinting,
+  type NoticePrinting,
+} from './services/notice-printing';
 import { ensureFirstAdmin } from './services/users';
 import {
   startWebhookWorker,
@@ -25,6 +32,8 @@ export interface RunningServer {
   logger: Logger;
   /** Delivers the webhook outbox; `deliverDue()` runs a pass at once rather than at the next poll. */
   webhooks: WebhookWorker;
+  /** The notice templates and PDF printer; `settled()` waits for the PDFs printed after approvals. */
+  printing: NoticePrinting;
   close(): Promise<void>;
 }
 
@@ -68,11 +77,33 @@ export async function startServer(
         `Exchange it for an API token: POST /api/v1/auth/tokens {"email","password"}\n\n`,
     );
   }
+  if (settings.app.issuer === undefined)
+    logger.warn(
+      'SLA_ISSUER_NAME and SLA_ISSUER_REGISTRATION are not both set: credit notices are prepared and previewed, but cannot be approved',
+    );
+  // Compiled once here: a broken template stops the start.
+  const printing = createNoticePrinting({
+    html: createNoticeRenderer(),
+    pdf: createPdfRenderer({ executablePath: settings.chromiumPath }),
+    onError: (error, noticeId) => {
+      if (error instanceof ServiceError && error.code === 'pdf-unavailable')
+        logger.warn(
+          { noticeId, detail: error.message },
+          'the PDFs of an approved credit notice were not printed: they are printed from its frozen HTML when first asked for',
+        );
+      else
+        logger.error(
+          { err: error, noticeId },
+          'printing the PDFs of an approved credit notice failed',
+        );
+    },
+  });
   const app = createApp({
     store,
     clock,
     config: settings.app,
     logger,
+    printing,
     metricsToken: settings.metricsToken,
     trustProxy: settings.trustProxy,
     web: { sessionTtlMs: settings.sessionTtlMs },
@@ -114,19 +145,23 @@ export async function startServer(
     store,
     logger,
     webhooks,
+    printing,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         clearInterval(refreshTimer);
         for (const signal of SIGNALS) process.off(signal, onSignal);
         const closed = new Promise<void>((done) => http.close(() => done()));
         http.closeIdleConnections();
-        // Attempts under way finish (each within its timeout) and are recorded before the store closes.
-        void Promise.all([closed, webhooks.stop()]).then(() => {
-          store.close();
-          hold?.release();
-          logger.info('closed');
-          resolve();
-        });
+        // Attempts under way finish (each within its timeout) and are recorded before the store closes;
+        // so are the PDFs being printed, and then the browser stops.
+        void Promise.all([closed, webhooks.stop(), printing.close()]).then(
+          () => {
+            store.close();
+            hold?.release();
+            logger.info('closed');
+            resolve();
+          },
+        );
       })),
   };
   const onSignal = (signal: NodeJS.Signals) => {

@@ -3,9 +3,13 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/db/client';
 import { seedDemo } from '../src/demo-data';
+import { createNoticeRenderer } from '../src/documents/notice-renderer';
+import { createPdfRenderer } from '../src/documents/pdf';
 import { DEFAULT_POLICY } from '../src/domain/policy';
 import { parseInstant } from '../src/domain/time';
 import { createApp } from '../src/http/app';
+import { createNoticePrinting } from '../src/services/notice-printing';
+import { NO_CHROMIUM, TEST_ISSUER } from './support/app';
 
 let store: Store;
 afterEach(() => store?.close());
@@ -14,11 +18,17 @@ describe('the demo database', () => {
   it('holds a month of incidents in both regions, claims in both states, and a working login per role', async () => {
     store = openStore(':memory:');
     const now = parseInstant('2026-11-25T12:00:00+09:00');
-    const config = { policy: DEFAULT_POLICY, regions: ['jp-east', 'jp-west'] };
-    const logins = await seedDemo(store, config, now);
+    const config = {
+      policy: DEFAULT_POLICY,
+      regions: ['jp-east', 'jp-west'],
+      issuer: TEST_ISSUER,
+    };
+    const html = createNoticeRenderer();
+    const logins = await seedDemo(store, config, now, html);
     expect(logins.map((login) => login.role).sort()).toEqual([
       'admin',
       'customer',
+      'finance',
       'finance',
       'support',
     ]);
@@ -27,6 +37,11 @@ describe('the demo database', () => {
       clock: () => now,
       config,
       logger: pino({ level: 'silent' }),
+      printing: createNoticePrinting({
+        html,
+        pdf: createPdfRenderer({ executablePath: NO_CHROMIUM }),
+        onError: () => {},
+      }),
     });
     const token = (role: string) =>
       `Bearer ${logins.find((login) => login.role === role)!.token}`;
@@ -53,7 +68,47 @@ describe('the demo database', () => {
       .expect(200);
     expect(
       claims.body.map((claim: { status: string }) => claim.status).sort(),
-    ).toEqual(['awaiting-resolution', 'pending-approval']);
+    ).toEqual([
+      'approved',
+      'awaiting-resolution',
+      'pending-approval',
+      'pending-approval',
+      'pending-approval',
+      'rejected',
+    ]);
+
+    // Credit notices in every state, and finance has work to do.
+    const notices = await request(app)
+      .get('/api/v1/credit-notices')
+      .set('Authorization', token('finance'))
+      .expect(200);
+    const states = notices.body.map(
+      (notice: {
+        status: string;
+        approvals: unknown[];
+        approvalsRequired: number;
+      }) =>
+        `${notice.status} ${notice.approvals.length}/${notice.approvalsRequired}`,
+    );
+    expect(states.sort()).toEqual([
+      'approved 1/1',
+      'pending-approval 0/1',
+      'pending-approval 0/1',
+      'pending-approval 1/2',
+      'rejected 0/1',
+      'void 1/1',
+    ]);
+    const voided = notices.body.find(
+      (notice: { status: string }) => notice.status === 'void',
+    );
+    const correcting = notices.body.find(
+      (notice: { id: string }) => notice.id === voided.correctedByNoticeId,
+    );
+    expect(correcting).toMatchObject({
+      status: 'pending-approval',
+      correctsNoticeId: voided.id,
+      creditDays: voided.creditDays + 1,
+    });
 
     const own = await request(app)
       .get('/api/v1/contracts')
@@ -66,7 +121,8 @@ describe('the demo database', () => {
     expect(own.body.length).toBeGreaterThan(0);
     expect(own.body.length).toBeLessThan(all.body.length);
 
-    // The multi-region contract is down only while both regions are (the expired certificate).
+    // The multi-region contract is down only while both regions are (the expired certificate), not in the
+    // jp-west VPN failure; its own gateway failure names it.
     const dual = all.body.find(
       (contract: { options: unknown[] }) => contract.options.length > 0,
     );
@@ -75,10 +131,26 @@ describe('the demo database', () => {
       .set('Authorization', token('finance'))
       .expect(200);
     expect(
-      outages.body.outages.filter(
-        (outage: { qualifies: boolean }) => outage.qualifies,
-      ),
-    ).toHaveLength(1);
+      outages.body.outages
+        .filter((outage: { qualifies: boolean }) => outage.qualifies)
+        .map((outage: { incidentIds: string[] }) => outage.incidentIds.length),
+    ).toEqual([1, 1]);
+    const byId = new Map(
+      incidents.body.map((incident: { id: string; title: string }) => [
+        incident.id,
+        incident.title,
+      ]),
+    );
+    expect(
+      outages.body.outages
+        .filter((outage: { qualifies: boolean }) => outage.qualifies)
+        .map((outage: { incidentIds: string[] }) =>
+          byId.get(outage.incidentIds[0]!),
+        ),
+    ).toEqual([
+      'Both regions down: shared certificate expired',
+      'Kitakaze dedicated gateway failure',
+    ]);
 
     for (const login of logins.filter((login) => login.password !== '')) {
       await request(app)

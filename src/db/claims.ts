@@ -6,6 +6,7 @@ import type {
   ClaimState,
   FollowedOutage,
   StoredClaim,
+  StoredNotice,
 } from '../domain/claim-plan';
 import type { Instant } from '../domain/time';
 import type { Db } from './client';
@@ -61,13 +62,17 @@ export function followedOutageOfRow(row: ClaimRow): FollowedOutage {
   };
 }
 
-/** The rules core's view of a stored claim. */
-export function storedClaimOf(row: ClaimRow): StoredClaim {
+/** The rules core's view of a stored claim, with its current notice (null when it has none). */
+export function storedClaimOf(
+  row: ClaimRow,
+  notice: StoredNotice | null,
+): StoredClaim {
   return {
     id: row.id,
     status: row.status,
     outage: followedOutageOfRow(row),
     resolution: resolutionOf(row),
+    notice,
   };
 }
 

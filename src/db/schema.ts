@@ -3,13 +3,20 @@
  * money INTEGER yen. Change it, then `npm run db:generate` writes the migration into `migrations/`.
  */
 import {
+  blob,
   index,
   integer,
+  primaryKey,
   sqliteTable,
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import { CLAIM_RESOLUTION_CODES, CLAIM_STATUSES } from '../domain/claim-plan';
+import {
+  CLAIM_RESOLUTION_CODES,
+  CLAIM_STATUSES,
+  NOTICE_WITHDRAWAL_CODES,
+} from '../domain/claim-plan';
+import { NOTICE_STATUSES } from '../domain/credit-notices';
 import type { WebhookEventType } from '../domain/webhooks';
 
 const createdAt = () => integer('created_at').notNull();
@@ -407,4 +414,126 @@ export const webhookAttempts = sqliteTable(
       table.number,
     ),
   ],
+);
+
+/**
+ * Credit notices (SPEC.md, "The credit notice"). Figures in integer yen, the tax rate in whole percent.
+ * Once approved, triggers (migrations, `credit_notices_immutable`) keep every column as it is, except
+ * that the notice may be voided, with its reason, and its discrepancy set or cleared.
+ */
+export const creditNotices = sqliteTable(
+  'credit_notices',
+  {
+    id: text('id').primaryKey(),
+    claimId: text('claim_id')
+      .notNull()
+      .references(() => claims.id),
+    contractId: text('contract_id')
+      .notNull()
+      .references(() => contracts.id),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    status: text('status', { enum: NOTICE_STATUSES }).notNull(),
+    /** `CN-2026-000001`, given at approval. */
+    number: text('number'),
+    creditDays: integer('credit_days').notNull(),
+    monthlyFeeBase: integer('monthly_fee_base').notNull(),
+    /** Tax-exclusive. */
+    amount: integer('amount').notNull(),
+    taxRatePercent: integer('tax_rate_percent').notNull(),
+    taxAmount: integer('tax_amount').notNull(),
+    totalAmount: integer('total_amount').notNull(),
+    /** `YYYY-MM`: the JST month of the clock start. */
+    billingMonth: text('billing_month').notNull(),
+    outageStart: integer('outage_start').notNull(),
+    outageEnd: integer('outage_end').notNull(),
+    outageClockStart: integer('outage_clock_start').notNull(),
+    outageUnavailableMs: integer('outage_unavailable_ms').notNull(),
+    outageIncidentIds: text('outage_incident_ids', { mode: 'json' })
+      .$type<string[]>()
+      .notNull(),
+    /** `{ outage, policy }`: the Outage (API shape) and the policy it was computed with. */
+    computation: text('computation', { mode: 'json' }).notNull(),
+    /** The voided notice this one corrects (消費税法 Art. 57-4(4)). */
+    correctsNoticeId: text('corrects_notice_id'),
+    approvedAt: integer('approved_at'),
+    /** A person's rejection: who, when, why. */
+    rejectedBy: text('rejected_by').references(() => users.id),
+    rejectedAt: integer('rejected_at'),
+    rejectReason: text('reject_reason'),
+    /** Why a correction withdrew it (then `rejected`, with no person); null otherwise. */
+    withdrawalCode: text('withdrawal_code', { enum: NOTICE_WITHDRAWAL_CODES }),
+    voidedBy: text('voided_by').references(() => users.id),
+    voidedAt: integer('voided_at'),
+    voidReason: text('void_reason'),
+    /** `{ before, after }` once a later correction changed an approved notice's outage; null otherwise. */
+    discrepancy: text('discrepancy', { mode: 'json' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('credit_notices_number_unique').on(table.number),
+    index('credit_notices_claim_idx').on(table.claimId),
+    index('credit_notices_status_idx').on(
+      table.status,
+      table.createdAt,
+      table.id,
+    ),
+    index('credit_notices_customer_idx').on(
+      table.customerId,
+      table.createdAt,
+      table.id,
+    ),
+    index('credit_notices_approved_idx').on(table.approvedAt),
+    index('credit_notices_corrects_idx').on(table.correctsNoticeId),
+  ],
+);
+
+/** Finance's approvals of a notice: one, or two different users from `dualApprovalFromYen`. */
+export const creditNoticeApprovals = sqliteTable(
+  'credit_notice_approvals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    noticeId: text('notice_id')
+      .notNull()
+      .references(() => creditNotices.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    at: integer('at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('credit_notice_approvals_user_unique').on(
+      table.noticeId,
+      table.userId,
+    ),
+  ],
+);
+
+/** The documents frozen at approval, exactly as served, with their SHA-256 (hex). Write-once. */
+export const creditNoticeDocuments = sqliteTable(
+  'credit_notice_documents',
+  {
+    noticeId: text('notice_id')
+      .notNull()
+      .references(() => creditNotices.id),
+    lang: text('lang', { enum: ['ja', 'en'] }).notNull(),
+    format: text('format', { enum: ['html', 'pdf'] }).notNull(),
+    bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+    sha256: text('sha256').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.noticeId, table.lang, table.format] }),
+  ],
+);
+
+/** The last number given in each year (JST): taken in the approval's transaction, so no gap and no repeat. */
+export const creditNoticeNumberSequences = sqliteTable(
+  'credit_notice_number_sequences',
+  {
+    year: integer('year').primaryKey(),
+    lastNumber: integer('last_number').notNull(),
+  },
 );

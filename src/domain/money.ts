@@ -71,3 +71,11 @@ export function mulDivRounded(
     );
   return result;
 }
+
+/** A rate (0.1) as the whole percent it is (10); null when it is not a whole percent from 0 to 100. */
+export function wholePercentOf(rate: number): number | null {
+  const percent = Math.round(rate * 100);
+  return percent >= 0 && percent <= 100 && percent / 100 === rate
+    ? percent
+    : null;
+}

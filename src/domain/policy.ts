@@ -3,6 +3,7 @@
  * passed into every computation and echoed in its result, so finance can see and change it.
  */
 import { z } from 'zod';
+import { wholePercentOf } from './money';
 
 export const Policy = z
   .object({
@@ -20,11 +21,22 @@ export const Policy = z
     rounding: z.enum(['floor', 'ceil', 'half-up']).default('floor'),
     /** Rule 3: the contract is active through the end of its termination effective date. */
     activeThroughTerminationDay: z.boolean().default(true),
-    /** Consumption tax on the credit notice, floored once per notice. */
-    taxRate: z.number().min(0).max(1).default(0.1),
+    /**
+     * Consumption tax on the credit notice, floored once per notice. A whole percent (0.1 is 10 %): the
+     * notice holds it as the integer percent, so a rate that is not one cannot be held exactly.
+     */
+    taxRate: z
+      .number()
+      .min(0)
+      .max(1)
+      .refine(
+        (rate) => wholePercentOf(rate) !== null,
+        'must be a whole percent, e.g. 0.1 for 10 %',
+      )
+      .default(0.1),
     /** Annex 2: early-termination charge prorated by days of the minimum period. */
     earlyTerminationProration: z.enum(['periodDays']).default('periodDays'),
-    /** Notices of this many yen or more need two different finance approvers. */
+    /** Notices whose tax-inclusive total is this many yen or more need two different finance approvers. */
     dualApprovalFromYen: z.number().int().min(0).default(1_000_000),
   })
   .strict();

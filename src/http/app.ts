@@ -8,16 +8,22 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { z } from 'zod';
-import type { AppConfig } from '../config';
+import { type AppConfig, DEFAULT_CHROMIUM_PATH } from '../config';
 import type { Store } from '../db/client';
 import { readiness } from '../db/migrations';
+import { createNoticeRenderer } from '../documents/notice-renderer';
+import { createPdfRenderer } from '../documents/pdf';
 import type { Instant } from '../domain/time';
 import { invalid, quoted, ServiceError } from '../errors';
 import { fieldErrorsOf } from '../schemas/common';
 import { requireRole, type ServiceContext } from '../services/context';
+import {
+  createNoticePrinting,
+  type NoticePrinting,
+} from '../services/notice-printing';
 import { checkToken } from '../services/users';
 import { type WebSettings, webRouter } from '../web';
-import { type AnyEndpoint, Reply } from './endpoint';
+import { type AnyEndpoint, type EndpointServer, Reply } from './endpoint';
 import { createMetrics, labelRoute } from './metrics';
 import { openApiDocument } from './openapi';
 import { INTERNAL_PROBLEM, problemOf, sendProblem } from './problem';
@@ -29,6 +35,11 @@ export interface AppDeps {
   clock: () => Instant;
   config: AppConfig;
   logger: Logger;
+  /**
+   * The notice templates and PDF printer, made once at start (`createNoticePrinting`); without them the
+   * app makes its own, printing with the default Chromium.
+   */
+  printing?: NoticePrinting;
   /**
    * Parse every JSON answer with its endpoint's response schema and fail (500, naming the mismatch)
    * when it does not match. The tests turn it on; a server has no need to pay for it.
@@ -144,7 +155,12 @@ async function readJsonObject(req: Request, res: Response): Promise<object> {
   return value;
 }
 
-function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
+function mount(
+  router: express.Router,
+  deps: AppDeps,
+  server: EndpointServer,
+  endpoint: AnyEndpoint,
+) {
   router[endpoint.method](
     endpoint.path,
     async (req: Request, res: Response) => {
@@ -167,8 +183,9 @@ function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
           header: (name) => req.get(name),
           bearerToken: token,
           clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          accepts: (types) => req.accepts(types),
         },
-        deps,
+        server,
       );
       const reply =
         result instanceof Reply
@@ -307,8 +324,24 @@ export function createApp(deps: AppDeps): express.Express {
   const methodsByPath = new Map<string, Set<string>>([
     ['/openapi.json', new Set(['GET'])],
   ]);
+  const server: EndpointServer = {
+    store: deps.store,
+    clock: deps.clock,
+    config: deps.config,
+    printing:
+      deps.printing ??
+      createNoticePrinting({
+        html: createNoticeRenderer(),
+        pdf: createPdfRenderer({ executablePath: DEFAULT_CHROMIUM_PATH }),
+        onError: (error, noticeId) =>
+          deps.logger.warn(
+            { err: error, noticeId },
+            'printing the PDFs of an approved credit notice failed',
+          ),
+      }),
+  };
   for (const endpoint of endpoints) {
-    mount(api, deps, endpoint);
+    mount(api, deps, server, endpoint);
     const methods = methodsByPath.get(endpoint.path) ?? new Set<string>();
     methods.add(endpoint.method.toUpperCase());
     methodsByPath.set(endpoint.path, methods);

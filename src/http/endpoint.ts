@@ -6,6 +6,7 @@ import type { Store } from '../db/client';
 import type { Role } from '../domain/roles';
 import type { Instant } from '../domain/time';
 import type { ServiceContext } from '../services/context';
+import type { NoticePrinting } from '../services/notice-printing';
 
 export interface EndpointRequest<B, Q> {
   params: Record<string, string>;
@@ -16,6 +17,17 @@ export interface EndpointRequest<B, Q> {
   bearerToken: string | undefined;
   /** The client's address (the socket's peer), for throttling sign-ins. */
   clientAddress: string;
+  /** The first of `types` the request's Accept header takes, by its preference; false when none. */
+  accepts(types: string[]): string | false;
+}
+
+/** What the running server lends a handler besides the use cases. */
+export interface EndpointServer {
+  store: Store;
+  clock: () => Instant;
+  config: AppConfig;
+  /** The notice templates and PDF printer, made once at start. */
+  printing: NoticePrinting;
 }
 
 /** A handler's answer when it needs more than "the default status with this JSON". */
@@ -30,8 +42,29 @@ export class Reply<T = unknown> {
   ) {}
 }
 
-/** What a handler gives back: the answer its response schema describes, plain or in a Reply, at once or later. */
-export type Answer<R> = R | Reply<R> | Promise<R | Reply<R>>;
+/** A document or file rather than JSON (a notice's HTML or PDF, a CSV): sent as it is, with its media type. */
+export class FileReply extends Reply<string | Buffer> {
+  constructor(
+    body: string | Buffer,
+    options: {
+      contentType: string;
+      status?: number;
+      headers?: Record<string, string>;
+    },
+  ) {
+    super(body, options);
+  }
+}
+
+/**
+ * What a handler gives back: the answer its response schema describes, plain or in a Reply, or a file;
+ * at once or later.
+ */
+export type Answer<R> =
+  | R
+  | Reply<R>
+  | FileReply
+  | Promise<R | Reply<R> | FileReply>;
 
 /** What the handler must give for a response schema: what the schema accepts (nothing without one). */
 export type AnswerOf<S> = S extends z.ZodType ? z.input<S> : undefined;
@@ -47,6 +80,8 @@ export interface Endpoint<
   /** Stable name of the operation in the OpenAPI document: generated clients name their methods by it. */
   operationId: string;
   summary: string;
+  /** More than the summary says, for the OpenAPI document. */
+  description?: string;
   /** Who may call it: checked before the body is read, and again by the use case itself. */
   roles: readonly Role[] | 'anyone';
   tag: string;
@@ -54,6 +89,10 @@ export interface Endpoint<
   query?: z.ZodType<Q>;
   /** The answer's schema: the handler's return type is tied to it, and tests parse every answer with it. */
   response?: S;
+  /** Other media types the answer may have besides JSON, for the OpenAPI document. */
+  alsoProduces?: readonly string[];
+  /** Media types the answer has instead of JSON (a document), for the OpenAPI document. */
+  produces?: readonly string[];
   status?: number;
   /** Without a token (the token exchange). */
   public?: boolean;
@@ -64,7 +103,7 @@ export interface Endpoint<
   handle(
     ctx: ServiceContext | null,
     request: EndpointRequest<B, Q>,
-    server: { store: Store; clock: () => Instant; config: AppConfig },
+    server: EndpointServer,
   ): Answer<AnswerOf<NoInfer<S>>>;
 }
 

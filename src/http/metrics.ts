@@ -11,6 +11,10 @@ import { ServiceError } from '../errors';
 import { processRegistry, startProcessMetrics } from '../lib/metrics';
 import type { ServiceContext } from '../services/context';
 import {
+  countNoticesAwaitingSecondApprover,
+  countNoticesPendingApproval,
+} from '../services/credit-notices';
+import {
   claimsByStatus,
   countUnclaimedOutagesClosingWithin,
 } from '../services/watchlist';
@@ -44,6 +48,16 @@ export const WORK_GAUGES: readonly WorkGauge[] = [
         labels: { status },
         value,
       })),
+  },
+  {
+    name: 'gengaku_credit_notices_pending_approval',
+    help: 'Credit notices waiting for finance to approve or reject them',
+    collect: (ctx) => countNoticesPendingApproval(ctx.store),
+  },
+  {
+    name: 'gengaku_credit_notices_awaiting_second_approver',
+    help: 'Credit notices pending approval that one finance user approved, waiting for a second (dualApprovalFromYen)',
+    collect: (ctx) => countNoticesAwaitingSecondApprover(ctx.store),
   },
   {
     name: 'gengaku_unclaimed_outages_window_closing',

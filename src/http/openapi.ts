@@ -32,10 +32,14 @@ export function openApiDocument(
       path,
       operationId: endpoint.operationId,
       summary: endpoint.summary,
-      description:
+      description: [
         endpoint.roles === 'anyone'
           ? 'Anyone'
           : `Roles: ${endpoint.roles.join(', ')}`,
+        endpoint.description,
+      ]
+        .filter(Boolean)
+        .join('. '),
       tags: [endpoint.tag],
       security: endpoint.public ? [] : [{ [bearer.name]: [] }],
       request: {
@@ -60,9 +64,28 @@ export function openApiDocument(
       responses: {
         [endpoint.status ?? 200]: {
           description: 'OK',
-          ...(endpoint.response
-            ? { content: { 'application/json': { schema: endpoint.response } } }
-            : {}),
+          ...(endpoint.produces
+            ? {
+                content: Object.fromEntries(
+                  endpoint.produces.map((type) => [
+                    type,
+                    { schema: z.string().meta({ format: 'binary' }) },
+                  ]),
+                ),
+              }
+            : endpoint.response
+              ? {
+                  content: {
+                    'application/json': { schema: endpoint.response },
+                    ...Object.fromEntries(
+                      (endpoint.alsoProduces ?? []).map((type) => [
+                        type,
+                        { schema: z.string() },
+                      ]),
+                    ),
+                  },
+                }
+              : {}),
         },
         ...Object.fromEntries(
           [...new Set(Object.values(ERROR_STATUS))].map((status) => [

@@ -35,6 +35,14 @@ import {
   UserInput,
 } from '../schemas/api';
 import { Id } from '../schemas/common';
+import {
+  CreditNotice,
+  CreditNoticeListQuery,
+  CreditReport,
+  CreditReportQuery,
+  NoticeDocumentQuery,
+  NoticeReasonInput,
+} from '../schemas/credit-notices';
 import { CalculationResult, Scenario } from '../schemas/scenario';
 import {
   encodePageCursor,
@@ -54,6 +62,15 @@ import {
   getContract,
   listContracts,
 } from '../services/contracts';
+import {
+  approveCreditNotice,
+  creditNoticeDocument,
+  getCreditNotice,
+  listCreditNotices,
+  rejectCreditNotice,
+  voidCreditNotice,
+} from '../services/credit-notices';
+import { creditReport, creditReportCsv } from '../services/credit-report';
 import {
   createCustomer,
   getCustomer,
@@ -87,7 +104,7 @@ import {
   listWebhooks,
   type Page,
 } from '../services/webhooks';
-import { type AnyEndpoint, endpoint, Reply } from './endpoint';
+import { type AnyEndpoint, endpoint, FileReply, Reply } from './endpoint';
 
 const staff = ['admin', 'support', 'finance'] as const;
 const everyone = ['admin', 'support', 'finance', 'customer'] as const;
@@ -108,14 +125,23 @@ function expectedVersion(ifMatch: string | undefined): number | undefined {
   return match[1] ? -1 : Number(match[2]);
 }
 
-/** A page of a list as API.md says: the array, and a `Link` to the next page when there is one. */
+/**
+ * A page of a list as API.md says: the array, and a `Link` to the next page when there is one, keeping
+ * the list's filters.
+ */
 function pageReply<T>(
   page: Page<T>,
   path: string,
   query: { limit: number },
+  filters: Record<string, string | undefined> = {},
 ): Reply<T[]> {
   if (page.next === null) return new Reply(page.items);
   const next = new URLSearchParams({
+    ...Object.fromEntries(
+      Object.entries(filters).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      ),
+    ),
     limit: String(query.limit),
     cursor: encodePageCursor(page.next),
   });
@@ -489,6 +515,136 @@ export const endpoints: AnyEndpoint[] = [
     roles: everyone,
     response: Claim,
     handle: (ctx, { params }) => getClaim(authed(ctx), params.id!),
+  }),
+
+  endpoint({
+    method: 'get',
+    path: '/credit-notices',
+    operationId: 'listCreditNotices',
+    tag: 'credit-notices',
+    summary:
+      'List credit notices, oldest first (a customer: its own approved and void ones)',
+    roles: ['finance', 'admin', 'customer'],
+    query: CreditNoticeListQuery,
+    response: z.array(CreditNotice),
+    handle: (ctx, { query }) =>
+      pageReply(
+        listCreditNotices(authed(ctx), query),
+        '/credit-notices',
+        query,
+        {
+          status: query.status,
+        },
+      ),
+  }),
+  endpoint({
+    method: 'get',
+    path: '/credit-notices/:id',
+    operationId: 'getCreditNotice',
+    tag: 'credit-notices',
+    summary: 'Get a credit notice',
+    roles: ['finance', 'admin', 'customer'],
+    response: CreditNotice,
+    handle: (ctx, { params }) => getCreditNotice(authed(ctx), params.id!),
+  }),
+  endpoint({
+    method: 'get',
+    path: '/credit-notices/:id/document',
+    operationId: 'getCreditNoticeDocument',
+    tag: 'credit-notices',
+    summary:
+      'The notice as print-ready A4 HTML or PDF: once approved, the frozen document byte for byte (ETag: its SHA-256); before, a draft rendered now',
+    roles: ['finance', 'admin', 'customer'],
+    query: NoticeDocumentQuery,
+    produces: ['text/html', 'application/pdf'],
+    handle: async (ctx, { params, query }, { printing }) => {
+      const file = await creditNoticeDocument(
+        authed(ctx),
+        params.id!,
+        query,
+        printing,
+      );
+      return new FileReply(file.body, {
+        contentType: file.contentType,
+        headers: {
+          'Content-Disposition': `${query.format === 'pdf' ? 'attachment' : 'inline'}; filename="${file.fileName}"`,
+          ...(file.sha256 === null
+            ? { 'Cache-Control': 'no-store' }
+            : { ETag: `"${file.sha256}"` }),
+        },
+      });
+    },
+  }),
+  endpoint({
+    method: 'post',
+    path: '/credit-notices/:id/approve',
+    operationId: 'approveCreditNotice',
+    tag: 'credit-notices',
+    summary:
+      'Approve a credit notice; the last approval needed numbers it and freezes its documents',
+    description:
+      "A notice whose tax-inclusive total (totalAmount) is the policy's dualApprovalFromYen or more needs the approvals of two different finance users: after the first it stays pending-approval with one entry in approvals. The contract's claims are brought up to date first, so the figures approved are the current ones. 409 issuer-not-configured until SLA_ISSUER_NAME and SLA_ISSUER_REGISTRATION are set",
+    roles: ['finance'],
+    response: CreditNotice,
+    handle: (ctx, { params }, { printing }) => {
+      const notice = approveCreditNotice(
+        authed(ctx),
+        params.id!,
+        printing.html,
+      );
+      if (notice.status === 'approved')
+        printing.freezePdfsLater(authed(ctx), notice.id);
+      return notice;
+    },
+  }),
+  endpoint({
+    method: 'post',
+    path: '/credit-notices/:id/reject',
+    operationId: 'rejectCreditNotice',
+    tag: 'credit-notices',
+    summary:
+      'Reject a credit notice pending approval, with the reason; its claim is rejected (final)',
+    roles: ['finance'],
+    body: NoticeReasonInput,
+    response: CreditNotice,
+    handle: (ctx, { params, body }) =>
+      rejectCreditNotice(authed(ctx), params.id!, body.reason),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/credit-notices/:id/void',
+    operationId: 'voidCreditNotice',
+    tag: 'credit-notices',
+    summary:
+      "Void an approved credit notice found wrong, with the reason; a correcting notice for the claim's recomputed outage is prepared (correctsNoticeId)",
+    roles: ['finance'],
+    body: NoticeReasonInput,
+    response: CreditNotice,
+    handle: (ctx, { params, body }) =>
+      voidCreditNotice(authed(ctx), params.id!, body.reason),
+  }),
+  endpoint({
+    method: 'get',
+    path: '/reports/credits',
+    operationId: 'getCreditReport',
+    tag: 'reports',
+    summary:
+      'The credit notices approved in a JST month, voids included and marked; CSV for Excel with Accept: text/csv',
+    roles: ['finance', 'admin'],
+    query: CreditReportQuery,
+    response: CreditReport,
+    alsoProduces: ['text/csv'],
+    handle: (ctx, { query, accepts }) => {
+      const report = creditReport(authed(ctx), query.month);
+      if (accepts(['application/json', 'text/csv']) !== 'text/csv')
+        return report;
+      return new FileReply(creditReportCsv(report), {
+        contentType: 'text/csv; charset=utf-8',
+        headers: {
+          'Content-Disposition': `attachment; filename="credits-${query.month}.csv"`,
+        },
+      });
+    },
   }),
 
   endpoint({

@@ -1,6 +1,11 @@
 /** Request and response shapes of the HTTP API (API.md). The OpenAPI document is generated from these. */
 import { z } from 'zod';
-import { CLAIM_STATUSES, CLAIM_UPDATE_REASONS } from '../domain/claim-plan';
+import {
+  CLAIM_STATUSES,
+  CLAIM_UPDATE_REASONS,
+  NOTICE_UPDATE_REASONS,
+} from '../domain/claim-plan';
+import { NOTICE_STATUSES } from '../domain/credit-notices';
 import { CAUSES, SEVERITIES } from '../domain/incident';
 import { Policy } from '../domain/policy';
 import { ROLES } from '../domain/roles';
@@ -15,6 +20,7 @@ import {
   RegionName,
   YenAmount,
 } from './common';
+import { DiscrepancyJson } from './credit-notices';
 import { OutageJson } from './outage';
 import { checkAwareAt, DownIntervalInput } from './scenario';
 
@@ -405,6 +411,29 @@ export const IncidentPreview = z
             description:
               'the claim plan: every claim saving it would update, with the reason (rule 11)',
           }),
+        noticeUpdates: z
+          .array(
+            z.object({
+              claimId: z.string(),
+              noticeId: z
+                .string()
+                .nullable()
+                .meta({ description: 'null: a notice it would prepare' }),
+              reason: z.enum(NOTICE_UPDATE_REASONS),
+              from: z.enum(NOTICE_STATUSES).nullable(),
+              to: z.enum(NOTICE_STATUSES),
+              totalAmount: z.number().int(),
+              withdrawsApprovals: z.boolean().meta({
+                description:
+                  'approvals already given would be withdrawn: they were for other figures',
+              }),
+              discrepancy: DiscrepancyJson.nullable(),
+            }),
+          )
+          .meta({
+            description:
+              'what saving it would do to credit notices: prepare, follow, withdraw or reinstate those not approved, and the discrepancy of approved ones',
+          }),
       }),
     ),
   })
@@ -465,7 +494,14 @@ export const Claim = z
     outage: OutageJson.nullable().meta({
       description: 'the Outage as computed at the last change',
     }),
-    creditNoticeId: z.string().nullable(),
+    creditNoticeId: z.string().nullable().meta({
+      description:
+        'its current credit notice: prepared when the outage has ended; after a void, the correcting one',
+    }),
+    discrepancy: DiscrepancyJson.nullable().meta({
+      description:
+        "its approved notice's discrepancy: how a later correction changed the outage it shows",
+    }),
     resolution: z.string().nullable().meta({
       description:
         'why the claim was rejected (by finance, or by a correction that removed, merged or disqualified its outage)',

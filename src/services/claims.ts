@@ -7,7 +7,8 @@ import {
   storedClaimOf,
 } from '../db/claims';
 import { inTransaction } from '../db/client';
-import { claims, contracts } from '../db/schema';
+import { discrepancyOfRow } from '../db/credit-notices';
+import { claims, contracts, creditNotices } from '../db/schema';
 import {
   type ClaimStatus,
   claimResolutionText,
@@ -17,6 +18,7 @@ import { isWithinClaimWindow } from '../domain/outages';
 import { formatInstant, hoursAndMinutes } from '../domain/time';
 import { invalid, notFound, ServiceError } from '../errors';
 import type { Claim, ClaimInput } from '../schemas/api';
+import { discrepancyJsonOf } from '../schemas/credit-notices';
 import { claimedOutageJsonOf, type OutageJson } from '../schemas/outage';
 import {
   canSeeCustomer,
@@ -32,8 +34,14 @@ import {
   refreshClaims,
 } from './contract-outages';
 
-function claimOf(row: ClaimRow, customerId: string): Claim {
-  const { resolution, outage } = storedClaimOf(row);
+type NoticeRow = typeof creditNotices.$inferSelect;
+
+function claimOf(
+  row: ClaimRow,
+  customerId: string,
+  notice: NoticeRow | null,
+): Claim {
+  const { resolution, outage } = storedClaimOf(row, null);
   return {
     id: row.id,
     contractId: row.contractId,
@@ -45,6 +53,9 @@ function claimOf(row: ClaimRow, customerId: string): Claim {
     status: row.status,
     outage: (row.outage as OutageJson | null) ?? null,
     creditNoticeId: row.creditNoticeId,
+    discrepancy: discrepancyJsonOf(
+      notice === null ? null : discrepancyOfRow(notice),
+    ),
     // A correction's reason is a code, rendered; a person's is their own words.
     resolution:
       resolution === null
@@ -101,10 +112,7 @@ export function createClaim(
             'this Idempotency-Key was already used for a different claim',
           );
         }
-        return {
-          claim: claimOf(previous, record.row.customerId),
-          replayed: true,
-        };
+        return { claim: getClaim(ctx, previous.id), replayed: true };
       }
     }
     const now = ctx.clock();
@@ -174,14 +182,15 @@ export function createClaim(
       updatedAt: now,
     };
     ctx.store.db.insert(claims).values(row).run();
-    const claim = claimOf(row, record.row.customerId);
     recordAudit(ctx, {
       action: 'claim.created',
       entityType: 'claim',
       entityId: row.id,
-      after: claim,
+      after: claimOf(row, record.row.customerId, null),
     });
-    return { claim, replayed: false };
+    // A claim for an ended outage goes to finance with its credit notice at once: the plan prepares it.
+    applyClaimPlan(ctx, contractOutagesAsOf(ctx, record.row.id, now));
+    return { claim: getClaim(ctx, row.id), replayed: false };
   });
 }
 
@@ -191,9 +200,14 @@ export function listClaims(
 ): Claim[] {
   const db = ctx.store.db;
   const rows = db
-    .select({ claim: claims, customerId: contracts.customerId })
+    .select({
+      claim: claims,
+      customerId: contracts.customerId,
+      notice: creditNotices,
+    })
     .from(claims)
     .innerJoin(contracts, eq(contracts.id, claims.contractId))
+    .leftJoin(creditNotices, eq(creditNotices.id, claims.creditNoticeId))
     .where(
       and(
         ctx.actor.role === 'customer'
@@ -209,19 +223,26 @@ export function listClaims(
     )
     .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
     .all();
-  return rows.map(({ claim, customerId }) => claimOf(claim, customerId));
+  return rows.map(({ claim, customerId, notice }) =>
+    claimOf(claim, customerId, notice),
+  );
 }
 
 export function getClaim(ctx: ServiceContext, id: string): Claim {
   const found = ctx.store.db
-    .select({ claim: claims, customerId: contracts.customerId })
+    .select({
+      claim: claims,
+      customerId: contracts.customerId,
+      notice: creditNotices,
+    })
     .from(claims)
     .innerJoin(contracts, eq(contracts.id, claims.contractId))
+    .leftJoin(creditNotices, eq(creditNotices.id, claims.creditNoticeId))
     .where(eq(claims.id, id))
     .get();
   if (!found || !canSeeCustomer(ctx.actor, found.customerId))
     throw notFound('claim', id);
-  return claimOf(found.claim, found.customerId);
+  return claimOf(found.claim, found.customerId, found.notice);
 }
 
 /**

@@ -16,6 +16,7 @@
  * named to `refreshClaims`. Claims are read afresh for every reading, so filing one needs no forgetting.
  */
 
+import { and, eq } from 'drizzle-orm';
 import {
   claimRowsInTheRunning,
   contractIdsWithClaims,
@@ -27,15 +28,25 @@ import {
   findContractRecord,
   termsOf,
 } from '../db/contracts';
+import {
+  type CreditNoticeRow,
+  noticeStateColumns,
+  storedNoticesByIds,
+} from '../db/credit-notices';
 import { incidentsForContract, type StoredIncident } from '../db/incidents';
+import { claims, creditNoticeApprovals, creditNotices } from '../db/schema';
 import {
   type ClaimPlan,
   type ClaimState,
   claimResolutionText,
   claimUpdateText,
+  type NoticeState,
+  type NoticeUpdate,
+  noticeUpdateText,
   planClaimUpdates,
   type StoredClaim,
 } from '../domain/claim-plan';
+import { taxRatePercentOf } from '../domain/credit-notices';
 import type { IncidentFacts } from '../domain/incident';
 import { deriveOutages, type Outage } from '../domain/outages';
 import { formatInstant, type Instant } from '../domain/time';
@@ -46,7 +57,7 @@ import {
   type OutageJson,
   outageJsonOf,
 } from '../schemas/outage';
-import { recordAudit, type ServiceContext } from './context';
+import { newId, recordAudit, type ServiceContext } from './context';
 
 export interface ContractOutageReading {
   contract: ContractRecord;
@@ -80,9 +91,23 @@ function claimsKnownAt(
   contractId: string,
   asOf: Instant,
 ): StoredClaim[] {
-  return claimRowsInTheRunning(ctx.store.db, contractId)
-    .filter((row) => row.receivedAt <= asOf && row.createdAt <= asOf)
-    .map(storedClaimOf);
+  const rows = claimRowsInTheRunning(ctx.store.db, contractId).filter(
+    (row) => row.receivedAt <= asOf && row.createdAt <= asOf,
+  );
+  const notices = storedNoticesByIds(
+    ctx.store.db,
+    rows.flatMap((row) =>
+      row.creditNoticeId === null ? [] : [row.creditNoticeId],
+    ),
+  );
+  return rows.map((row) =>
+    storedClaimOf(
+      row,
+      row.creditNoticeId === null
+        ? null
+        : (notices.get(row.creditNoticeId) ?? null),
+    ),
+  );
 }
 
 function readingOf(
@@ -105,7 +130,12 @@ function readingOf(
     asOf,
     outages,
     claims,
-    plan: planClaimUpdates({ claims, outages, asOf }),
+    plan: planClaimUpdates({
+      claims,
+      outages,
+      asOf,
+      taxRatePercent: taxRatePercentOf(ctx.config.policy.taxRate),
+    }),
   };
 }
 
@@ -172,10 +202,137 @@ function auditStateOf({ status, outage, resolution }: ClaimState) {
   };
 }
 
-/** Saves a plan made as of now: each update written and audited, in the caller's transaction. */
+/** A notice's state as the audit log records it. */
+function noticeAuditStateOf({
+  status,
+  facts,
+  withdrawal,
+  discrepancy,
+}: NoticeState) {
+  return {
+    status,
+    ...facts.figures,
+    outage: {
+      start: formatInstant(facts.outage.start),
+      end: formatInstant(facts.outage.end),
+      clockStart: formatInstant(facts.outage.clockStart),
+      unavailableMs: facts.outage.unavailableMs,
+      incidentIds: facts.outage.incidentIds,
+    },
+    withdrawal,
+    discrepancy,
+  };
+}
+
+/** What a notice was computed from: the Outage (API shape) and the policy, stored with it. */
+const computationOf = (
+  ctx: Pick<ServiceContext, 'config'>,
+  update: NoticeUpdate,
+) =>
+  update.outage === null
+    ? {}
+    : {
+        computation: {
+          outage: claimedOutageJsonOf(update.outage),
+          policy: ctx.config.policy,
+        },
+      };
+
+function applyNoticeUpdate(
+  ctx: ServiceContext,
+  contract: ContractRecord,
+  update: NoticeUpdate,
+): void {
+  const { db } = ctx.store;
+  const now = ctx.clock();
+  if (update.noticeId === null) {
+    const row: CreditNoticeRow = {
+      id: newId(),
+      claimId: update.claimId,
+      contractId: contract.row.id,
+      customerId: contract.row.customerId,
+      number: null,
+      ...noticeStateColumns(update.after),
+      computation: computationOf(ctx, update).computation,
+      correctsNoticeId: update.correctsNoticeId,
+      approvedAt: null,
+      rejectedBy: null,
+      rejectedAt: null,
+      rejectReason: null,
+      voidedBy: null,
+      voidedAt: null,
+      voidReason: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    db.insert(creditNotices).values(row).run();
+    db.update(claims)
+      .set({ creditNoticeId: row.id, updatedAt: now })
+      .where(eq(claims.id, update.claimId))
+      .run();
+    recordAudit(ctx, {
+      action: 'credit-notice.prepared',
+      entityType: 'credit-notice',
+      entityId: row.id,
+      after: {
+        ...noticeAuditStateOf(update.after),
+        claimId: update.claimId,
+        correctsNoticeId: update.correctsNoticeId,
+      },
+      reason: noticeUpdateText(update),
+    });
+    return;
+  }
+  const noticeId = update.noticeId;
+  if (update.withdrawsApprovals) {
+    const withdrawn = db
+      .delete(creditNoticeApprovals)
+      .where(eq(creditNoticeApprovals.noticeId, noticeId))
+      .returning()
+      .all();
+    recordAudit(ctx, {
+      action: 'credit-notice.approvals-withdrawn',
+      entityType: 'credit-notice',
+      entityId: noticeId,
+      before: withdrawn.map((approval) => ({
+        userId: approval.userId,
+        at: formatInstant(approval.at),
+      })),
+      after: [],
+      reason: 'the approvals were given to a notice that showed other figures',
+    });
+  }
+  // An approved notice changes only in its discrepancy (the database refuses anything else).
+  const columns =
+    update.reason === 'discrepancy'
+      ? { discrepancy: update.after.discrepancy }
+      : { ...noticeStateColumns(update.after), ...computationOf(ctx, update) };
+  db.update(creditNotices)
+    .set({ ...columns, updatedAt: now })
+    .where(
+      and(
+        eq(creditNotices.id, noticeId),
+        eq(creditNotices.claimId, update.claimId),
+      ),
+    )
+    .run();
+  recordAudit(ctx, {
+    action: `credit-notice.${update.reason}`,
+    entityType: 'credit-notice',
+    entityId: noticeId,
+    before: update.before && noticeAuditStateOf(update.before),
+    after: noticeAuditStateOf(update.after),
+    reason: noticeUpdateText(update),
+  });
+}
+
+/**
+ * Saves a plan made as of now: each claim update and then each notice update written and audited, in the
+ * caller's transaction.
+ */
 export function applyClaimPlan(
   ctx: ServiceContext,
-  reading: Pick<ContractOutageReading, 'plan'>,
+  reading: Pick<ContractOutageReading, 'plan' | 'contract'>,
 ): void {
   const now = ctx.clock();
   for (const update of reading.plan.updates) {
@@ -195,6 +352,8 @@ export function applyClaimPlan(
       reason: claimUpdateText(update),
     });
   }
+  for (const update of reading.plan.noticeUpdates)
+    applyNoticeUpdate(ctx, reading.contract, update);
 }
 
 /**

@@ -43,6 +43,7 @@ import type {
 } from '../schemas/api';
 import { IncidentInput as IncidentInputSchema } from '../schemas/api';
 import { fieldErrorsOf } from '../schemas/common';
+import { discrepancyJsonOf } from '../schemas/credit-notices';
 import {
   newId,
   recordAudit,
@@ -322,7 +323,19 @@ function claimPlanOf({ plan }: ContractOutageReading) {
       to,
       resolution,
     }));
-  return { claimUpdates, claimChanges };
+  const noticeUpdates = plan.noticeUpdates.map(
+    ({ claimId, noticeId, reason, before, after, withdrawsApprovals }) => ({
+      claimId,
+      noticeId,
+      reason,
+      from: before?.status ?? null,
+      to: after.status,
+      totalAmount: after.facts.figures.totalAmount,
+      withdrawsApprovals,
+      discrepancy: discrepancyJsonOf(after.discrepancy),
+    }),
+  );
+  return { claimUpdates, claimChanges, noticeUpdates };
 }
 
 /**

@@ -46,7 +46,7 @@ export interface Page<T> {
   next: PageCursor | null;
 }
 
-function pageOf<R extends { createdAt: number; id: string }, T>(
+export function pageOf<R extends { createdAt: number; id: string }, T>(
   rows: R[],
   limit: number,
   map: (rows: R[]) => T[],
@@ -63,7 +63,7 @@ function pageOf<R extends { createdAt: number; id: string }, T>(
 }
 
 /** The rows after the cursor in (createdAt, id) order, ascending or descending. */
-function pastCursor(
+export function pastCursor(
   table: { createdAt: SQLiteColumn; id: SQLiteColumn },
   cursor: PageCursor | undefined,
   order: 'asc' | 'desc',

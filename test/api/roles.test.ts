@@ -51,6 +51,8 @@ interface Fixture {
   claimId: string;
   customerToken: string;
   webhookId: string;
+  /** The fixture claim's notice, approved (so its customer sees it). */
+  noticeId: string;
 }
 
 let t: TestApp;
@@ -84,6 +86,23 @@ async function newContract(): Promise<string> {
     })
     .expect(201);
   return res.body.id;
+}
+
+/** A new contract of the fixture customer with a claimed outage: its credit notice, approved if asked. */
+async function newNotice(approved = false): Promise<string> {
+  const contractId = await newContract();
+  await t
+    .as('support')
+    .post('/incidents', incidentBody(contractId))
+    .expect(201);
+  const claim = await t
+    .as('support')
+    .post('/claims', { contractId, outageStart: OUTAGE.startUtc })
+    .expect(201);
+  const id = claim.body.creditNoticeId as string;
+  if (approved)
+    await t.as('finance').post(`/credit-notices/${id}/approve`).expect(200);
+  return id;
 }
 
 /** Row counts of every table: a refused request must leave all of them as they were. */
@@ -121,6 +140,8 @@ interface Row {
   allowed: Role[];
   /** The answer of an allowed call. */
   status: number;
+  /** Its media type, when not JSON. */
+  contentType?: RegExp;
   /** Path parameters and body, made fresh for every call (so an allowed call can succeed each time). */
   prepare?: () => Promise<{ path?: string; body?: object }>;
   body?: () => object;
@@ -350,6 +371,60 @@ const MATRIX: Row[] = [
   { method: 'get', path: '/webhooks', allowed: ['admin'], status: 200 },
   {
     method: 'get',
+    path: '/credit-notices',
+    allowed: ['admin', 'finance', 'customer'],
+    status: 200,
+  },
+  {
+    method: 'get',
+    path: '/credit-notices/:noticeId',
+    allowed: ['admin', 'finance', 'customer'],
+    status: 200,
+  },
+  {
+    method: 'get',
+    path: '/credit-notices/:noticeId/document?lang=en',
+    allowed: ['admin', 'finance', 'customer'],
+    status: 200,
+    contentType: /^text\/html; charset=utf-8$/,
+  },
+  {
+    method: 'post',
+    path: '/credit-notices/:id/approve',
+    allowed: ['finance'],
+    status: 200,
+    prepare: async () => ({
+      path: `/credit-notices/${await newNotice()}/approve`,
+    }),
+  },
+  {
+    method: 'post',
+    path: '/credit-notices/:id/reject',
+    allowed: ['finance'],
+    status: 200,
+    prepare: async () => ({
+      path: `/credit-notices/${await newNotice()}/reject`,
+      body: { reason: 'credited already' },
+    }),
+  },
+  {
+    method: 'post',
+    path: '/credit-notices/:id/void',
+    allowed: ['finance'],
+    status: 200,
+    prepare: async () => ({
+      path: `/credit-notices/${await newNotice(true)}/void`,
+      body: { reason: 'issued to the wrong contract' },
+    }),
+  },
+  {
+    method: 'get',
+    path: '/reports/credits?month=2026-02',
+    allowed: ['admin', 'finance'],
+    status: 200,
+  },
+  {
+    method: 'get',
     path: '/webhooks/:webhookId/deliveries',
     allowed: ['admin'],
     status: 200,
@@ -362,7 +437,8 @@ const fill = (path: string) =>
     .replace(':contractId', fx.contractId)
     .replace(':incidentId', fx.incidentId)
     .replace(':claimId', fx.claimId)
-    .replace(':webhookId', fx.webhookId);
+    .replace(':webhookId', fx.webhookId)
+    .replace(':noticeId', fx.noticeId);
 
 beforeAll(async () => {
   t = makeTestApp({ now: '2026-02-01T00:00:00+09:00' });
@@ -385,6 +461,10 @@ beforeAll(async () => {
       secret: 'whsec_fixture_0123456789',
     })
     .expect(201);
+  await t
+    .as('finance')
+    .post(`/credit-notices/${claim.body.creditNoticeId}/approve`)
+    .expect(200);
   fx = {
     customerId,
     contractId,
@@ -392,6 +472,7 @@ beforeAll(async () => {
     claimId: claim.body.id,
     customerToken: t.customerToken(customerId),
     webhookId: webhook.body.id,
+    noticeId: claim.body.creditNoticeId,
   };
 });
 afterAll(() => t.close());
@@ -409,7 +490,9 @@ describe('the role table of API.md', () => {
           const res = await call(role, row.method, path, body);
           if (allowed) {
             expect(res.status, JSON.stringify(res.body)).toBe(row.status);
-            expect(res.headers['content-type']).toMatch(/^application\/json/);
+            expect(res.headers['content-type']).toMatch(
+              row.contentType ?? /^application\/json/,
+            );
           } else {
             expectProblem(res, 403, 'forbidden');
             expect(fingerprint()).toEqual(before);

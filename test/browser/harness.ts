@@ -11,7 +11,8 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { settingsFromEnv } from '../../src/config';
 import { openStore } from '../../src/db/client';
-import { type DemoLogin, seedDemo } from '../../src/demo-data';
+import { DEMO_ISSUER, type DemoLogin, seedDemo } from '../../src/demo-data';
+import { createNoticeRenderer } from '../../src/documents/notice-renderer';
 import { type RunningServer, startServer } from '../../src/server';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -37,6 +38,7 @@ export interface World {
 export async function startWorld(): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'gengaku-browser-'));
   const settings = settingsFromEnv({
+    ...DEMO_ISSUER,
     DATABASE_PATH: join(dir, 'gengaku.db'),
     PORT: '0',
     HOST: '127.0.0.1',
@@ -44,7 +46,12 @@ export async function startWorld(): Promise<World> {
   });
   const store = openStore(settings.databasePath);
   const seededAt = Math.floor(Date.now() / 60_000) * 60_000;
-  const logins = await seedDemo(store, settings.app, seededAt);
+  const logins = await seedDemo(
+    store,
+    settings.app,
+    seededAt,
+    createNoticeRenderer(),
+  );
   store.close();
   const server = await startServer(settings);
   return {

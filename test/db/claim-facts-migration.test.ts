@@ -130,7 +130,7 @@ describe('migrating claims to explicit outage facts', () => {
 
     const claim = (id: string) =>
       db.select().from(schema.claims).where(eq(schema.claims.id, id)).get()!;
-    expect(storedClaimOf(claim('pending'))).toEqual({
+    expect(storedClaimOf(claim('pending'), null)).toEqual({
       id: 'pending',
       status: 'pending-approval',
       outage: {
@@ -148,8 +148,9 @@ describe('migrating claims to explicit outage facts', () => {
         incidentIds: ['inc-1', 'inc-2'],
       },
       resolution: null,
+      notice: null,
     });
-    expect(storedClaimOf(claim('cut'))).toMatchObject({
+    expect(storedClaimOf(claim('cut'), null)).toMatchObject({
       status: 'rejected',
       outage: {
         end: null,
@@ -160,11 +161,11 @@ describe('migrating claims to explicit outage facts', () => {
       resolution: { code: 'no-longer-qualifies' },
     });
     expect(claim('cut').resolution).toBeNull();
-    expect(storedClaimOf(claim('merged')).resolution).toEqual({
+    expect(storedClaimOf(claim('merged'), null).resolution).toEqual({
       code: 'merged',
       intoClaimId: 'pending',
     });
-    expect(storedClaimOf(claim('removed')).resolution).toEqual({
+    expect(storedClaimOf(claim('removed'), null).resolution).toEqual({
       code: 'removed',
     });
     // A person's rejection keeps the person's words, and no code.

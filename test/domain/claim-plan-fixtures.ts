@@ -3,8 +3,11 @@ import {
   type ClaimResolution,
   type ClaimStatus,
   followedOutageOf,
+  type NoticeWithdrawalCode,
   type StoredClaim,
+  type StoredNotice,
 } from '../../src/domain/claim-plan';
+import { noticeFactsOf } from '../../src/domain/credit-notices';
 import type { Outage } from '../../src/domain/outages';
 
 export const H = 3_600_000;
@@ -45,12 +48,40 @@ export function outage(spec: {
   };
 }
 
+export const TAX_PERCENT = 10;
+
+/** A notice for `outage` (ended, qualifying) in a state; `id` defaults to `n-<claim>`. */
+export function storedNotice(
+  claimId: string,
+  outage: Outage,
+  state: {
+    status?: StoredNotice['status'];
+    withdrawal?: NoticeWithdrawalCode;
+    approvals?: number;
+    id?: string;
+  } = {},
+): StoredNotice {
+  return {
+    id: state.id ?? `n-${claimId}`,
+    status:
+      state.status ?? (state.withdrawal ? 'rejected' : 'pending-approval'),
+    facts: noticeFactsOf(outage, TAX_PERCENT),
+    withdrawal: state.withdrawal ?? null,
+    discrepancy: null,
+    approvals: state.approvals ?? 0,
+  };
+}
+
 /** A claim stored when it last followed `followed`, computed at `knownUpTo`. */
 export function storedClaim(
   id: string,
   followed: Outage,
   knownUpTo: number,
-  state: { status?: ClaimStatus; resolution?: ClaimResolution } = {},
+  state: {
+    status?: ClaimStatus;
+    resolution?: ClaimResolution;
+    notice?: StoredNotice | null;
+  } = {},
 ): StoredClaim {
   return {
     id,
@@ -63,5 +94,6 @@ export function storedClaim(
           : 'pending-approval'),
     outage: followedOutageOf(followed, knownUpTo),
     resolution: state.resolution ?? null,
+    notice: state.notice ?? null,
   };
 }

@@ -7,14 +7,23 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyClaimUpdate,
+  applyNoticeUpdate,
   type ClaimResolution,
   type ClaimStatus,
   planClaimUpdates,
   type StoredClaim,
+  type StoredNotice,
 } from '../../src/domain/claim-plan';
 import { outageOfClaim } from '../../src/domain/claims';
+import { noticeFactsOf } from '../../src/domain/credit-notices';
 import type { Outage } from '../../src/domain/outages';
-import { H, outage, storedClaim } from './claim-plan-fixtures';
+import {
+  H,
+  outage,
+  storedClaim,
+  storedNotice,
+  TAX_PERCENT,
+} from './claim-plan-fixtures';
 
 const RUNS = 400;
 
@@ -71,7 +80,38 @@ const claimSpecArb = fc.record({
   ),
   resolution: fc.constantFrom('merged', 'removed', 'no-longer-qualifies'),
   into: fc.nat(),
+  /** none; a notice as its status has it; or one with a first approval (approved claims: voided). */
+  notice: fc.constantFrom('none', 'kept', 'approved-once'),
 });
+
+/** The notice a claim in `status` can have when it last followed `followed`. */
+function noticeOf(
+  claimId: string,
+  followed: Outage,
+  status: ClaimStatus,
+  resolution: ClaimResolution | undefined,
+  kind: 'none' | 'kept' | 'approved-once',
+): StoredNotice | null {
+  if (kind === 'none' || followed.end === null || !followed.qualifies)
+    return null;
+  switch (status) {
+    case 'awaiting-resolution':
+      return null;
+    case 'pending-approval':
+      return storedNotice(claimId, followed, {
+        approvals: kind === 'approved-once' ? 1 : 0,
+      });
+    case 'approved':
+      return storedNotice(claimId, followed, {
+        status: kind === 'approved-once' ? 'void' : 'approved',
+        approvals: 1,
+      });
+    case 'rejected':
+      return storedNotice(claimId, followed, {
+        withdrawal: resolution!.code,
+      });
+  }
+}
 
 const scenarioArb = fc
   .record({
@@ -95,6 +135,13 @@ const scenarioArb = fc
         storedClaim(`c${i}`, followed, asOf, {
           status: spec.status,
           resolution,
+          notice: noticeOf(
+            `c${i}`,
+            followed,
+            spec.status,
+            resolution,
+            spec.notice,
+          ),
         }),
       );
     });
@@ -113,24 +160,81 @@ function applied(
   plan: ReturnType<typeof planClaimUpdates>,
 ): StoredClaim[] {
   const byId = new Map(plan.updates.map((update) => [update.claimId, update]));
+  const noticeById = new Map(
+    plan.noticeUpdates.map((update) => [update.claimId, update]),
+  );
   return claims.map((claim) => {
     const update = byId.get(claim.id);
-    return update === undefined ? claim : applyClaimUpdate(claim, update);
+    const updated =
+      update === undefined ? claim : applyClaimUpdate(claim, update);
+    const notice = noticeById.get(claim.id);
+    return notice === undefined
+      ? updated
+      : applyNoticeUpdate(updated, notice, `new-${claim.id}`);
   });
 }
+
+/** Its notice approved: it never changes. */
+const isDecided = (claim: StoredClaim) =>
+  claim.status === 'approved' && claim.notice?.status !== 'void';
 
 const isOpen = (claim: StoredClaim) =>
   claim.status === 'awaiting-resolution' || claim.status === 'pending-approval';
 
 describe('planClaimUpdates properties', () => {
-  it('never updates an approved claim', () => {
+  it('never updates a claim whose notice is approved, and changes an approved notice only in its discrepancy', () => {
     fc.assert(
       fc.property(scenarioArb, ({ claims, outages, asOf }) => {
-        const approved = new Set(
-          claims.filter((c) => c.status === 'approved').map((c) => c.id),
-        );
-        const { updates } = planClaimUpdates({ claims, outages, asOf });
+        const approved = new Set(claims.filter(isDecided).map((c) => c.id));
+        const { updates, noticeUpdates } = planClaimUpdates({
+          claims,
+          outages,
+          asOf,
+          taxRatePercent: TAX_PERCENT,
+        });
         expect(updates.filter((u) => approved.has(u.claimId))).toEqual([]);
+        for (const update of noticeUpdates.filter(
+          (u) => u.before?.status === 'approved',
+        )) {
+          expect(update.reason).toBe('discrepancy');
+          expect({ ...update.after, discrepancy: null }).toEqual({
+            ...update.before,
+            discrepancy: null,
+          });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('leaves every claim with finance with a notice pending approval that shows its outage, and no other claim with one', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ claims, outages, asOf }) => {
+        const after = applied(
+          claims,
+          planClaimUpdates({
+            claims,
+            outages,
+            asOf,
+            taxRatePercent: TAX_PERCENT,
+          }),
+        );
+        for (const claim of after.filter((c) => !isDecided(c))) {
+          if (claim.status === 'pending-approval') {
+            const followed = outages.find(
+              (o) => o.start === claim.outage.start,
+            )!;
+            expect(claim.notice).toMatchObject({
+              status: 'pending-approval',
+              withdrawal: null,
+              facts: noticeFactsOf(followed, TAX_PERCENT),
+            });
+          } else {
+            expect(claim.notice?.status).not.toBe('pending-approval');
+          }
+          if (claim.notice?.status === 'rejected')
+            expect(claim.notice.withdrawal).not.toBeNull();
+        }
       }),
       { numRuns: RUNS },
     );
@@ -141,10 +245,20 @@ describe('planClaimUpdates properties', () => {
       fc.property(scenarioArb, ({ claims, outages, asOf }) => {
         const after = applied(
           claims,
-          planClaimUpdates({ claims, outages, asOf }),
+          planClaimUpdates({
+            claims,
+            outages,
+            asOf,
+            taxRatePercent: TAX_PERCENT,
+          }),
         );
         expect(
-          planClaimUpdates({ claims: after, outages, asOf }).updates,
+          planClaimUpdates({
+            claims: after,
+            outages,
+            asOf,
+            taxRatePercent: TAX_PERCENT,
+          }).updates,
         ).toEqual([]);
       }),
       { numRuns: RUNS },
@@ -156,7 +270,12 @@ describe('planClaimUpdates properties', () => {
       fc.property(scenarioArb, ({ claims, outages, asOf }) => {
         const after = applied(
           claims,
-          planClaimUpdates({ claims, outages, asOf }),
+          planClaimUpdates({
+            claims,
+            outages,
+            asOf,
+            taxRatePercent: TAX_PERCENT,
+          }),
         );
         for (const candidate of outages) {
           const open = after.filter(
@@ -194,13 +313,20 @@ describe('planClaimUpdates properties', () => {
   it('does not depend on the order of the outages', () => {
     fc.assert(
       fc.property(scenarioArb, ({ claims, outages, shuffled, asOf }) => {
-        const plan = planClaimUpdates({ claims, outages, asOf });
+        const plan = planClaimUpdates({
+          claims,
+          outages,
+          asOf,
+          taxRatePercent: TAX_PERCENT,
+        });
         const reordered = planClaimUpdates({
           claims,
           outages: shuffled as Outage[],
           asOf,
+          taxRatePercent: TAX_PERCENT,
         });
         expect(reordered.updates).toEqual(plan.updates);
+        expect(reordered.noticeUpdates).toEqual(plan.noticeUpdates);
         expect([...reordered.holders].sort(byStart)).toEqual(
           [...plan.holders].sort(byStart),
         );

@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyClaimUpdate,
+  applyNoticeUpdate,
   claimResolutionText,
   claimUpdateText,
+  noticeUpdateText,
   planClaimUpdates,
   type StoredClaim,
 } from '../../src/domain/claim-plan';
+import { discrepancyOf, noticeFactsOf } from '../../src/domain/credit-notices';
 import type { Outage } from '../../src/domain/outages';
-import { H, outage, storedClaim } from './claim-plan-fixtures';
+import {
+  H,
+  outage,
+  storedClaim,
+  storedNotice,
+  TAX_PERCENT,
+} from './claim-plan-fixtures';
 
 const plan = (claims: StoredClaim[], outages: Outage[], asOf: number) =>
-  planClaimUpdates({ claims, outages, asOf });
+  planClaimUpdates({ claims, outages, asOf, taxRatePercent: TAX_PERCENT });
 
 describe('planClaimUpdates: time alone', () => {
   it('plans nothing for a claim on an ongoing outage whose running figures grew', () => {
@@ -227,5 +236,174 @@ describe('the words of a plan', () => {
     expect(claimUpdateText(ending!)).toBe('its outage ended');
     const [removed] = plan([claim], [], 40 * H).updates;
     expect(claimUpdateText(removed!)).toBe('a correction removed its outage');
+  });
+});
+
+describe('planClaimUpdates: credit notices', () => {
+  const ended = outage({ start: 0, end: 48 * H });
+  const longer = outage({ start: 0, end: 72 * H });
+  const short = outage({ start: 0, end: 10 * H });
+
+  it('prepares a notice for a claim that goes to finance, showing its figures', () => {
+    const claim = storedClaim('a', ended, 50 * H);
+    const { updates, noticeUpdates } = plan([claim], [ended], 60 * H);
+    expect(updates).toEqual([]);
+    expect(noticeUpdates).toEqual([
+      {
+        claimId: 'a',
+        noticeId: null,
+        reason: 'prepared',
+        correctsNoticeId: null,
+        before: null,
+        after: {
+          status: 'pending-approval',
+          facts: noticeFactsOf(ended, TAX_PERCENT),
+          withdrawal: null,
+          discrepancy: null,
+        },
+        withdrawsApprovals: false,
+        outage: ended,
+      },
+    ]);
+  });
+
+  it('plans nothing for a notice that already shows its outage, nor for a claim still waiting', () => {
+    const pending = storedClaim('a', ended, 50 * H, {
+      notice: storedNotice('a', ended, { approvals: 1 }),
+    });
+    const ongoing = outage({ start: 100 * H, end: null, asOf: 130 * H });
+    const awaiting = storedClaim('b', ongoing, 130 * H);
+    const later = outage({ start: 100 * H, end: null, asOf: 200 * H });
+    expect(
+      plan([pending, awaiting], [ended, later], 200 * H).noticeUpdates,
+    ).toEqual([]);
+  });
+
+  it('follows new figures and withdraws approvals given to the old ones', () => {
+    const claim = storedClaim('a', ended, 50 * H, {
+      notice: storedNotice('a', ended, { approvals: 1 }),
+    });
+    const [update] = plan([claim], [longer], 80 * H).noticeUpdates;
+    expect(update).toMatchObject({
+      noticeId: 'n-a',
+      reason: 'follows',
+      withdrawsApprovals: true,
+      after: { facts: { figures: { creditDays: 3, amount: 10_000 } } },
+    });
+    expect(noticeUpdateText(update!)).toMatch(/approvals .* withdrawn/);
+    // Only the incidents changed: nothing printed did, so the approval holds.
+    const [relabelled] = plan(
+      [claim],
+      [{ ...ended, incidentIds: ['i1', 'i2'] }],
+      80 * H,
+    ).noticeUpdates;
+    expect(relabelled).toMatchObject({
+      reason: 'follows',
+      withdrawsApprovals: false,
+    });
+  });
+
+  it('withdraws the notice when its claim is rejected or its outage goes on, and reinstates it', () => {
+    const claim = storedClaim('a', ended, 50 * H, {
+      notice: storedNotice('a', ended, { approvals: 1 }),
+    });
+    const [cut] = plan([claim], [short], 80 * H).noticeUpdates;
+    expect(cut).toMatchObject({
+      reason: 'withdrawn',
+      withdrawsApprovals: true,
+      after: {
+        status: 'rejected',
+        withdrawal: 'no-longer-qualifies',
+        facts: noticeFactsOf(ended, TAX_PERCENT),
+      },
+    });
+    const resumed = outage({ start: 0, end: null, asOf: 80 * H });
+    expect(plan([claim], [resumed], 80 * H).noticeUpdates).toMatchObject([
+      { reason: 'withdrawn', after: { withdrawal: 'outage-ongoing' } },
+    ]);
+    const withdrawn = storedClaim('a', short, 80 * H, {
+      resolution: { code: 'no-longer-qualifies' },
+      notice: storedNotice('a', ended, { withdrawal: 'no-longer-qualifies' }),
+    });
+    expect(plan([withdrawn], [longer], 90 * H).noticeUpdates).toMatchObject([
+      {
+        reason: 'reinstated',
+        after: {
+          status: 'pending-approval',
+          withdrawal: null,
+          facts: noticeFactsOf(longer, TAX_PERCENT),
+        },
+      },
+    ]);
+  });
+
+  it('withdraws the notice of a claim merged into another', () => {
+    const first = storedClaim('a', ended, 50 * H, {
+      notice: storedNotice('a', ended),
+    });
+    const secondOutage = outage({ start: 60 * H, end: 100 * H });
+    const second = storedClaim('b', secondOutage, 110 * H, {
+      notice: storedNotice('b', secondOutage),
+    });
+    const merged = outage({ start: 0, end: 100 * H });
+    expect(
+      plan([first, second], [merged], 120 * H).noticeUpdates.map((u) => [
+        u.claimId,
+        u.reason,
+        u.after.withdrawal,
+      ]),
+    ).toEqual([
+      ['a', 'follows', null],
+      ['b', 'withdrawn', 'merged'],
+    ]);
+  });
+
+  it('never changes an approved notice but its discrepancy, set and cleared, and never its claim', () => {
+    const approved = storedClaim('a', ended, 50 * H, {
+      status: 'approved',
+      notice: storedNotice('a', ended, { status: 'approved', approvals: 1 }),
+    });
+    const { updates, noticeUpdates } = plan([approved], [longer], 80 * H);
+    expect(updates).toEqual([]);
+    expect(noticeUpdates).toHaveLength(1);
+    const [found] = noticeUpdates;
+    expect(found!.after).toEqual({
+      ...found!.before,
+      discrepancy: discrepancyOf(approved.notice!.facts, longer),
+    });
+    const withDiscrepancy = applyNoticeUpdate(approved, found!, 'unused');
+    expect(plan([withDiscrepancy], [longer], 90 * H).noticeUpdates).toEqual([]);
+    const [cleared] = plan([withDiscrepancy], [ended], 90 * H).noticeUpdates;
+    expect(cleared!.after.discrepancy).toBeNull();
+    expect(noticeUpdateText(cleared!)).toMatch(/restored/);
+  });
+
+  it('lets a claim whose approved notice was voided follow its outage again, with a correcting notice', () => {
+    const voided = storedClaim('a', ended, 50 * H, {
+      status: 'approved',
+      notice: storedNotice('a', ended, { status: 'void', approvals: 1 }),
+    });
+    const { updates, noticeUpdates } = plan([voided], [longer], 80 * H);
+    expect(updates).toMatchObject([
+      {
+        reason: 'notice-voided',
+        before: { status: 'approved' },
+        after: { status: 'pending-approval' },
+      },
+    ]);
+    expect(noticeUpdates).toMatchObject([
+      {
+        noticeId: null,
+        reason: 'prepared',
+        correctsNoticeId: 'n-a',
+        after: { facts: noticeFactsOf(longer, TAX_PERCENT) },
+      },
+    ]);
+    // No longer qualifying: the claim is rejected with the reason, and no notice is prepared.
+    const gone = plan([voided], [short], 80 * H);
+    expect(gone.updates).toMatchObject([
+      { reason: 'no-longer-qualifies', after: { status: 'rejected' } },
+    ]);
+    expect(gone.noticeUpdates).toEqual([]);
   });
 });

@@ -46,7 +46,7 @@ describe('every endpoint of the table, for every role', () => {
         const res = await send(
           w,
           endpoint,
-          pathOf(endpoint, w, call.params),
+          pathOf(endpoint, w, call.params, call.query),
           token,
           call.body,
         );
@@ -70,7 +70,7 @@ describe('every endpoint of the table, for every role', () => {
         const res = await send(
           w,
           endpoint,
-          pathOf(endpoint, w, call.params),
+          pathOf(endpoint, w, call.params, call.query),
           undefined,
           call.body,
         );

@@ -2,13 +2,19 @@
 import { pino } from 'pino';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { DEFAULT_TOKEN_TTL_DAYS } from '../../src/config';
+import { DEFAULT_TOKEN_TTL_DAYS, type NoticeIssuer } from '../../src/config';
 import { openStore, type Store } from '../../src/db/client';
+import { createNoticeRenderer } from '../../src/documents/notice-renderer';
+import { createPdfRenderer } from '../../src/documents/pdf';
 import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy';
 import type { Role } from '../../src/domain/roles';
 import { DEFAULT_REGIONS } from '../../src/domain/terms';
 import { parseInstant } from '../../src/domain/time';
 import { createApp } from '../../src/http/app';
+import {
+  createNoticePrinting,
+  type NoticePrinting,
+} from '../../src/services/notice-printing';
 import { createUser, ensureFirstAdmin } from '../../src/services/users';
 
 export interface TestApp {
@@ -27,8 +33,24 @@ export interface TestApp {
   };
   /** A customer user bound to `customerId`, returning its token. */
   customerToken(customerId: string): string;
+  /** Another staff user of `role` (e.g. a second finance user), returning its id and token. */
+  staffUser(role: 'support' | 'finance'): { id: string; token: string };
+  /** The notice renderers; `settled()` waits for the PDFs printed after approvals. */
+  printing: NoticePrinting;
   close(): void;
 }
+
+/** The issuer the test app configures unless told otherwise. */
+export const TEST_ISSUER: NoticeIssuer = {
+  name: '株式会社ゲンガク通信',
+  registrationNumber: 'T1234567890123',
+};
+
+/** Where no Chromium is: `npm test` needs none, so PDFs answer 503 there (test:browser has the real one). */
+export const NO_CHROMIUM = '/nonexistent/chromium';
+
+/** Made once: compiling the templates is the slow part of a renderer. */
+const noticeHtml = createNoticeRenderer();
 
 export const ADMIN_TOKEN = 'gk_test_admin_token';
 
@@ -36,6 +58,9 @@ export function makeTestApp(
   options: {
     now?: string;
     policy?: Partial<Policy>;
+    /** null: no issuer configured. */
+    issuer?: NoticeIssuer | null;
+    chromiumPath?: string;
     metricsToken?: string;
     trustProxy?: string;
   } = {},
@@ -46,14 +71,25 @@ export function makeTestApp(
   const config = {
     policy: { ...DEFAULT_POLICY, ...options.policy },
     regions: [...DEFAULT_REGIONS],
+    ...(options.issuer === null
+      ? {}
+      : { issuer: options.issuer ?? TEST_ISSUER }),
     tokenTtlDays: DEFAULT_TOKEN_TTL_DAYS,
   };
   ensureFirstAdmin(store, clock(), ADMIN_TOKEN);
+  const printing = createNoticePrinting({
+    html: noticeHtml,
+    pdf: createPdfRenderer({
+      executablePath: options.chromiumPath ?? NO_CHROMIUM,
+    }),
+    onError: () => {},
+  });
   const app = createApp({
     store,
     clock,
     config,
     logger: pino({ level: 'silent' }),
+    printing,
     // Every JSON answer is parsed with its endpoint's response schema: a mismatch fails the test (500).
     checkResponses: true,
     metricsToken: options.metricsToken,
@@ -95,6 +131,15 @@ export function makeTestApp(
     now: clock,
     tokens,
     as,
+    staffUser: (role) => {
+      const user = createUser(ctx(), {
+        name: `${role} user ${++counter}`,
+        email: `${role}${counter}@test.local`,
+        role,
+      });
+      return { id: user.id, token: user.token };
+    },
+    printing,
     customerToken: (customerId) =>
       createUser(ctx(), {
         name: 'customer user',
@@ -102,7 +147,9 @@ export function makeTestApp(
         role: 'customer',
         customerId,
       }).token,
-    close: () => store.close(),
+    close: () => {
+      void printing.close().finally(() => store.close());
+    },
   };
 }
 

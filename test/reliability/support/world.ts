@@ -33,6 +33,8 @@ export interface World {
   /** A user of its own, for the endpoints that act on a user (revoking its tokens). */
   userId: string;
   webhookId: string;
+  /** The claim's credit notice, approved (so the world's customer sees it too). */
+  noticeId: string;
   month: string;
 }
 
@@ -123,6 +125,10 @@ export async function makeWorld(): Promise<World> {
     .as('admin')
     .post('/webhooks', webhookBody())
     .expect(201);
+  await t
+    .as('finance')
+    .post(`/credit-notices/${claim.body.creditNoticeId}/approve`)
+    .expect(200);
   return {
     t,
     customerId,
@@ -131,6 +137,7 @@ export async function makeWorld(): Promise<World> {
     webhookId: webhook.body.id,
     incidentId: incident.body.id,
     claimId: claim.body.id,
+    noticeId: claim.body.creditNoticeId,
     userId: user.body.id,
     month: '2026-01',
   };
@@ -144,6 +151,7 @@ const RESOURCE_IDS: Record<string, (w: World) => string> = {
   claims: (w) => w.claimId,
   users: (w) => w.userId,
   webhooks: (w) => w.webhookId,
+  'credit-notices': (w) => w.noticeId,
 };
 
 /** The endpoint's path with its parameters filled from the world (or `params`), under /api/v1. */
@@ -151,9 +159,11 @@ export function pathOf(
   endpoint: AnyEndpoint,
   w: World,
   params: Record<string, string> = {},
+  query?: Record<string, string>,
 ): string {
   const segments = endpoint.path.split('/');
-  return segments
+  const search = query ? `?${new URLSearchParams(query)}` : '';
+  return `${segments
     .map((segment, index) => {
       if (!segment.startsWith(':')) return segment;
       const name = segment.slice(1);
@@ -171,12 +181,31 @@ export function pathOf(
       if (name === 'month') return w.month;
       throw new Error(`${endpoint.path}: no value for :${name}`);
     })
-    .join('/');
+    .join('/')}${search}`;
 }
 
 export interface Call {
   body?: object;
   params?: Record<string, string>;
+  /** The query a read needs (a report's month). */
+  query?: Record<string, string>;
+}
+
+/** A new contract of the world's customer with a claimed outage: its credit notice, approved if asked. */
+async function freshNotice(w: World, approved = false): Promise<string> {
+  const { contractId } = await freshContract(w);
+  await w.t
+    .as('support')
+    .post('/incidents', incidentBody(contractId))
+    .expect(201);
+  const claim = await w.t
+    .as('support')
+    .post('/claims', { contractId, outageStart: OUTAGE.startUtc })
+    .expect(201);
+  const id: string = claim.body.creditNoticeId;
+  if (approved)
+    await w.t.as('finance').post(`/credit-notices/${id}/approve`).expect(200);
+  return id;
 }
 
 /**
@@ -233,6 +262,16 @@ export const SAMPLES: Record<string, (w: World) => Promise<Call> | Call> = {
     return { body: { contractId, outageStart: OUTAGE.startUtc } };
   },
   createWebhook: () => ({ body: webhookBody() }),
+  approveCreditNotice: async (w) => ({ params: { id: await freshNotice(w) } }),
+  rejectCreditNotice: async (w) => ({
+    params: { id: await freshNotice(w) },
+    body: { reason: 'credited on the last invoice already' },
+  }),
+  voidCreditNotice: async (w) => ({
+    params: { id: await freshNotice(w, true) },
+    body: { reason: 'issued for the wrong contract' },
+  }),
+  getCreditReport: () => ({ query: { month: '2026-02' } }),
   calculate: () => ({
     body: {
       asOf: '2026-02-01T00:00:00+09:00',
