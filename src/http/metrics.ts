@@ -18,6 +18,7 @@ import {
   claimsByStatus,
   countUnclaimedOutagesClosingWithin,
 } from '../services/watchlist';
+import { countFailingWebhookDeliveries } from '../services/webhooks';
 
 type ReadContext = Pick<ServiceContext, 'store' | 'clock' | 'config'>;
 
@@ -58,6 +59,11 @@ export const WORK_GAUGES: readonly WorkGauge[] = [
     name: 'gengaku_credit_notices_awaiting_second_approver',
     help: 'Credit notices pending approval that one finance user approved, waiting for a second (dualApprovalFromYen)',
     collect: (ctx) => countNoticesAwaitingSecondApprover(ctx.store),
+  },
+  {
+    name: 'gengaku_webhook_deliveries_failing',
+    help: 'Webhook deliveries failing now: given up on after every retry, or still retrying after a failed attempt',
+    collect: (ctx) => countFailingWebhookDeliveries(ctx.store),
   },
   {
     name: 'gengaku_unclaimed_outages_window_closing',

@@ -10,10 +10,13 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { pino } from 'pino';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/db/client';
 import * as schema from '../../src/db/schema';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { DEFAULT_REGIONS } from '../../src/domain/terms';
 import { createApp } from '../../src/http/app';
+import { startWebhookWorker } from '../../src/services/webhook-delivery';
+import { enqueueWebhookEvent } from '../../src/services/webhooks';
 import { makeTestApp, seedContract, type TestApp } from '../support/app';
 
 const METRICS_TOKEN = 'metrics-secret-for-tests';
@@ -192,6 +195,53 @@ describe('GET /metrics after a scripted story', () => {
     expect(
       sample(await scrape(t.app), 'gengaku_unclaimed_outages_window_closing'),
     ).toBe(2);
+  });
+
+  it('counts webhook deliveries failing now, and forgets one once it is delivered', async () => {
+    t = makeTestApp({ metricsToken: METRICS_TOKEN });
+    await t
+      .as('admin')
+      .post('/webhooks', {
+        url: 'https://receiver.example.jp/hook',
+        events: ['credit-notice.approved'],
+        secret: 'a-webhook-secret-of-some-length',
+      })
+      .expect(201);
+    inTransaction(t.store, () =>
+      enqueueWebhookEvent(
+        { store: t.store, clock: t.now },
+        'credit-notice.approved',
+        {
+          id: 'notice-1',
+        },
+      ),
+    );
+    let answer = 500;
+    const worker = startWebhookWorker({
+      store: t.store,
+      clock: t.now,
+      fetch: async () => new Response(null, { status: answer }),
+      random: () => 0.5,
+      pollMs: 3_600_000,
+    });
+    try {
+      expect(
+        sample(await scrape(t.app), 'gengaku_webhook_deliveries_failing'),
+      ).toBe(0);
+      expect(await worker.deliverDue()).toBe(1);
+      expect(
+        sample(await scrape(t.app), 'gengaku_webhook_deliveries_failing'),
+      ).toBe(1);
+      // The retry is due an hour later; the receiver is back.
+      t.setNow(t.now() + 3_600_000);
+      answer = 204;
+      expect(await worker.deliverDue()).toBe(1);
+      expect(
+        sample(await scrape(t.app), 'gengaku_webhook_deliveries_failing'),
+      ).toBe(0);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('times requests by route template and status, never by the raw URL, and times derivations', async () => {
