@@ -481,9 +481,10 @@ function attributeRegionalIncidents(
     const owner = owners[s]!;
     while (first < outages.length && outages.end[first]! <= start) first++;
     for (let m = first; m < outages.length && outages.start[m]! < end; m++) {
-      const extra = (outages.extraIncidents[m] ??= []);
+      const extra = outages.extraIncidents[m];
+      if (extra === undefined) outages.extraIncidents[m] = [owner];
       // incidentIdsOf drops repeats; skipping the obvious ones keeps the lists short.
-      if (extra[extra.length - 1] !== owner) extra.push(owner);
+      else if (extra[extra.length - 1] !== owner) extra.push(owner);
     }
   }
 }
