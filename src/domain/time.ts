@@ -39,27 +39,34 @@ const JST_OFFSET_MINUTES = 9 * 60;
 const JST_OFFSET_MS = JST_OFFSET_MINUTES * 60_000;
 
 /**
- * The arithmetic below is right only while Asia/Tokyo is +09:00. Checked on 1 January and 1 July of
- * every year from FIRST_YEAR through the year after LAST_YEAR (a deadline three months after an
- * accepted date): a change of offset shows in January, and summer time in the north always covers July
- * (Japan's own, 1948–1951, ran May to September). A runtime whose time-zone data say otherwise (or that
- * has none) must not compute deadlines, so it fails here, at start.
+ * Throws unless the runtime's time-zone data put `zoneName` at `offsetMinutes` on 1 January and 1 July
+ * of every year from `firstYear` through `lastYear`: a change of offset shows in January, and summer time
+ * in the north always covers July (Japan's own, 1948–1951, ran May to September).
  */
-function checkTokyoIsFixedOffset(): void {
-  const zone = IANAZone.create(ZONE);
+export function assertFixedOffset(
+  zoneName: string,
+  offsetMinutes: number,
+  firstYear: number,
+  lastYear: number,
+): void {
+  const zone = IANAZone.create(zoneName);
   if (!zone.isValid)
-    throw new Error(`this runtime has no time-zone data for ${ZONE}`);
-  for (let year = FIRST_YEAR; year <= LAST_YEAR + 1; year++) {
+    throw new Error(`this runtime has no time-zone data for ${zoneName}`);
+  for (let year = firstYear; year <= lastYear; year++) {
     for (const month of [0, 6]) {
       const instant = Date.UTC(year, month, 1);
-      if (zone.offset(instant) !== JST_OFFSET_MINUTES)
+      if (zone.offset(instant) !== offsetMinutes)
         throw new Error(
-          `${ZONE} is not UTC+09:00 at ${new Date(instant).toISOString()} in this runtime's time-zone data`,
+          `${zoneName} is not UTC${offsetMinutes >= 0 ? '+' : '-'}${Math.abs(offsetMinutes / 60)} at ${new Date(instant).toISOString()} in this runtime's time-zone data`,
         );
     }
   }
 }
-checkTokyoIsFixedOffset();
+
+// The arithmetic below is right only while Asia/Tokyo is +09:00, through the year after LAST_YEAR (a
+// deadline three months after an accepted date). A runtime whose time-zone data say otherwise (or that
+// has none) must not compute deadlines, so it fails here, at start.
+assertFixedOffset(ZONE, JST_OFFSET_MINUTES, FIRST_YEAR, LAST_YEAR + 1);
 
 export function parseInstant(text: string): Instant {
   if (!INSTANT_PATTERN.test(text)) {

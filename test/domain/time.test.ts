@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
+  assertFixedOffset,
   businessDateOf,
   daysBetween,
   endOfBusinessDate,
@@ -160,5 +161,23 @@ describe('a value that is not a business date', () => {
     for (const bad of ['2026-02-30', '2026-13-01', '26-01-01', ''])
       expect(() => startOfBusinessDate(bad)).toThrow(TypeError);
     expect(() => addDays('2026-04-31', 1)).toThrow(TypeError);
+  });
+});
+
+describe('the check at load that the arithmetic may assume +09:00', () => {
+  it('passes for Asia/Tokyo over the accepted years and the one after', () => {
+    expect(() => assertFixedOffset(ZONE, 9 * 60, 1970, 2200)).not.toThrow();
+  });
+
+  it("fails over Japan's summer time of 1948–1951, for a zone with summer time, and for no zone", () => {
+    expect(() => assertFixedOffset(ZONE, 9 * 60, 1948, 1951)).toThrow(
+      /Asia\/Tokyo is not UTC\+9 at 1948-07-01/,
+    );
+    expect(() => assertFixedOffset('Europe/London', 0, 2020, 2030)).toThrow(
+      /Europe\/London/,
+    );
+    expect(() => assertFixedOffset('Mars/Olympus_Mons', 0, 2020, 2030)).toThrow(
+      /no time-zone data/,
+    );
   });
 });
