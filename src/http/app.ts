@@ -13,6 +13,7 @@ import type { Instant } from '../domain/time';
 import { ServiceError } from '../errors';
 import { fieldErrorsOf } from '../schemas/common';
 import { requireRole, type ServiceContext } from '../services/context';
+import type { Page } from '../services/paging';
 import { actorForToken } from '../services/users';
 import { type AnyEndpoint, Reply } from './endpoint';
 import { openApiDocument } from './openapi';
@@ -102,6 +103,16 @@ function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
       },
       deps,
     );
+    if (endpoint.paged) {
+      const page = result as Page<unknown>;
+      if (page.nextCursor !== null)
+        res.setHeader(
+          'Link',
+          `<${nextPageUrl(req, page.nextCursor)}>; rel="next"`,
+        );
+      res.status(200).json(page.items);
+      return;
+    }
     const reply =
       result instanceof Reply
         ? result
@@ -113,6 +124,13 @@ function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
       res.type(reply.options.contentType).send(reply.body);
     else res.json(reply.body);
   });
+}
+
+/** This request's URL, with every filter and the limit as sent, starting at `cursor`. */
+function nextPageUrl(req: Request, cursor: string): string {
+  const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host')}`);
+  url.searchParams.set('cursor', cursor);
+  return url.href;
 }
 
 /** Express's own errors for unreadable requests (bodies, undecodable path parameters), mapped to our codes. */

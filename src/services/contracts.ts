@@ -1,5 +1,5 @@
 /** Contracts with their Art. 3 parameters, effective-dated fees (Art. 5), options (Art. 6) and cancellation. */
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import {
   contractFeeChanges,
@@ -17,6 +17,7 @@ import {
 } from '../domain/terms';
 import { businessDateOf, formatInstant } from '../domain/time';
 import { invalid, notFound, ServiceError } from '../errors';
+import { groupBy } from '../lib/collections';
 import type {
   Cancellation,
   CancellationInput,
@@ -33,6 +34,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
+import { KeysetOrder, type Page, type PageRequest } from './paging';
 
 type ContractRow = typeof contracts.$inferSelect;
 type FeeChangeRow = typeof contractFeeChanges.$inferSelect;
@@ -166,10 +168,12 @@ export function loadRecords(
     .where(inArray(contractOptions.contractId, ids))
     .orderBy(asc(contractOptions.billingStartDate))
     .all();
+  const feeChangesOf = groupBy(feeChanges, (change) => change.contractId);
+  const optionsOf = groupBy(options, (option) => option.contractId);
   return rows.map((row) => ({
     row,
-    feeChanges: feeChanges.filter((change) => change.contractId === row.id),
-    options: options.filter((option) => option.contractId === row.id),
+    feeChanges: feeChangesOf.get(row.id) ?? [],
+    options: optionsOf.get(row.id) ?? [],
   }));
 }
 
@@ -291,22 +295,39 @@ export function createContract(
   });
 }
 
+const CONTRACTS_BY_NUMBER = new KeysetOrder<ContractRow>(
+  'contracts',
+  [contracts.contractNumber, contracts.id],
+  'asc',
+  (row) => [row.contractNumber, row.id],
+);
+
 export function listContracts(
   ctx: ServiceContext,
-  filter: { customerId?: string } = {},
-): Contract[] {
+  filter: { customerId?: string } & PageRequest,
+): Page<Contract> {
   const customerId =
     ctx.actor.role === 'customer' ? ctx.actor.customerId! : filter.customerId;
-  const query = ctx.store.db.select().from(contracts);
-  const rows = (
-    customerId === undefined
-      ? query
-      : query.where(eq(contracts.customerId, customerId))
-  )
-    .orderBy(asc(contracts.contractNumber))
-    .all();
   const date = today(ctx);
-  return loadRecords(ctx, rows).map((record) => contractOf(record, date));
+  return CONTRACTS_BY_NUMBER.page(
+    filter,
+    ({ after, orderBy, limit }) =>
+      ctx.store.db
+        .select()
+        .from(contracts)
+        .where(
+          and(
+            customerId === undefined
+              ? undefined
+              : eq(contracts.customerId, customerId),
+            after,
+          ),
+        )
+        .orderBy(...orderBy)
+        .limit(limit)
+        .all(),
+    (rows) => loadRecords(ctx, rows).map((record) => contractOf(record, date)),
+  );
 }
 
 export function getContract(ctx: ServiceContext, id: string): Contract {

@@ -10,6 +10,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
+import { KeysetOrder, type Page, type PageRequest } from './paging';
 
 type CustomerRow = typeof customers.$inferSelect;
 
@@ -47,14 +48,30 @@ export function createCustomer(
   });
 }
 
-export function listCustomers(ctx: ServiceContext): Customer[] {
+const CUSTOMERS_BY_NAME = new KeysetOrder<CustomerRow>(
+  'customers',
+  [customers.name, customers.id],
+  'asc',
+  (row) => [row.name, row.id],
+);
+
+export function listCustomers(
+  ctx: ServiceContext,
+  page: PageRequest,
+): Page<Customer> {
   requireRole(ctx, 'admin', 'support', 'finance');
-  return ctx.store.db
-    .select()
-    .from(customers)
-    .orderBy(customers.name)
-    .all()
-    .map(customerOf);
+  return CUSTOMERS_BY_NAME.page(
+    page,
+    ({ after, orderBy, limit }) =>
+      ctx.store.db
+        .select()
+        .from(customers)
+        .where(after)
+        .orderBy(...orderBy)
+        .limit(limit)
+        .all(),
+    (rows) => rows.map(customerOf),
+  );
 }
 
 export function getCustomer(ctx: ServiceContext, id: string): Customer {

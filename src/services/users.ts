@@ -12,6 +12,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
+import { KeysetOrder, type Page, type PageRequest } from './paging';
 import {
   hashPassword,
   hashToken,
@@ -130,14 +131,27 @@ function insertUser(
   return { ...userOf(row), token: issued };
 }
 
-export function listUsers(ctx: ServiceContext): User[] {
+const USERS_BY_CREATION = new KeysetOrder<UserRow>(
+  'users',
+  [users.createdAt, users.id],
+  'asc',
+  (row) => [row.createdAt, row.id],
+);
+
+export function listUsers(ctx: ServiceContext, page: PageRequest): Page<User> {
   requireRole(ctx, 'admin');
-  return ctx.store.db
-    .select()
-    .from(users)
-    .orderBy(users.createdAt)
-    .all()
-    .map(userOf);
+  return USERS_BY_CREATION.page(
+    page,
+    ({ after, orderBy, limit }) =>
+      ctx.store.db
+        .select()
+        .from(users)
+        .where(after)
+        .orderBy(...orderBy)
+        .limit(limit)
+        .all(),
+    (rows) => rows.map(userOf),
+  );
 }
 
 /** The actor behind a bearer token, or null when the token is unknown or revoked. */
