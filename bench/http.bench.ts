@@ -132,7 +132,9 @@ interface Load {
   non2xx: number;
   /** How many answers had each status. */
   statuses: Record<string, number>;
+  /** Requests that got no answer: connection errors and timeouts (no answer within autocannon's 10 s). */
   errors: number;
+  timeouts: number;
 }
 
 async function load(
@@ -158,7 +160,8 @@ async function load(
         stats.count ?? 0,
       ]),
     ),
-    errors: result.errors + result.timeouts,
+    errors: result.errors,
+    timeouts: result.timeouts,
   };
 }
 
@@ -243,7 +246,7 @@ const httpDatabaseBytes = statSync(databasePath).size;
 
 const fmt = (x: number) => x.toFixed(x >= 100 ? 0 : 1);
 console.log(
-  `\n  ${'figure'.padEnd(36)}${'req/s'.padStart(9)}${'× hello'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'requests'.padStart(10)}${'non-2xx'.padStart(9)}`,
+  `\n  ${'figure'.padEnd(36)}${'req/s'.padStart(9)}${'× hello'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'requests'.padStart(10)}${'non-2xx'.padStart(9)}${'no answer'.padStart(11)}`,
 );
 for (const [name, result] of [
   ['Express hello-world GET /', helloLoad],
@@ -252,7 +255,7 @@ for (const [name, result] of [
   ['POST /claims', claimsLoad],
 ] as const)
   console.log(
-    `  ${name.padEnd(36)}${fmt(result.requestsPerSecond).padStart(9)}${(result.requestsPerSecond / helloLoad.requestsPerSecond).toFixed(3).padStart(9)}${fmt(result.p50).padStart(9)}${fmt(result.p99).padStart(9)}${String(result.requests).padStart(10)}${String(result.non2xx + result.errors).padStart(9)}`,
+    `  ${name.padEnd(36)}${fmt(result.requestsPerSecond).padStart(9)}${(result.requestsPerSecond / helloLoad.requestsPerSecond).toFixed(3).padStart(9)}${fmt(result.p50).padStart(9)}${fmt(result.p99).padStart(9)}${String(result.requests).padStart(10)}${String(result.non2xx).padStart(9)}${String(result.errors).padStart(11)}`,
   );
 console.log(`  POST /claims answered ${JSON.stringify(claimsLoad.statuses)}`);
 
@@ -390,6 +393,7 @@ const summary = (result: Load) => ({
   non2xx: result.non2xx,
   statuses: result.statuses,
   errors: result.errors,
+  timeouts: result.timeouts,
 });
 recordBench('http', rows, {
   connections: CONNECTIONS,
