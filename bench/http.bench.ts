@@ -339,6 +339,17 @@ console.log(
 // ---------------------------------------------------------------------------------------------------
 
 const LATENCY_LIMIT_MS = 50;
+/** A p99 held against the issue's limit: below LATENCY_LIMIT_MS. */
+const latencyRow = (figure: string, result: Load): BenchRow => ({
+  figure,
+  value: result.p99,
+  unit: 'ms',
+  baseline: 'limit, ms',
+  baselineValue: LATENCY_LIMIT_MS,
+  ratio: round(result.p99 / LATENCY_LIMIT_MS),
+  target: '<= 1',
+  met: result.p99 < LATENCY_LIMIT_MS,
+});
 const rows: BenchRow[] = [
   {
     figure: 'GET /contracts/:id/outages, 50 connections',
@@ -353,26 +364,8 @@ const rows: BenchRow[] = [
       '>= 0.5',
     ),
   },
-  {
-    figure: 'GET /contracts/:id/outages p99',
-    value: outagesLoad.p99,
-    unit: 'ms',
-    baseline: 'limit, ms',
-    baselineValue: LATENCY_LIMIT_MS,
-    ratio: round(outagesLoad.p99 / LATENCY_LIMIT_MS),
-    target: '<= 1',
-    met: outagesLoad.p99 < LATENCY_LIMIT_MS,
-  },
-  {
-    figure: 'GET /incidents (first page) p99',
-    value: incidentsLoad.p99,
-    unit: 'ms',
-    baseline: 'limit, ms',
-    baselineValue: LATENCY_LIMIT_MS,
-    ratio: round(incidentsLoad.p99 / LATENCY_LIMIT_MS),
-    target: '<= 1',
-    met: incidentsLoad.p99 < LATENCY_LIMIT_MS,
-  },
+  latencyRow('GET /contracts/:id/outages p99', outagesLoad),
+  latencyRow('GET /incidents (first page) p99', incidentsLoad),
   {
     figure: `portfolio report, ${PORTFOLIO_CONTRACTS.toLocaleString('en')} contracts`,
     value: round(reportMs),

@@ -43,12 +43,12 @@ function mulberry32(seed: number): () => number {
 
 /** The one seeded sequence: contracts, their incidents, and anything a bench draws after them. */
 export const random = mulberry32(SEED);
-const between = (lo: number, hi: number) =>
+export const between = (lo: number, hi: number) =>
   lo + Math.floor(random() * (hi - lo));
 /** Log-uniform between lo and hi: as many 2-minute blips as 2-day outages per octave. */
-const logUniform = (lo: number, hi: number) =>
+export const logUniform = (lo: number, hi: number) =>
   Math.round(Math.exp(Math.log(lo) + random() * (Math.log(hi) - Math.log(lo))));
-const pick = <T>(items: readonly T[]): T =>
+export const pick = <T>(items: readonly T[]): T =>
   items[Math.floor(random() * items.length)]!;
 
 /** The JST business date of an instant (JST is UTC+9 throughout the generated range). */

@@ -31,8 +31,11 @@ import { contractOutages } from '../src/services/outages';
 import { ensureFirstAdmin } from '../src/services/users';
 import {
   ASOF,
+  between,
+  logUniform,
   makeContract,
   makeIncidents,
+  pick,
   REGIONS,
   random,
 } from './portfolio';
@@ -43,13 +46,6 @@ export const HTTP_INCIDENTS = 1_000;
 export const PORTFOLIO_CONTRACTS = 10_000;
 /** The first admin's API token in every benchmark database. */
 export const TOKEN = 'gk_bench_admin_token';
-
-const between = (lo: number, hi: number) =>
-  lo + Math.floor(random() * (hi - lo));
-const logUniform = (lo: number, hi: number) =>
-  Math.round(Math.exp(Math.log(lo) + random() * (Math.log(hi) - Math.log(lo))));
-const pick = <T>(items: readonly T[]): T =>
-  items[Math.floor(random() * items.length)]!;
 
 export function adminContext(
   store: Store,

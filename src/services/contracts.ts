@@ -1,5 +1,5 @@
 /** Contracts with their Art. 3 parameters, effective-dated fees (Art. 5), options (Art. 6) and cancellation. */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import {
   contractFeeChanges,
@@ -34,7 +34,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
-import { KeysetOrder, type Page, type PageRequest } from './paging';
+import { type Page, type PageRequest, TableOrder } from './paging';
 
 type ContractRow = typeof contracts.$inferSelect;
 type FeeChangeRow = typeof contractFeeChanges.$inferSelect;
@@ -295,11 +295,11 @@ export function createContract(
   });
 }
 
-const CONTRACTS_BY_NUMBER = new KeysetOrder<ContractRow>(
+const CONTRACTS_BY_NUMBER = new TableOrder(
+  contracts,
   'contracts',
   [contracts.contractNumber, contracts.id],
   'asc',
-  (row) => [row.contractNumber, row.id],
 );
 
 export function listContracts(
@@ -309,23 +309,10 @@ export function listContracts(
   const customerId =
     ctx.actor.role === 'customer' ? ctx.actor.customerId! : filter.customerId;
   const date = today(ctx);
-  return CONTRACTS_BY_NUMBER.page(
+  return CONTRACTS_BY_NUMBER.pageOf(
+    ctx.store.db,
     filter,
-    ({ after, orderBy, limit }) =>
-      ctx.store.db
-        .select()
-        .from(contracts)
-        .where(
-          and(
-            customerId === undefined
-              ? undefined
-              : eq(contracts.customerId, customerId),
-            after,
-          ),
-        )
-        .orderBy(...orderBy)
-        .limit(limit)
-        .all(),
+    customerId === undefined ? undefined : eq(contracts.customerId, customerId),
     (rows) => loadRecords(ctx, rows).map((record) => contractOf(record, date)),
   );
 }

@@ -10,7 +10,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
-import { KeysetOrder, type Page, type PageRequest } from './paging';
+import { type Page, type PageRequest, TableOrder } from './paging';
 
 type CustomerRow = typeof customers.$inferSelect;
 
@@ -48,11 +48,11 @@ export function createCustomer(
   });
 }
 
-const CUSTOMERS_BY_NAME = new KeysetOrder<CustomerRow>(
+const CUSTOMERS_BY_NAME = new TableOrder(
+  customers,
   'customers',
   [customers.name, customers.id],
   'asc',
-  (row) => [row.name, row.id],
 );
 
 export function listCustomers(
@@ -60,17 +60,8 @@ export function listCustomers(
   page: PageRequest,
 ): Page<Customer> {
   requireRole(ctx, 'admin', 'support', 'finance');
-  return CUSTOMERS_BY_NAME.page(
-    page,
-    ({ after, orderBy, limit }) =>
-      ctx.store.db
-        .select()
-        .from(customers)
-        .where(after)
-        .orderBy(...orderBy)
-        .limit(limit)
-        .all(),
-    (rows) => rows.map(customerOf),
+  return CUSTOMERS_BY_NAME.pageOf(ctx.store.db, page, undefined, (rows) =>
+    rows.map(customerOf),
   );
 }
 

@@ -48,7 +48,7 @@ import {
 } from './context';
 import { loadRecords, termsOf } from './contracts';
 import { outagesOf, withClaimStatus } from './outages';
-import { KeysetOrder, type Page, type PageRequest } from './paging';
+import { type Page, type PageRequest, TableOrder } from './paging';
 
 type IncidentRow = typeof incidents.$inferSelect;
 
@@ -472,11 +472,11 @@ export function previewCorrection(
   );
 }
 
-const INCIDENTS_NEWEST_FIRST = new KeysetOrder<IncidentRow>(
+const INCIDENTS_NEWEST_FIRST = new TableOrder(
+  incidents,
   'incidents',
   [incidents.awareAt, incidents.id],
   'desc',
-  (row) => [row.awareAt, row.id],
 );
 
 /** Newest awareness first; each with the number of contracts in its scope rather than their ids. */
@@ -509,16 +509,10 @@ export function listIncidents(
   }
   if (filter.contractId !== undefined)
     conditions.push(affectingContract(ctx, filter.contractId));
-  return INCIDENTS_NEWEST_FIRST.page(
+  return INCIDENTS_NEWEST_FIRST.pageOf(
+    db,
     filter,
-    ({ after, orderBy, limit }) =>
-      db
-        .select()
-        .from(incidents)
-        .where(and(...conditions, after))
-        .orderBy(...orderBy)
-        .limit(limit)
-        .all(),
+    and(...conditions),
     (rows) => {
       const stored = loadIncidents(ctx, rows);
       const counts = affectedContractCounts(ctx, stored);

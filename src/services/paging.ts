@@ -4,8 +4,9 @@
  * the cursor in that order. Unlike an offset, a cursor stays on its row while rows are added or removed
  * before it, so paging meets every row that existed when it began exactly once.
  */
-import { asc, desc, type SQL, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, asc, desc, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../db/client';
 import { invalid } from '../errors';
 
 export interface PageRequest {
@@ -120,5 +121,49 @@ export class KeysetOrder<Row> {
     if (!wellTyped) throw refused;
     if (this.encode(key as KeyValue[]) !== cursor) throw refused;
     return key as KeyValue[];
+  }
+}
+
+/**
+ * The order of a list of one table's rows, the common case: a page is then one call,
+ * `ORDER.pageOf(db, request, where, (rows) => rows.map(itemOf))`.
+ */
+export class TableOrder<T extends SQLiteTable> extends KeysetOrder<
+  T['$inferSelect']
+> {
+  constructor(
+    private readonly table: T,
+    list: string,
+    columns: readonly [SQLiteColumn, ...SQLiteColumn[]],
+    direction: 'asc' | 'desc',
+  ) {
+    const fields = Object.entries(getTableColumns(table));
+    const keys = columns.map(
+      (column) => fields.find(([, field]) => field === column)![0],
+    );
+    super(list, columns, direction, (row) =>
+      keys.map((key) => (row as Record<string, KeyValue>)[key]!),
+    );
+  }
+
+  /** One page of the rows that match `where`. */
+  pageOf<Item>(
+    db: Db,
+    request: PageRequest,
+    where: SQL | undefined,
+    items: (rows: T['$inferSelect'][]) => Item[],
+  ): Page<Item> {
+    return this.page(
+      request,
+      ({ after, orderBy, limit }) =>
+        db
+          .select()
+          .from(this.table as SQLiteTable)
+          .where(and(where, after))
+          .orderBy(...orderBy)
+          .limit(limit)
+          .all() as T['$inferSelect'][],
+      items,
+    );
   }
 }

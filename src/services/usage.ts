@@ -16,7 +16,7 @@ import {
   type ServiceContext,
 } from './context';
 import { findVisibleContract } from './contracts';
-import { KeysetOrder, type Page, type PageRequest } from './paging';
+import { type Page, type PageRequest, TableOrder } from './paging';
 
 type UsageRow = typeof usageObservations.$inferSelect;
 
@@ -128,11 +128,11 @@ export function correctUsage(
 }
 
 /** By month; within a month (several contracts in `GET /usage`) by id, so that an index gives the order. */
-const USAGE_BY_MONTH = new KeysetOrder<UsageRow>(
+const USAGE_BY_MONTH = new TableOrder(
+  usageObservations,
   'usage',
   [usageObservations.month, usageObservations.id],
   'asc',
-  (row) => [row.month, row.id],
 );
 
 export function contractUsage(
@@ -141,16 +141,10 @@ export function contractUsage(
   page: PageRequest,
 ): Page<UsageObservation> {
   findVisibleContract(ctx, contractId);
-  return USAGE_BY_MONTH.page(
+  return USAGE_BY_MONTH.pageOf(
+    ctx.store.db,
     page,
-    ({ after, orderBy, limit }) =>
-      ctx.store.db
-        .select()
-        .from(usageObservations)
-        .where(and(eq(usageObservations.contractId, contractId), after))
-        .orderBy(...orderBy)
-        .limit(limit)
-        .all(),
+    eq(usageObservations.contractId, contractId),
     (rows) => rows.map(observationOf),
   );
 }
@@ -165,28 +159,19 @@ export function listUsage(
     usageObservations.peakConcurrentDevices,
     usageObservations.contractedConcurrentDevices,
   );
-  return USAGE_BY_MONTH.page(
+  return USAGE_BY_MONTH.pageOf(
+    ctx.store.db,
     filter,
-    ({ after, orderBy, limit }) =>
-      ctx.store.db
-        .select()
-        .from(usageObservations)
-        .where(
-          and(
-            filter.month !== undefined
-              ? eq(usageObservations.month, filter.month)
-              : undefined,
-            filter.flagged === true
-              ? above
-              : filter.flagged === false
-                ? sql`not (${above})`
-                : undefined,
-            after,
-          ),
-        )
-        .orderBy(...orderBy)
-        .limit(limit)
-        .all(),
+    and(
+      filter.month !== undefined
+        ? eq(usageObservations.month, filter.month)
+        : undefined,
+      filter.flagged === true
+        ? above
+        : filter.flagged === false
+          ? sql`not (${above})`
+          : undefined,
+    ),
     (rows) => rows.map(observationOf),
   );
 }

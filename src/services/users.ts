@@ -12,7 +12,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
-import { KeysetOrder, type Page, type PageRequest } from './paging';
+import { type Page, type PageRequest, TableOrder } from './paging';
 import {
   hashPassword,
   hashToken,
@@ -131,26 +131,17 @@ function insertUser(
   return { ...userOf(row), token: issued };
 }
 
-const USERS_BY_CREATION = new KeysetOrder<UserRow>(
+const USERS_BY_CREATION = new TableOrder(
+  users,
   'users',
   [users.createdAt, users.id],
   'asc',
-  (row) => [row.createdAt, row.id],
 );
 
 export function listUsers(ctx: ServiceContext, page: PageRequest): Page<User> {
   requireRole(ctx, 'admin');
-  return USERS_BY_CREATION.page(
-    page,
-    ({ after, orderBy, limit }) =>
-      ctx.store.db
-        .select()
-        .from(users)
-        .where(after)
-        .orderBy(...orderBy)
-        .limit(limit)
-        .all(),
-    (rows) => rows.map(userOf),
+  return USERS_BY_CREATION.pageOf(ctx.store.db, page, undefined, (rows) =>
+    rows.map(userOf),
   );
 }
 
