@@ -106,14 +106,24 @@ async function contractWithOutages(): Promise<{
 interface ListCase {
   path: string;
   role: Staff;
-  /** Makes the rows the list starts with (at least 7), and returns how to add one more. */
+  /** How many rows the list starts with (at least 7). */
+  rows: number;
+  /** Makes what the rows need, and returns how to add one (and the path, when it has an id in it). */
   setUp(): Promise<{ path?: string; addOne(): Promise<void> }>;
+}
+
+/** The list's path and its first `rows` rows, made. */
+async function listWithRows({ path, rows, setUp }: ListCase) {
+  const list = await setUp();
+  for (let i = 0; i < rows; i++) await list.addOne();
+  return { path: list.path ?? path, addOne: list.addOne };
 }
 
 const LISTS: ListCase[] = [
   {
     path: '/users',
     role: 'admin',
+    rows: 6,
     async setUp() {
       let n = 0;
       const addOne = async () => {
@@ -126,35 +136,35 @@ const LISTS: ListCase[] = [
           })
           .expect(201);
       };
-      for (let i = 0; i < 6; i++) await addOne();
       return { addOne };
     },
   },
   {
     path: '/customers',
     role: 'finance',
+    rows: 8,
     async setUp() {
       let n = 0;
       const addOne = () => createCustomer(n++);
       // Names repeat: the id breaks the ties.
-      for (let i = 0; i < 8; i++) await addOne();
       return { addOne };
     },
   },
   {
     path: '/contracts',
     role: 'admin',
+    rows: 8,
     async setUp() {
       const addOne = async () => {
         await seedContract(t);
       };
-      for (let i = 0; i < 8; i++) await addOne();
       return { addOne };
     },
   },
   {
     path: '/incidents',
     role: 'support',
+    rows: 8,
     async setUp() {
       const { contractId } = await seedContract(t);
       // The same awareness for all: the id breaks the ties.
@@ -171,13 +181,13 @@ const LISTS: ListCase[] = [
           })
           .expect(201);
       };
-      for (let i = 0; i < 8; i++) await addOne();
       return { addOne };
     },
   },
   {
     path: '/claims',
     role: 'support',
+    rows: 7,
     async setUp() {
       const { contractId, starts } = await contractWithOutages();
       // All filed at the same instant (the test clock stands still): the id breaks the ties.
@@ -187,13 +197,13 @@ const LISTS: ListCase[] = [
           .post('/claims', { contractId, outageStart: starts.shift() })
           .expect(201);
       };
-      for (let i = 0; i < 7; i++) await addOne();
       return { addOne };
     },
   },
   {
     path: '/usage',
     role: 'finance',
+    rows: 8,
     async setUp() {
       const contracts = [await seedContract(t), await seedContract(t)];
       let month = 0;
@@ -207,13 +217,13 @@ const LISTS: ListCase[] = [
           })
           .expect(201);
       };
-      for (let i = 0; i < 8; i++) await addOne();
       return { addOne };
     },
   },
   {
     path: '/contracts/:id/usage',
     role: 'admin',
+    rows: 7,
     async setUp() {
       const { contractId } = await seedContract(t);
       let month = 12;
@@ -226,25 +236,25 @@ const LISTS: ListCase[] = [
           })
           .expect(201);
       };
-      for (let i = 0; i < 7; i++) await addOne();
       return { path: `/contracts/${contractId}/usage`, addOne };
     },
   },
   {
     path: '/audit',
     role: 'admin',
+    rows: 8,
     async setUp() {
       let n = 100;
       const addOne = () => createCustomer(n++);
-      for (let i = 0; i < 8; i++) await addOne();
       return { addOne };
     },
   },
 ];
 
-describe.each(LISTS)('GET $path', ({ path: template, role, setUp }) => {
+describe.each(LISTS)('GET $path', (list) => {
+  const { role } = list;
   it('pages through every row exactly once, in the order of the whole list, while rows are added between pages', async () => {
-    const { path = template, addOne } = await setUp();
+    const { path, addOne } = await listWithRows(list);
     const before = (await t.as(role).get(withQuery(path, 'limit=1000')))
       .body as Row[];
     expect(before.length).toBeGreaterThanOrEqual(7);
@@ -262,7 +272,7 @@ describe.each(LISTS)('GET $path', ({ path: template, role, setUp }) => {
   });
 
   it('has no Link on a last page that is exactly full, nor on a single page', async () => {
-    const { path = template } = await setUp();
+    const { path } = await listWithRows(list);
     const all = (await t.as(role).get(withQuery(path, 'limit=1000')))
       .body as Row[];
     const full = await t
@@ -276,7 +286,7 @@ describe.each(LISTS)('GET $path', ({ path: template, role, setUp }) => {
   });
 
   it('refuses a limit outside 1..1000 and a cursor it did not give out, naming the parameter', async () => {
-    const { path = template } = await setUp();
+    const { path } = await listWithRows(list);
     for (const limit of ['0', '1001', '-1', 'ten', '2.5']) {
       const res = await t.as(role).get(withQuery(path, `limit=${limit}`));
       expectProblem(res, 422, 'validation-failed');
