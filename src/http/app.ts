@@ -167,6 +167,7 @@ function mount(router: express.Router, deps: AppDeps, endpoint: AnyEndpoint) {
           header: (name) => req.get(name),
           bearerToken: token,
           clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          url: new URL(req.originalUrl, `${req.protocol}://${req.get('host')}`),
         },
         deps,
       );
@@ -214,6 +215,13 @@ function mountMethodNotAllowed(
       );
     });
   }
+}
+
+/** This request's URL, with every filter and the limit as sent, starting at `cursor`. */
+function nextPageUrl(req: Request, cursor: string): string {
+  const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host')}`);
+  url.searchParams.set('cursor', cursor);
+  return url.href;
 }
 
 /** Express's own errors for unreadable requests (bodies, undecodable path parameters), mapped to our codes. */

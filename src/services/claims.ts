@@ -31,6 +31,7 @@ import {
   contractOutagesAsOf,
   refreshClaims,
 } from './contract-outages';
+import { KeysetOrder, type Page, type PageRequest } from './paging';
 
 function claimOf(row: ClaimRow, customerId: string): Claim {
   const { resolution, outage } = storedClaimOf(row);
@@ -185,31 +186,44 @@ export function createClaim(
   });
 }
 
+const CLAIMS_BY_FILING = new KeysetOrder<{
+  claim: ClaimRow;
+  customerId: string;
+}>('claims', [claims.createdAt, claims.id], 'asc', ({ claim }) => [
+  claim.createdAt,
+  claim.id,
+]);
+
 export function listClaims(
   ctx: ServiceContext,
-  filter: { contractId?: string; status?: ClaimStatus },
-): Claim[] {
-  const db = ctx.store.db;
-  const rows = db
-    .select({ claim: claims, customerId: contracts.customerId })
-    .from(claims)
-    .innerJoin(contracts, eq(contracts.id, claims.contractId))
-    .where(
-      and(
-        ctx.actor.role === 'customer'
-          ? eq(contracts.customerId, ctx.actor.customerId!)
-          : undefined,
-        filter.contractId !== undefined
-          ? eq(claims.contractId, filter.contractId)
-          : undefined,
-        filter.status !== undefined
-          ? eq(claims.status, filter.status)
-          : undefined,
-      ),
-    )
-    .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
-    .all();
-  return rows.map(({ claim, customerId }) => claimOf(claim, customerId));
+  filter: { contractId?: string; status?: ClaimStatus } & PageRequest,
+): Page<Claim> {
+  return CLAIMS_BY_FILING.page(
+    filter,
+    ({ after, orderBy, limit }) =>
+      ctx.store.db
+        .select({ claim: claims, customerId: contracts.customerId })
+        .from(claims)
+        .innerJoin(contracts, eq(contracts.id, claims.contractId))
+        .where(
+          and(
+            ctx.actor.role === 'customer'
+              ? eq(contracts.customerId, ctx.actor.customerId!)
+              : undefined,
+            filter.contractId !== undefined
+              ? eq(claims.contractId, filter.contractId)
+              : undefined,
+            filter.status !== undefined
+              ? eq(claims.status, filter.status)
+              : undefined,
+            after,
+          ),
+        )
+        .orderBy(...orderBy)
+        .limit(limit)
+        .all(),
+    (rows) => rows.map(({ claim, customerId }) => claimOf(claim, customerId)),
+  );
 }
 
 export function getClaim(ctx: ServiceContext, id: string): Claim {

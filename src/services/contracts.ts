@@ -23,6 +23,7 @@ import {
 } from '../domain/terms';
 import { businessDateOf, formatInstant } from '../domain/time';
 import { invalid, notFound, ServiceError } from '../errors';
+import { groupBy } from '../lib/collections';
 import type {
   Cancellation,
   CancellationInput,
@@ -39,6 +40,7 @@ import {
 } from './context';
 import { findVisibleContract } from './contract-access';
 import { refreshClaims } from './contract-outages';
+import { type Page, type PageRequest, TableOrder } from './paging';
 
 function optionCancellationOf(option: OptionRow): OptionCancellation | null {
   if (option.cancellationNoticeDate === null || option.endDate === null)
@@ -222,23 +224,28 @@ export function createContract(
   });
 }
 
+const CONTRACTS_BY_NUMBER = new TableOrder(
+  contracts,
+  'contracts',
+  [contracts.contractNumber, contracts.id],
+  'asc',
+);
+
 export function listContracts(
   ctx: ServiceContext,
-  filter: { customerId?: string } = {},
-): Contract[] {
+  filter: { customerId?: string } & PageRequest,
+): Page<Contract> {
   const customerId =
     ctx.actor.role === 'customer' ? ctx.actor.customerId! : filter.customerId;
-  const query = ctx.store.db.select().from(contracts);
-  const rows = (
-    customerId === undefined
-      ? query
-      : query.where(eq(contracts.customerId, customerId))
-  )
-    .orderBy(asc(contracts.contractNumber))
-    .all();
   const date = today(ctx);
-  return loadContractRecords(ctx.store.db, rows).map((record) =>
-    contractOf(record, date),
+  return CONTRACTS_BY_NUMBER.pageOf(
+    ctx.store.db,
+    filter,
+    customerId === undefined ? undefined : eq(contracts.customerId, customerId),
+    (rows) =>
+      loadContractRecords(ctx.store.db, rows).map((record) =>
+        contractOf(record, date),
+      ),
   );
 }
 

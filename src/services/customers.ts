@@ -10,6 +10,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
+import { type Page, type PageRequest, TableOrder } from './paging';
 
 type CustomerRow = typeof customers.$inferSelect;
 
@@ -47,14 +48,21 @@ export function createCustomer(
   });
 }
 
-export function listCustomers(ctx: ServiceContext): Customer[] {
+const CUSTOMERS_BY_NAME = new TableOrder(
+  customers,
+  'customers',
+  [customers.name, customers.id],
+  'asc',
+);
+
+export function listCustomers(
+  ctx: ServiceContext,
+  page: PageRequest,
+): Page<Customer> {
   requireRole(ctx, 'admin', 'support', 'finance');
-  return ctx.store.db
-    .select()
-    .from(customers)
-    .orderBy(customers.name)
-    .all()
-    .map(customerOf);
+  return CUSTOMERS_BY_NAME.pageOf(ctx.store.db, page, undefined, (rows) =>
+    rows.map(customerOf),
+  );
 }
 
 export function getCustomer(ctx: ServiceContext, id: string): Customer {
