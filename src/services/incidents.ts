@@ -58,7 +58,12 @@ import {
   outageJsonsOf,
   refreshClaims,
 } from './contract-outages';
-import { type Page, type PageRequest, TableOrder } from './paging';
+import {
+  DerivedOrder,
+  type Page,
+  type PageRequest,
+  TableOrder,
+} from './paging';
 
 interface ScopeIndexEntry {
   id: string;
@@ -641,6 +646,46 @@ export function getIncident(ctx: ServiceContext, id: string): Incident {
     stored,
     affectedBy(scopeIndex(ctx), stored).map((entry) => entry.id),
   );
+}
+
+export interface AffectedContract {
+  contractId: string;
+  contractNumber: string;
+}
+
+const AFFECTED_BY_NUMBER = new DerivedOrder<ScopeIndexEntry>(
+  'affected-contracts',
+  ['string', 'string'],
+  'asc',
+  (entry) => [entry.contractNumber, entry.id],
+);
+
+/**
+ * An incident (as `getIncident` gives it) with one page of the contracts it affects, by contract number:
+ * the incident page. The scope is resolved once for both.
+ */
+export function getIncidentWithAffected(
+  ctx: ServiceContext,
+  id: string,
+  request: PageRequest,
+): { incident: Incident; affected: Page<AffectedContract> } {
+  requireRole(ctx, 'support', 'admin', 'finance');
+  const stored = getStored(ctx, id);
+  const affected = affectedBy(scopeIndex(ctx), stored);
+  const page = AFFECTED_BY_NUMBER.page(affected, request);
+  return {
+    incident: incidentOf(
+      stored,
+      affected.map((entry) => entry.id),
+    ),
+    affected: {
+      items: page.items.map((entry) => ({
+        contractId: entry.id,
+        contractNumber: entry.contractNumber,
+      })),
+      nextCursor: page.nextCursor,
+    },
+  };
 }
 
 /** A correction (rule 11): the whole incident is re-validated, audited with its reason, and outages recomputed. */

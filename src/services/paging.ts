@@ -7,7 +7,7 @@
 import { and, asc, desc, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
-import { invalid } from '../errors';
+import { invalid, ServiceError } from '../errors';
 
 export interface PageRequest {
   limit: number;
@@ -31,19 +31,88 @@ export interface KeysetSlice {
 }
 
 const MAX_KEY_TEXT = 1000;
+/** Where a refused cursor is reported: the `cursor` query parameter of a list. */
+const CURSOR_PATH = 'query.cursor';
+
+/** What kind of value each part of a key is: a cursor holding another kind is refused. */
+type KeyKind = 'number' | 'string';
+
+/** A list's cursors: the key of the last row shown, named by the list, as base64url JSON. */
+class Cursors {
+  constructor(
+    private readonly list: string,
+    private readonly kinds: readonly KeyKind[],
+  ) {}
+
+  encode(key: readonly KeyValue[]): string {
+    return Buffer.from(JSON.stringify([this.list, ...key])).toString(
+      'base64url',
+    );
+  }
+
+  /**
+   * The key in a cursor this list gave out. A cursor is opaque to clients, not secret: one altered into
+   * another well-formed key of this list only moves where the page starts, and every filter and
+   * permission still applies, so only the form is checked (and that re-encoding gives it back exactly).
+   */
+  decode(cursor: string): KeyValue[] {
+    const refused = invalid(
+      CURSOR_PATH,
+      'is not a cursor of this list: take it from the Link header of the previous page',
+    );
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      throw refused;
+    }
+    if (
+      !Array.isArray(decoded) ||
+      decoded.length !== this.kinds.length + 1 ||
+      decoded[0] !== this.list
+    )
+      throw refused;
+    const key = decoded.slice(1) as unknown[];
+    const wellTyped = key.every((value, i) =>
+      this.kinds[i] === 'number'
+        ? Number.isSafeInteger(value)
+        : typeof value === 'string' && value.length <= MAX_KEY_TEXT,
+    );
+    if (!wellTyped) throw refused;
+    if (this.encode(key as KeyValue[]) !== cursor) throw refused;
+    return key as KeyValue[];
+  }
+}
+
+/** Whether `error` is a list's refusal of a cursor it did not give out (a mangled or foreign page link). */
+export function isRefusedCursor(error: unknown): boolean {
+  return (
+    error instanceof ServiceError &&
+    (error.errors ?? []).some((field) => field.path === CURSOR_PATH)
+  );
+}
 
 export class KeysetOrder<Row> {
+  private readonly cursors: Cursors;
+
   /**
    * @param list names the list inside its cursors, so that one list's cursor is refused by another.
    * @param columns the sort key, ending in a unique column (the id).
    * @param keyOf the values of `columns` in a fetched row.
    */
   constructor(
-    private readonly list: string,
+    list: string,
     private readonly columns: readonly [SQLiteColumn, ...SQLiteColumn[]],
     private readonly direction: 'asc' | 'desc',
     private readonly keyOf: (row: Row) => readonly KeyValue[],
-  ) {}
+  ) {
+    this.cursors = new Cursors(
+      list,
+      columns.map((column) =>
+        column.dataType === 'number' ? 'number' : 'string',
+      ),
+    );
+  }
 
   /**
    * One page: `fetch` runs the list's query with `slice` (its own filters `and`-ed with `slice.after`),
@@ -55,7 +124,9 @@ export class KeysetOrder<Row> {
     items: (rows: Row[]) => Item[],
   ): Page<Item> {
     const after =
-      request.cursor === undefined ? undefined : this.decode(request.cursor);
+      request.cursor === undefined
+        ? undefined
+        : this.cursors.decode(request.cursor);
     const order = this.direction === 'asc' ? asc : desc;
     // One row more than asked: whether it comes back says whether there is a next page.
     const rows = fetch({
@@ -68,7 +139,7 @@ export class KeysetOrder<Row> {
     const kept = rows.slice(0, request.limit);
     return {
       items: items(kept),
-      nextCursor: this.encode(this.keyOf(kept[kept.length - 1]!)),
+      nextCursor: this.cursors.encode(this.keyOf(kept[kept.length - 1]!)),
     };
   }
 
@@ -83,44 +154,63 @@ export class KeysetOrder<Row> {
       ? sql`(${columns}) > (${values})`
       : sql`(${columns}) < (${values})`;
   }
+}
 
-  private encode(key: readonly KeyValue[]): string {
-    return Buffer.from(JSON.stringify([this.list, ...key])).toString(
-      'base64url',
-    );
+/** Compares two keys of the same kinds part by part, as SQLite compares row values. */
+function compareKeys(a: readonly KeyValue[], b: readonly KeyValue[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y) return x < y ? -1 : 1;
   }
+  return 0;
+}
+
+/**
+ * The order of a list the rules derive whole on every read (a contract's outages, the contracts an
+ * incident affects, the outages nobody has claimed): there is no query to cut, so a page is cut from the
+ * derived list. Its cursors are a stored list's kind (the key of the last item shown, named by the list),
+ * so the next page starts after that key even when a correction has removed that item since.
+ */
+export class DerivedOrder<T> {
+  private readonly cursors: Cursors;
 
   /**
-   * The key in a cursor this list gave out. A cursor is opaque to clients, not secret: one altered into
-   * another well-formed key of this list only moves where the page starts, and every filter and
-   * permission still applies, so only the form is checked (and that re-encoding gives it back exactly).
+   * @param kinds what each part of the key is; the key must tell any two items apart.
+   * @param keyOf the sort key of an item.
    */
-  private decode(cursor: string): KeyValue[] {
-    const refused = invalid(
-      'query.cursor',
-      'is not a cursor of this list: take it from the Link header of the previous page',
-    );
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    } catch {
-      throw refused;
-    }
-    if (
-      !Array.isArray(decoded) ||
-      decoded.length !== this.columns.length + 1 ||
-      decoded[0] !== this.list
-    )
-      throw refused;
-    const key = decoded.slice(1) as unknown[];
-    const wellTyped = key.every((value, i) =>
-      this.columns[i]!.dataType === 'number'
-        ? Number.isSafeInteger(value)
-        : typeof value === 'string' && value.length <= MAX_KEY_TEXT,
-    );
-    if (!wellTyped) throw refused;
-    if (this.encode(key as KeyValue[]) !== cursor) throw refused;
-    return key as KeyValue[];
+  constructor(
+    list: string,
+    kinds: readonly [KeyKind, ...KeyKind[]],
+    private readonly direction: 'asc' | 'desc',
+    private readonly keyOf: (item: T) => readonly KeyValue[],
+  ) {
+    this.cursors = new Cursors(list, kinds);
+  }
+
+  /** One page of `items`, in this order whatever their order in the array (which is left as it is). */
+  page(items: readonly T[], request: PageRequest): Page<T> {
+    const sign = this.direction === 'asc' ? 1 : -1;
+    const keyed = items
+      .map((item) => ({ item, key: this.keyOf(item) }))
+      .sort((a, b) => sign * compareKeys(a.key, b.key));
+    const after =
+      request.cursor === undefined
+        ? undefined
+        : this.cursors.decode(request.cursor);
+    const first =
+      after === undefined
+        ? 0
+        : keyed.findIndex(({ key }) => sign * compareKeys(key, after) > 0);
+    const start = first === -1 ? keyed.length : first;
+    const kept = keyed.slice(start, start + request.limit);
+    return {
+      items: kept.map(({ item }) => item),
+      nextCursor:
+        start + request.limit < keyed.length
+          ? this.cursors.encode(kept[kept.length - 1]!.key)
+          : null,
+    };
   }
 }
 
