@@ -217,13 +217,6 @@ function mountMethodNotAllowed(
   }
 }
 
-/** This request's URL, with every filter and the limit as sent, starting at `cursor`. */
-function nextPageUrl(req: Request, cursor: string): string {
-  const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host')}`);
-  url.searchParams.set('cursor', cursor);
-  return url.href;
-}
-
 /** Express's own errors for unreadable requests (bodies, undecodable path parameters), mapped to our codes. */
 function bodyParserProblem(error: unknown): ServiceError | undefined {
   const type = (error as { type?: string }).type;

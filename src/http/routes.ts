@@ -36,7 +36,6 @@ import {
   User,
   UserInput,
 } from '../schemas/api';
-import { Id } from '../schemas/common';
 import { CalculationResult, Scenario } from '../schemas/scenario';
 import {
   encodePageCursor,
