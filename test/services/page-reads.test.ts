@@ -6,7 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import type { Role } from '../../src/domain/roles';
-import { parseInstant } from '../../src/domain/time';
 import { claimTotals, listClaims } from '../../src/services/claims';
 import {
   contractIdsByNumber,
@@ -20,7 +19,12 @@ import {
   getIncidentWithAffected,
 } from '../../src/services/incidents';
 import type { PageRequest } from '../../src/services/paging';
-import { makeTestApp, seedContract, type TestApp } from '../support/app';
+import {
+  makeTestApp,
+  seedContract,
+  seedOutage,
+  type TestApp,
+} from '../support/app';
 
 let t: TestApp;
 beforeEach(() => {
@@ -67,28 +71,6 @@ async function customerWithContract(name: string, contractNumber: string) {
     })
     .expect(201);
   return { customerId: customer.body.id, contractId: contract.body.id };
-}
-
-/** A qualifying outage of `hours` from `day` 00:00 JST, ended, on one contract. */
-async function outage(contractId: string, day: string, hours: number) {
-  const start = parseInstant(`${day}T00:00:00+09:00`);
-  await t
-    .as('support')
-    .post('/incidents', {
-      title: `down ${day}`,
-      cause: 'provider',
-      severity: 'total',
-      scope: { contractIds: [contractId] },
-      awareAt: new Date(start).toISOString(),
-      intervals: [
-        {
-          start: new Date(start).toISOString(),
-          end: new Date(start + hours * 3_600_000).toISOString(),
-        },
-      ],
-    })
-    .expect(201);
-  return new Date(start).toISOString();
 }
 
 describe('names of the rows on a page', () => {
@@ -171,7 +153,7 @@ describe('claims on the pages', () => {
     const { contractId } = await seedContract(t);
     const starts: string[] = [];
     for (const day of ['2026-02-01', '2026-02-05', '2026-02-09']) {
-      starts.push(await outage(contractId, day, 30));
+      starts.push(await seedOutage(t, contractId, day, 30));
       await t
         .as('support')
         .post('/claims', { contractId, outageStart: starts.at(-1) })
@@ -203,7 +185,7 @@ describe('claims on the pages', () => {
       [mine.contractId, 30],
       [theirs.contractId, 50],
     ] as const) {
-      const outageStart = await outage(contractId, '2026-02-01', hours);
+      const outageStart = await seedOutage(t, contractId, '2026-02-01', hours);
       await t
         .as('support')
         .post('/claims', { contractId, outageStart })

@@ -5,9 +5,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
-import { parseInstant } from '../../src/domain/time';
 import { createCustomer } from '../../src/services/customers';
-import { makeTestApp, seedContract, type TestApp } from '../support/app';
+import {
+  makeTestApp,
+  seedContract,
+  seedOutage,
+  type TestApp,
+} from '../support/app';
 import { type Browser, browser, logIn, userWithPassword } from './support';
 
 let t: TestApp;
@@ -50,28 +54,6 @@ async function pagesOf(
   return pages;
 }
 
-/** A qualifying outage of `hours` from `day` 00:00 JST on one contract; returns its start. */
-async function outage(contractId: string, day: string, hours: number) {
-  const start = parseInstant(`${day}T00:00:00+09:00`);
-  await t
-    .as('support')
-    .post('/incidents', {
-      title: `down ${day}`,
-      cause: 'provider',
-      severity: 'total',
-      scope: { contractIds: [contractId] },
-      awareAt: new Date(start).toISOString(),
-      intervals: [
-        {
-          start: new Date(start).toISOString(),
-          end: new Date(start + hours * 3_600_000).toISOString(),
-        },
-      ],
-    })
-    .expect(201);
-  return new Date(start).toISOString();
-}
-
 async function regionalIncidents(count: number) {
   await seedContract(t, { contractNumber: 'EAST-1' });
   for (let i = 0; i < count; i++)
@@ -95,6 +77,23 @@ async function regionalIncidents(count: number) {
 
 const incidentTitles = (html: string) =>
   [...html.matchAll(/>incident (\d\d)</g)].map((m) => m[1]!);
+
+describe('lists page', () => {
+  it('the incident list shows 20 at a time, with a next link that keeps the filters', async () => {
+    await regionalIncidents(23);
+    const agent = await signedIn('support');
+    const first = await agent
+      .get('/support/incidents?cause=provider')
+      .expect(200);
+    expect(incidentTitles(first.text)).toHaveLength(20);
+    expect(incidentTitles(first.text)[0]).toBe('22');
+    const next = nextOf(first.text)!;
+    expect(next).toMatch(/^\/support\/incidents\?cause=provider&cursor=/);
+    const second = await agent.get(next).expect(200);
+    expect(incidentTitles(second.text)).toEqual(['02', '01', '00']);
+    expect(nextOf(second.text)).toBeNull();
+  });
+});
 
 describe('a page link the list cannot read', () => {
   it('shows the first page and says so, whether cut short, made up, or from before the lists paged themselves', async () => {
@@ -130,7 +129,7 @@ describe('a page link the list cannot read', () => {
     const { contractId } = await seedContract(t, { contractNumber: 'C-1' });
     const starts = [];
     for (const day of ['2026-02-01', '2026-02-05', '2026-02-09']) {
-      starts.push(await outage(contractId, day, 30));
+      starts.push(await seedOutage(t, contractId, day, 30));
       await t
         .as('support')
         .post('/claims', { contractId, outageStart: starts.at(-1) })
@@ -226,7 +225,7 @@ describe('figures beside a list', () => {
       [a.contractId, 30],
       [b.contractId, 50],
     ] as const) {
-      const outageStart = await outage(contractId, '2026-02-01', hours);
+      const outageStart = await seedOutage(t, contractId, '2026-02-01', hours);
       await t
         .as('support')
         .post('/claims', { contractId, outageStart })
@@ -259,9 +258,9 @@ describe('figures beside a list', () => {
       contractNumber: 'B-1',
       monthlyFee: 30000,
     });
-    await outage(a.contractId, '2026-02-10', 30); // deadline 2026-05-11
-    await outage(b.contractId, '2026-01-05', 26); // deadline 2026-04-06
-    await outage(a.contractId, '2026-01-20', 50); // deadline 2026-04-21
+    await seedOutage(t, a.contractId, '2026-02-10', 30); // deadline 2026-05-11
+    await seedOutage(t, b.contractId, '2026-01-05', 26); // deadline 2026-04-06
+    await seedOutage(t, a.contractId, '2026-01-20', 50); // deadline 2026-04-21
     const agent = await signedIn('finance');
     const rows = (html: string) =>
       [...html.matchAll(/<th scope="row"[^>]*>([AB]-1)<\/th>/g)].map(
@@ -285,7 +284,7 @@ describe('figures beside a list', () => {
       (_, i) => `2026-01-${String(1 + 4 * i).padStart(2, '0')}`,
     );
     for (const day of days) {
-      const outageStart = await outage(contractId, day, 30);
+      const outageStart = await seedOutage(t, contractId, day, 30);
       await t
         .as('support')
         .post('/claims', { contractId, outageStart })
