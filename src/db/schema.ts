@@ -21,13 +21,19 @@ import type { WebhookEventType } from '../domain/webhooks';
 
 const createdAt = () => integer('created_at').notNull();
 
-export const customers = sqliteTable('customers', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  email: text('email'),
-  address: text('address'),
-  createdAt: createdAt(),
-});
+// Each list's order (src/services/paging.ts) has an index that gives it, named `..._list_idx`.
+
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email'),
+    address: text('address'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('customers_list_idx').on(table.name, table.id)],
+);
 
 export const contracts = sqliteTable(
   'contracts',
@@ -52,8 +58,15 @@ export const contracts = sqliteTable(
     createdAt: createdAt(),
   },
   (table) => [
+    // Also the list's order: the number is unique, so the id never has to break a tie.
     uniqueIndex('contracts_number_unique').on(table.contractNumber),
-    index('contracts_customer_idx').on(table.customerId),
+    index('contracts_customer_list_idx').on(
+      table.customerId,
+      table.contractNumber,
+      table.id,
+    ),
+    // Counting the contracts in a region (an incident list's affectedContractCount).
+    index('contracts_region_idx').on(table.region),
   ],
 );
 
@@ -116,7 +129,10 @@ export const users = sqliteTable(
       .default(false),
     createdAt: createdAt(),
   },
-  (table) => [uniqueIndex('users_email_unique').on(table.email)],
+  (table) => [
+    uniqueIndex('users_email_unique').on(table.email),
+    index('users_list_idx').on(table.createdAt, table.id),
+  ],
 );
 
 export const apiTokens = sqliteTable(
@@ -155,31 +171,35 @@ export const sessions = sqliteTable(
   (table) => [index('sessions_user_idx').on(table.userId)],
 );
 
-export const incidents = sqliteTable('incidents', {
-  id: text('id').primaryKey(),
-  title: text('title').notNull(),
-  description: text('description'),
-  cause: text('cause', {
-    enum: [
-      'provider',
-      'customer',
-      'third_party',
-      'force_majeure',
-      'maintenance',
-    ],
-  }).notNull(),
-  severity: text('severity', {
-    enum: ['total', 'equivalent', 'partial'],
-  }).notNull(),
-  awareAt: integer('aware_at').notNull(),
-  createdBy: text('created_by')
-    .notNull()
-    .references(() => users.id),
-  createdAt: createdAt(),
-  updatedAt: integer('updated_at').notNull(),
-  /** Bumped on every correction. */
-  version: integer('version').notNull().default(1),
-});
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    description: text('description'),
+    cause: text('cause', {
+      enum: [
+        'provider',
+        'customer',
+        'third_party',
+        'force_majeure',
+        'maintenance',
+      ],
+    }).notNull(),
+    severity: text('severity', {
+      enum: ['total', 'equivalent', 'partial'],
+    }).notNull(),
+    awareAt: integer('aware_at').notNull(),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+    /** Bumped on every correction. */
+    version: integer('version').notNull().default(1),
+  },
+  (table) => [index('incidents_list_idx').on(table.awareAt, table.id)],
+);
 
 export const incidentIntervals = sqliteTable(
   'incident_intervals',
@@ -281,7 +301,13 @@ export const claims = sqliteTable(
       table.recordedBy,
       table.idempotencyKey,
     ),
-    index('claims_contract_idx').on(table.contractId),
+    index('claims_list_idx').on(table.createdAt, table.id),
+    index('claims_contract_list_idx').on(
+      table.contractId,
+      table.createdAt,
+      table.id,
+    ),
+    index('claims_status_list_idx').on(table.status, table.createdAt, table.id),
   ],
 );
 
@@ -305,10 +331,12 @@ export const usageObservations = sqliteTable(
     createdAt: createdAt(),
   },
   (table) => [
+    // Also a contract's list: one row per month, so the id never has to break a tie.
     uniqueIndex('usage_contract_month_unique').on(
       table.contractId,
       table.month,
     ),
+    index('usage_list_idx').on(table.month, table.id),
   ],
 );
 
@@ -326,6 +354,8 @@ export const auditLog = sqliteTable(
     after: text('after', { mode: 'json' }),
     reason: text('reason'),
   },
+  // Newest first is the id (the rowid) backwards; an index also holds the rowid, so the entity index
+  // gives that order too.
   (table) => [
     index('audit_entity_idx').on(table.entityType, table.entityId),
     index('audit_at_idx').on(table.at),

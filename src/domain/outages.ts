@@ -14,7 +14,7 @@ import { isQualifying, relationOf } from './incident';
 import type { Yen } from './money';
 import { mulDivRounded } from './money';
 import type { Policy } from './policy';
-import { intersectionOf, overlaps, unionOf } from './spans';
+import { intersectionOf, unionOf } from './spans';
 import type { BusinessDate, Instant } from './time';
 import {
   addDays,
@@ -236,7 +236,14 @@ export function deriveOutages({
 
   mergePieces(pieces, policy.mergeGapMs, merged);
   if (regional !== undefined)
-    attributeRegionalIncidents(merged, contract, incidents, regional, until);
+    attributeRegionalIncidents(
+      merged,
+      contract,
+      incidents,
+      regional,
+      until,
+      policy,
+    );
   const outages: Outage[] = new Array(merged.length);
   for (let m = 0; m < merged.length; m++)
     outages[m] = assessOutage(merged, m, contract, incidents, asOf, policy);
@@ -427,40 +434,57 @@ function regionalUnusability(
   return { unusable, known };
 }
 
-/** `incidentIds`: the incidents that, at some instant of the outage, had one of the contract's regions down. */
+/**
+ * `incidentIds` (API.md, Outage): the regional incidents that, at some instant of an outage, had down one
+ * of the regions that count for the contract then (rule 2: its own, and with `multiRegionFailover` on,
+ * those of its options active then). An incident only in an option's region, with the policy off, did
+ * not make the contract unusable, so it is not listed.
+ *
+ * One sweep: the stretches during which an incident had such a region down, taken in order of start,
+ * against the outages, which are sorted and disjoint; an outage that ends before a stretch starts can
+ * meet no later stretch either.
+ */
 function attributeRegionalIncidents(
   outages: MergedOutages,
   contract: ContractTerms,
   incidents: readonly IncidentFacts[],
   regional: readonly number[],
   until: Instant,
+  policy: Policy,
 ) {
-  const timeline = regionTimeline(contract, true);
+  const timeline = regionTimeline(contract, policy.multiRegionFailover);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const owners: number[] = [];
   for (const index of regional) {
     const incident = incidents[index]!;
+    const regions = incident.scope!.regions;
     for (const segment of timeline) {
-      if (
-        !segment.regions.some((region) =>
-          incident.scope!.regions.includes(region),
-        )
-      )
-        continue;
+      if (!segment.regions.some((region) => regions.includes(region))) continue;
       for (const interval of incident.intervals) {
-        const span = {
-          start: Math.max(interval.start, segment.start),
-          end: Math.min(interval.end ?? Infinity, segment.end, until),
-        };
-        if (span.start >= span.end) continue;
-        for (let m = 0; m < outages.length; m++) {
-          if (
-            overlaps(span, { start: outages.start[m]!, end: outages.end[m]! })
-          ) {
-            const extra = outages.extraIncidents[m] ?? [];
-            extra.push(index);
-            outages.extraIncidents[m] = extra;
-          }
-        }
+        const start = Math.max(interval.start, segment.start);
+        const end = Math.min(interval.end ?? Infinity, segment.end, until);
+        if (start >= end) continue;
+        starts.push(start);
+        ends.push(end);
+        owners.push(index);
       }
+    }
+  }
+  const order = Array.from(starts.keys()).sort(
+    (a, b) => starts[a]! - starts[b]!,
+  );
+  let first = 0;
+  for (const s of order) {
+    const start = starts[s]!;
+    const end = ends[s]!;
+    const owner = owners[s]!;
+    while (first < outages.length && outages.end[first]! <= start) first++;
+    for (let m = first; m < outages.length && outages.start[m]! < end; m++) {
+      const extra = outages.extraIncidents[m];
+      if (extra === undefined) outages.extraIncidents[m] = [owner];
+      // incidentIdsOf drops repeats; skipping the obvious ones keeps the lists short.
+      else if (extra[extra.length - 1] !== owner) extra.push(owner);
     }
   }
 }

@@ -34,7 +34,3 @@ export function intersectionOf(a: readonly Span[], b: readonly Span[]): Span[] {
   }
   return result;
 }
-
-export function overlaps(a: Span, b: Span): boolean {
-  return a.start < b.end && b.start < a.end;
-}

@@ -1,6 +1,12 @@
 /**
  * Instants are UTC epoch milliseconds inside; business dates are `YYYY-MM-DD` calendar dates in
  * Japan time (Asia/Tokyo). Intervals are half-open `[start, end)`.
+ *
+ * Japan has kept UTC+9 without daylight saving since its last DST ended in September 1951 (tzdata
+ * "Rule Japan 1948 1951"), so over the years the product accepts a business date is plain calendar
+ * arithmetic on `instant + 9 h`: that is the one implementation below. Luxon does what it is good at:
+ * reading ISO-8601 instants with their offsets, and checking once, when this module loads, that the
+ * runtime's time-zone data agree that Asia/Tokyo is +09:00 all through those years.
  */
 
 import holidayJp from '@holiday-jp/holiday_jp';
@@ -29,6 +35,39 @@ export const LAST_YEAR = 2199;
 const outOfRange = () =>
   new InvalidTimeValue(`must fall in the years ${FIRST_YEAR} to ${LAST_YEAR}`);
 
+const JST_OFFSET_MINUTES = 9 * 60;
+const JST_OFFSET_MS = JST_OFFSET_MINUTES * 60_000;
+
+/**
+ * Throws unless the runtime's time-zone data put `zoneName` at `offsetMinutes` on 1 January and 1 July
+ * of every year from `firstYear` through `lastYear`: a change of offset shows in January, and summer time
+ * in the north always covers July (Japan's own, 1948–1951, ran May to September).
+ */
+export function assertFixedOffset(
+  zoneName: string,
+  offsetMinutes: number,
+  firstYear: number,
+  lastYear: number,
+): void {
+  const zone = IANAZone.create(zoneName);
+  if (!zone.isValid)
+    throw new Error(`this runtime has no time-zone data for ${zoneName}`);
+  for (let year = firstYear; year <= lastYear; year++) {
+    for (const month of [0, 6]) {
+      const instant = Date.UTC(year, month, 1);
+      if (zone.offset(instant) !== offsetMinutes)
+        throw new Error(
+          `${zoneName} is not UTC${offsetMinutes >= 0 ? '+' : '-'}${Math.abs(offsetMinutes / 60)} at ${new Date(instant).toISOString()} in this runtime's time-zone data`,
+        );
+    }
+  }
+}
+
+// The arithmetic below is right only while Asia/Tokyo is +09:00, through the year after LAST_YEAR (a
+// deadline three months after an accepted date). A runtime whose time-zone data say otherwise (or that
+// has none) must not compute deadlines, so it fails here, at start.
+assertFixedOffset(ZONE, JST_OFFSET_MINUTES, FIRST_YEAR, LAST_YEAR + 1);
+
 export function parseInstant(text: string): Instant {
   if (!INSTANT_PATTERN.test(text)) {
     throw new InvalidTimeValue(
@@ -40,9 +79,10 @@ export function parseInstant(text: string): Instant {
   const parsed = DateTime.fromISO(text, { setZone: true });
   if (!parsed.isValid)
     throw new InvalidTimeValue(`${text} is not a real instant`);
-  const year = parsed.setZone(ZONE).year;
+  const instant = parsed.toMillis();
+  const year = yearOfDayNumber(dayNumberOfInstant(instant));
   if (year < FIRST_YEAR || year > LAST_YEAR) throw outOfRange();
-  return parsed.toMillis();
+  return instant;
 }
 
 /** A duration as people read it: `52 h 30 min` (whole minutes, cut down). */
@@ -57,48 +97,11 @@ export function formatInstant(instant: Instant): string {
 export function parseBusinessDate(text: string): BusinessDate {
   if (!DATE_PATTERN.test(text))
     throw new InvalidTimeValue('must be a date YYYY-MM-DD');
-  const parsed = DateTime.fromISO(text, { zone: ZONE });
-  if (!parsed.isValid) throw new InvalidTimeValue(`${text} is not a real date`);
-  if (parsed.year < FIRST_YEAR || parsed.year > LAST_YEAR) throw outOfRange();
+  const fields = fieldsOf(text);
+  if (fields === null) throw new InvalidTimeValue(`${text} is not a real date`);
+  if (fields.year < FIRST_YEAR || fields.year > LAST_YEAR) throw outOfRange();
   return text;
 }
-
-function dateTimeOf(date: BusinessDate): DateTime {
-  return DateTime.fromISO(date, { zone: ZONE });
-}
-
-/*
- * Fast path. Deriving outages asks for a business date, a period end or a day boundary several times
- * per outage, and each Luxon DateTime in Asia/Tokyo costs microseconds (an Intl offset lookup). But Japan
- * has kept UTC+9 without daylight saving since its last DST ended in September 1951 (tzdata "Rule Japan
- * 1948 1951"), so from 1952 on a business date is plain calendar arithmetic on `instant + 9 h`. The fast
- * path covers strict `YYYY-MM-DD` dates from 1952-01-01 to 9999-12-31 and the instants inside them, and
- * only when this runtime's time-zone data, which Luxon reads, say so too (checked once below at a few
- * instants; a Node without time-zone data, for one, turns it off). Everything else (earlier or later
- * dates, other ISO forms Luxon accepts, invalid dates, fractional days) goes to Luxon exactly as before.
- * Should Japan ever change its clocks, FAST_FIRST_YEAR/FAST_LAST_YEAR must bound the fixed stretch.
- */
-const JST_OFFSET_MINUTES = 9 * 60;
-const JST_OFFSET_MS = JST_OFFSET_MINUTES * 60_000;
-const FAST_FIRST_YEAR = 1952;
-const FAST_LAST_YEAR = 9999;
-/** Day numbers count days since 1970-01-01 (the UTC epoch day is the JST calendar day here). */
-const FAST_FIRST_DAY = Date.UTC(FAST_FIRST_YEAR, 0, 1) / MS_PER_DAY;
-const FAST_LAST_DAY = Date.UTC(FAST_LAST_YEAR, 11, 31) / MS_PER_DAY;
-const FAST_FIRST_INSTANT = FAST_FIRST_DAY * MS_PER_DAY - JST_OFFSET_MS;
-const FAST_END_INSTANT = (FAST_LAST_DAY + 1) * MS_PER_DAY - JST_OFFSET_MS;
-
-const FAST_PATH = (() => {
-  const zone = IANAZone.create(ZONE);
-  if (!zone.isValid) return false;
-  const probes = [
-    FAST_FIRST_INSTANT,
-    Date.UTC(2000, 0, 1),
-    Date.UTC(2026, 6, 1),
-    FAST_END_INSTANT - 1,
-  ];
-  return probes.every((instant) => zone.offset(instant) === JST_OFFSET_MINUTES);
-})();
 
 function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
@@ -106,7 +109,7 @@ function isLeapYear(year: number): boolean {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function calendarDaysInMonth(year: number, month: number): number {
+export function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
@@ -121,10 +124,48 @@ function digitsAt(text: string, from: number, to: number): number {
   return value;
 }
 
+interface DateFields {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** Year, month and day of a `YYYY-MM-DD` text, or null unless it is a real calendar date. */
+function fieldsOf(text: string): DateFields | null {
+  if (
+    text.length !== 10 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45
+  )
+    return null;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  if (
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month)
+  )
+    return null;
+  return { year, month, day };
+}
+
+/**
+ * The fields of a business date. Every BusinessDate comes from parseBusinessDate or from the functions
+ * here; anything else is a programming error, refused rather than turned into a wrong day.
+ */
+function fieldsOfBusinessDate(date: BusinessDate): DateFields {
+  const fields = typeof date === 'string' ? fieldsOf(date) : null;
+  if (fields === null)
+    throw new TypeError(`not a business date: ${String(date)}`);
+  return fields;
+}
+
 /**
  * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), in plain integer
- * arithmetic: the same as `Date.UTC(year, month - 1, day) / MS_PER_DAY` for these years, without a call
- * into the runtime per date.
+ * arithmetic. Day numbers are what the functions below compute with.
  */
 function dayNumberOfCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
@@ -140,46 +181,28 @@ function dayNumberOfCivil(year: number, month: number, day: number): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
-/** Not a day number of the fast range. */
-const NO_DAY = -0x80000000;
-
-/** The day number of a real date within the fast path's years, or NO_DAY when Luxon must handle it. */
-function fastDayNumberOf(date: BusinessDate): number {
-  // Not only strings arrive here: a Luxon fallback's null (an invalid date) is passed on as before.
-  if (
-    !FAST_PATH ||
-    typeof date !== 'string' ||
-    date.length !== 10 ||
-    date.charCodeAt(4) !== 45 ||
-    date.charCodeAt(7) !== 45
-  )
-    return NO_DAY;
-  const year = digitsAt(date, 0, 4);
-  const month = digitsAt(date, 5, 7);
-  const day = digitsAt(date, 8, 10);
-  if (
-    year < FAST_FIRST_YEAR ||
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > calendarDaysInMonth(year, month)
-  )
-    return NO_DAY;
+function dayNumberOf(date: BusinessDate): number {
+  const { year, month, day } = fieldsOfBusinessDate(date);
   return dayNumberOfCivil(year, month, day);
 }
 
-function isFastDayNumber(dayNumber: number): boolean {
-  return dayNumber >= FAST_FIRST_DAY && dayNumber <= FAST_LAST_DAY;
+/** The Japan-time day number of an instant. */
+function dayNumberOfInstant(instant: Instant): number {
+  return Math.floor((instant + JST_OFFSET_MS) / MS_PER_DAY);
+}
+
+function yearOfDayNumber(dayNumber: number): number {
+  return new Date(dayNumber * MS_PER_DAY).getUTCFullYear();
 }
 
 /**
- * `YYYY-MM-DD` of a day number in the fast range, memoised: deriving outages formats the same few
- * hundred days over and over, and handing back the same string saves formatting it and the garbage. The
- * memo is a fixed table indexed by the low bits of the day number (some eleven years of days before
- * two share a slot), cheaper than a Map and bounded by construction.
+ * `YYYY-MM-DD` of a day number, memoised: deriving outages formats the same few hundred days over and
+ * over, and handing back the same string saves formatting it and the garbage. The memo is a fixed table
+ * indexed by the low bits of the day number (some eleven years of days before two share a slot),
+ * cheaper than a Map and bounded by construction.
  */
 const DATE_TEXT_SLOTS = 4096;
-const memoDayNumbers = new Int32Array(DATE_TEXT_SLOTS).fill(NO_DAY);
+const memoDayNumbers = new Float64Array(DATE_TEXT_SLOTS).fill(Number.NaN);
 const memoDateTexts: BusinessDate[] = new Array<BusinessDate>(
   DATE_TEXT_SLOTS,
 ).fill('');
@@ -195,51 +218,26 @@ function dateTextOf(dayNumber: number): BusinessDate {
 
 /** The Japan-time calendar date of an instant. */
 export function businessDateOf(instant: Instant): BusinessDate {
-  // The comparisons are false for NaN, which goes to Luxon as before.
-  if (
-    FAST_PATH &&
-    instant >= FAST_FIRST_INSTANT &&
-    instant < FAST_END_INSTANT
-  ) {
-    return dateTextOf(Math.floor((instant + JST_OFFSET_MS) / MS_PER_DAY));
-  }
-  return DateTime.fromMillis(instant, { zone: ZONE }).toISODate()!;
+  return dateTextOf(dayNumberOfInstant(instant));
 }
 
 /** 00:00 Japan time at the start of a business date. */
 export function startOfBusinessDate(date: BusinessDate): Instant {
-  const dayNumber = fastDayNumberOf(date);
-  if (dayNumber !== NO_DAY) return dayNumber * MS_PER_DAY - JST_OFFSET_MS;
-  return dateTimeOf(date).toMillis();
+  return dayNumberOf(date) * MS_PER_DAY - JST_OFFSET_MS;
 }
 
 /** The instant a business date ends: 00:00 Japan time of the next day (exclusive). */
 export function endOfBusinessDate(date: BusinessDate): Instant {
-  const dayNumber = fastDayNumberOf(date);
-  if (dayNumber !== NO_DAY && isFastDayNumber(dayNumber + 1))
-    return (dayNumber + 1) * MS_PER_DAY - JST_OFFSET_MS;
-  return startOfBusinessDate(addDays(date, 1));
+  return (dayNumberOf(date) + 1) * MS_PER_DAY - JST_OFFSET_MS;
 }
 
 export function addDays(date: BusinessDate, days: number): BusinessDate {
-  const dayNumber = fastDayNumberOf(date);
-  if (
-    dayNumber !== NO_DAY &&
-    Number.isInteger(days) &&
-    isFastDayNumber(dayNumber + days)
-  )
-    return dateTextOf(dayNumber + days);
-  return dateTimeOf(date).plus({ days }).toISODate()!;
+  return dateTextOf(dayNumberOf(date) + days);
 }
 
 /** Whole days from `from` to `to` (positive when `to` is later). */
 export function daysBetween(from: BusinessDate, to: BusinessDate): number {
-  return Math.round(dateTimeOf(to).diff(dateTimeOf(from), 'days').days);
-}
-
-export function daysInMonth(year: number, month: number): number {
-  return DateTime.fromObject({ year, month, day: 1 }, { zone: ZONE })
-    .daysInMonth!;
+  return dayNumberOf(to) - dayNumberOf(from);
 }
 
 /**
@@ -253,44 +251,16 @@ export function monthsPeriodEnd(
   firstDay: BusinessDate,
   months: number,
 ): BusinessDate {
-  const firstDayNumber = fastDayNumberOf(firstDay);
-  if (firstDayNumber !== NO_DAY && Number.isInteger(months)) {
-    // The same rule in calendar arithmetic (see the fast path above).
-    const monthIndex =
-      digitsAt(firstDay, 0, 4) * 12 + (digitsAt(firstDay, 5, 7) - 1) + months;
-    const targetYear = Math.floor(monthIndex / 12);
-    const targetMonth = (monthIndex % 12) + 1;
-    const day = digitsAt(firstDay, 8, 10);
-    if (targetYear >= FAST_FIRST_YEAR && targetYear <= FAST_LAST_YEAR) {
-      const lastDayOfTargetMonth = calendarDaysInMonth(targetYear, targetMonth);
-      const end =
-        day > lastDayOfTargetMonth
-          ? dayNumberOfCivil(targetYear, targetMonth, lastDayOfTargetMonth)
-          : dayNumberOfCivil(targetYear, targetMonth, day) - 1;
-      if (isFastDayNumber(end)) return dateTextOf(end);
-    }
-  }
-  return monthsPeriodEndByLuxon(firstDay, months);
-}
-
-function monthsPeriodEndByLuxon(
-  firstDay: BusinessDate,
-  months: number,
-): BusinessDate {
-  const first = dateTimeOf(firstDay);
-  const monthIndex = first.year * 12 + (first.month - 1) + months;
-  const year = Math.floor(monthIndex / 12);
-  const month = (monthIndex % 12) + 1;
-  const lastDayOfTargetMonth = daysInMonth(year, month);
-  if (first.day > lastDayOfTargetMonth) {
-    return DateTime.fromObject(
-      { year, month, day: lastDayOfTargetMonth },
-      { zone: ZONE },
-    ).toISODate()!;
-  }
-  return DateTime.fromObject({ year, month, day: first.day }, { zone: ZONE })
-    .minus({ days: 1 })
-    .toISODate()!;
+  const { year, month, day } = fieldsOfBusinessDate(firstDay);
+  const monthIndex = year * 12 + (month - 1) + months;
+  const targetYear = Math.floor(monthIndex / 12);
+  const targetMonth = (monthIndex % 12) + 1;
+  const lastDayOfTargetMonth = daysInMonth(targetYear, targetMonth);
+  return dateTextOf(
+    day > lastDayOfTargetMonth
+      ? dayNumberOfCivil(targetYear, targetMonth, lastDayOfTargetMonth)
+      : dayNumberOfCivil(targetYear, targetMonth, day) - 1,
+  );
 }
 
 /**
@@ -306,10 +276,11 @@ export function daysPeriodEnd(
 
 const JAPANESE_HOLIDAYS: Readonly<Record<string, unknown>> = holidayJp.holidays;
 
+/** 1970-01-01, day number 0, was a Thursday: day numbers 3, 10, 17, ... are Sundays. */
+const isSunday = (dayNumber: number) => (((dayNumber - 3) % 7) + 7) % 7 === 0;
+
 export function isSundayOrJapaneseHoliday(date: BusinessDate): boolean {
-  return (
-    dateTimeOf(date).weekday === 7 || Object.hasOwn(JAPANESE_HOLIDAYS, date)
-  );
+  return isSunday(dayNumberOf(date)) || Object.hasOwn(JAPANESE_HOLIDAYS, date);
 }
 
 /** Civil Code Art. 142: a period ending on a Sunday or national holiday ends on the next day that is neither. */

@@ -184,6 +184,7 @@ function mount(
           bearerToken: token,
           clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           accepts: (types) => req.accepts(types),
+          url: new URL(req.originalUrl, `${req.protocol}://${req.get('host')}`),
         },
         server,
       );

@@ -1,12 +1,14 @@
 /** One definition per endpoint: Express registers it and the OpenAPI document describes it, from the same schemas. */
 
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
 import type { Role } from '../domain/roles';
 import type { Instant } from '../domain/time';
+import { pageQueryFields } from '../schemas/common';
 import type { ServiceContext } from '../services/context';
 import type { NoticePrinting } from '../services/notice-printing';
+import type { Page } from '../services/paging';
 
 export interface EndpointRequest<B, Q> {
   params: Record<string, string>;
@@ -17,6 +19,8 @@ export interface EndpointRequest<B, Q> {
   bearerToken: string | undefined;
   /** The client's address (the socket's peer), for throttling sign-ins. */
   clientAddress: string;
+  /** The whole URL the client asked for, as it saw it (scheme and host behind a trusted proxy). */
+  url: URL;
   /** The first of `types` the request's Accept header takes, by its preference; false when none. */
   accepts(types: string[]): string | false;
 }
@@ -96,6 +100,8 @@ export interface Endpoint<
   status?: number;
   /** Without a token (the token exchange). */
   public?: boolean;
+  /** A list (API.md, "Lists"), made by `listEndpoint`: the document describes its `Link` header. */
+  paged?: boolean;
   /**
    * `ctx` is null for a public endpoint, which gets the store, clock and configuration alone. Handlers
    * stay synchronous unless the use case must wait (hashing a password).
@@ -114,6 +120,62 @@ export function endpoint<
   S extends z.ZodType | undefined = undefined,
 >(definition: Endpoint<B, Q, S>): Endpoint<B, Q, S> {
   return definition;
+}
+
+type PageQueryFields = typeof pageQueryFields;
+type ListQuery<F extends z.ZodRawShape> = z.output<
+  z.ZodObject<Omit<F, keyof PageQueryFields> & PageQueryFields>
+>;
+
+/** The URL of the page after this one: the same filters and limit, starting at `cursor`. */
+function nextPageUrl(url: URL, cursor: string): string {
+  const next = new URL(url);
+  next.searchParams.set('cursor', cursor);
+  return next.href;
+}
+
+/**
+ * A collection `GET`: its own filters (`filters`, optional) plus `limit` and `cursor`, answered as a JSON
+ * array of one page of `item`s, with `Link: <next page>; rel="next"` while there is more. The OpenAPI
+ * document describes all of it from this one declaration.
+ */
+export function listEndpoint<
+  I extends z.ZodType,
+  F extends z.ZodRawShape = Record<never, never>,
+>(
+  definition: Omit<
+    Endpoint,
+    'method' | 'body' | 'query' | 'response' | 'status' | 'paged' | 'handle'
+  > & {
+    filters?: z.ZodObject<F>;
+    item: I;
+    handle(
+      ctx: ServiceContext | null,
+      request: EndpointRequest<undefined, ListQuery<F>>,
+      server: EndpointServer,
+    ): Page<z.input<I>>;
+  },
+): Endpoint<undefined, ListQuery<F>, z.ZodArray<I>> {
+  const { filters, item, handle, ...rest } = definition;
+  return {
+    ...rest,
+    method: 'get',
+    query: (filters ?? z.object({}))
+      .extend(pageQueryFields)
+      .strict() as unknown as z.ZodType<ListQuery<F>>,
+    response: z.array(item),
+    paged: true,
+    handle: (ctx, request, server) => {
+      const page = handle(ctx, request, server);
+      return page.nextCursor === null
+        ? new Reply(page.items)
+        : new Reply(page.items, {
+            headers: {
+              Link: `<${nextPageUrl(request.url, page.nextCursor)}>; rel="next"`,
+            },
+          });
+    },
+  };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the table holds endpoints of every body, query and answer type

@@ -9,6 +9,13 @@ import { ERROR_STATUS } from '../errors';
 import { Problem } from '../schemas/api';
 import type { AnyEndpoint } from './endpoint';
 
+/** API.md, "Lists": the header that leads to the next page. */
+const NEXT_PAGE_LINK = {
+  description:
+    'Present while there is a next page: `<URL of the next page>; rel="next"` (RFC 8288), the same filters and limit with its cursor',
+  schema: { type: 'string' as const },
+};
+
 export function openApiDocument(
   endpoints: readonly AnyEndpoint[],
   config: Pick<AppConfig, 'regions'>,
@@ -63,7 +70,7 @@ export function openApiDocument(
       },
       responses: {
         [endpoint.status ?? 200]: {
-          description: 'OK',
+          description: endpoint.paged ? 'One page of the list' : 'OK',
           ...(endpoint.produces
             ? {
                 content: Object.fromEntries(
@@ -86,6 +93,7 @@ export function openApiDocument(
                   },
                 }
               : {}),
+          ...(endpoint.paged ? { headers: { Link: NEXT_PAGE_LINK } } : {}),
         },
         ...Object.fromEntries(
           [...new Set(Object.values(ERROR_STATUS))].map((status) => [

@@ -12,6 +12,7 @@ import {
   ClaimListQuery,
   Contract,
   ContractInput,
+  ContractListQuery,
   ContractOutages,
   Customer,
   CustomerInput,
@@ -22,6 +23,7 @@ import {
   IncidentListQuery,
   IncidentPatch,
   IncidentPreview,
+  IncidentSummary,
   OptionCancellation,
   OutagesQuery,
   TokenRequest,
@@ -34,7 +36,6 @@ import {
   User,
   UserInput,
 } from '../schemas/api';
-import { Id } from '../schemas/common';
 import {
   CreditNotice,
   CreditNoticeListQuery,
@@ -104,7 +105,13 @@ import {
   listWebhooks,
   type Page,
 } from '../services/webhooks';
-import { type AnyEndpoint, endpoint, FileReply, Reply } from './endpoint';
+import {
+  type AnyEndpoint,
+  endpoint,
+  FileReply,
+  listEndpoint,
+  Reply,
+} from './endpoint';
 
 const staff = ['admin', 'support', 'finance'] as const;
 const everyone = ['admin', 'support', 'finance', 'customer'] as const;
@@ -193,15 +200,14 @@ export const endpoints: AnyEndpoint[] = [
     status: 201,
     handle: (ctx, { body }) => createUser(authed(ctx), body),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/users',
     operationId: 'listUsers',
     tag: 'users',
-    summary: 'List users',
+    summary: 'List users, oldest first',
     roles: ['admin'],
-    response: z.array(User),
-    handle: (ctx) => listUsers(authed(ctx)),
+    item: User,
+    handle: (ctx, { query }) => listUsers(authed(ctx), query),
   }),
   endpoint({
     method: 'delete',
@@ -227,15 +233,14 @@ export const endpoints: AnyEndpoint[] = [
     status: 201,
     handle: (ctx, { body }) => createCustomer(authed(ctx), body),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/customers',
     operationId: 'listCustomers',
     tag: 'customers',
-    summary: 'List customers',
+    summary: 'List customers by name',
     roles: staff,
-    response: z.array(Customer),
-    handle: (ctx) => listCustomers(authed(ctx)),
+    item: Customer,
+    handle: (ctx, { query }) => listCustomers(authed(ctx), query),
   }),
   endpoint({
     method: 'get',
@@ -260,15 +265,14 @@ export const endpoints: AnyEndpoint[] = [
     status: 201,
     handle: (ctx, { body }) => createContract(authed(ctx), body),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/contracts',
     operationId: 'listContracts',
     tag: 'contracts',
-    summary: 'List contracts (a customer: its own)',
+    summary: 'List contracts by number (a customer: its own)',
     roles: everyone,
-    query: z.object({ customerId: Id.optional() }).strict(),
-    response: z.array(Contract),
+    filters: ContractListQuery,
+    item: Contract,
     handle: (ctx, { query }) => listContracts(authed(ctx), query),
   }),
   endpoint({
@@ -357,29 +361,28 @@ export const endpoints: AnyEndpoint[] = [
     handle: (ctx, { params, body }) =>
       correctUsage(authed(ctx), params.id!, params.month!, body),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/contracts/:id/usage',
     operationId: 'listContractUsage',
     tag: 'usage',
-    summary: "A contract's monthly peaks",
+    summary: "A contract's monthly peaks, by month",
     roles: everyone,
-    response: z.array(UsageObservation),
-    handle: (ctx, { params }) => contractUsage(authed(ctx), params.id!),
+    item: UsageObservation,
+    handle: (ctx, { params, query }) =>
+      contractUsage(authed(ctx), params.id!, query),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/usage',
     operationId: 'listUsage',
     tag: 'usage',
     summary:
-      'Monthly peaks of every contract; flagged=true lists those above the contracted number',
+      'Monthly peaks of every contract, by month; flagged=true lists those above the contracted number',
     roles: staff,
-    query: UsageListQuery,
-    response: z.array(UsageObservation),
+    filters: UsageListQuery,
+    item: UsageObservation,
     handle: (ctx, { query }) =>
       listUsage(authed(ctx), {
-        month: query.month,
+        ...query,
         flagged:
           query.flagged === undefined ? undefined : query.flagged === 'true',
       }),
@@ -409,15 +412,15 @@ export const endpoints: AnyEndpoint[] = [
     response: IncidentPreview,
     handle: (ctx, { body }) => previewIncident(authed(ctx), body),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/incidents',
     operationId: 'listIncidents',
     tag: 'incidents',
-    summary: 'List incidents, newest awareness first',
+    summary:
+      'List incidents, newest awareness first, each with the number of contracts in scope',
     roles: ['support', 'admin', 'finance'],
-    query: IncidentListQuery,
-    response: z.array(Incident),
+    filters: IncidentListQuery,
+    item: IncidentSummary,
     handle: (ctx, { query }) =>
       listIncidents(authed(ctx), {
         ...query,
@@ -495,15 +498,14 @@ export const endpoints: AnyEndpoint[] = [
       });
     },
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/claims',
     operationId: 'listClaims',
     tag: 'claims',
-    summary: 'List claims (a customer: its own)',
+    summary: 'List claims in the order they were filed (a customer: its own)',
     roles: everyone,
-    query: ClaimListQuery,
-    response: z.array(Claim),
+    filters: ClaimListQuery,
+    item: Claim,
     handle: (ctx, { query }) => listClaims(authed(ctx), query),
   }),
   endpoint({
@@ -700,15 +702,14 @@ export const endpoints: AnyEndpoint[] = [
     response: CalculationResult,
     handle: (_ctx, { body }) => calculate(body),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/audit',
     operationId: 'listAudit',
     tag: 'audit',
     summary: 'The audit log, newest first',
     roles: ['admin', 'finance'],
-    query: AuditQuery,
-    response: z.array(AuditEntry),
+    filters: AuditQuery,
+    item: AuditEntry,
     handle: (ctx, { query }) => listAudit(authed(ctx), query),
   }),
 ];

@@ -345,32 +345,51 @@ export const IncidentCorrectionPreview = z
 
 const IntervalOut = z.object({ start: InstantOut, end: InstantOut.nullable() });
 
+const incidentOutFields = {
+  id: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  cause: z.enum(CAUSES),
+  severity: z.enum(SEVERITIES),
+  qualifying: z.boolean().meta({
+    description: 'SPEC.md rule 1: provider fault, total or equivalent',
+  }),
+  scope: z.object({
+    regions: z.array(z.string()),
+    contractIds: z.array(z.string()),
+    excludeContractIds: z.array(z.string()),
+  }),
+  awareAt: InstantOut,
+  intervals: z.array(IntervalOut),
+  ongoing: z.boolean(),
+  createdBy: z.string(),
+  createdAt: InstantOut,
+  updatedAt: InstantOut,
+  version: z.number().int(),
+};
+
 export const Incident = z
   .object({
-    id: z.string(),
-    title: z.string(),
-    description: z.string().nullable(),
-    cause: z.enum(CAUSES),
-    severity: z.enum(SEVERITIES),
-    qualifying: z.boolean().meta({
-      description: 'SPEC.md rule 1: provider fault, total or equivalent',
+    ...incidentOutFields,
+    affectedContractIds: z.array(z.string()).meta({
+      description:
+        'the contracts in scope (SPEC.md rule 2: named, or sharing a region, minus the excluded)',
     }),
-    scope: z.object({
-      regions: z.array(z.string()),
-      contractIds: z.array(z.string()),
-      excludeContractIds: z.array(z.string()),
-    }),
-    awareAt: InstantOut,
-    intervals: z.array(IntervalOut),
-    ongoing: z.boolean(),
-    affectedContractIds: z.array(z.string()),
-    createdBy: z.string(),
-    createdAt: InstantOut,
-    updatedAt: InstantOut,
-    version: z.number().int(),
   })
   .meta({ id: 'Incident' });
 export type Incident = z.infer<typeof Incident>;
+
+/** An incident in a list: the contracts in scope are counted, not listed (GET /incidents/:id lists them). */
+export const IncidentSummary = z
+  .object({
+    ...incidentOutFields,
+    affectedContractCount: z.number().int().meta({
+      description:
+        'how many contracts are in scope (SPEC.md rule 2); GET /incidents/{id} lists them',
+    }),
+  })
+  .meta({ id: 'IncidentSummary' });
+export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
 export const IncidentPreview = z
   .object({
@@ -452,6 +471,10 @@ export const IncidentListQuery = z
   .strict();
 
 // ---- outages and claims
+
+export const ContractListQuery = z
+  .object({ customerId: Id.optional() })
+  .strict();
 
 export const OutagesQuery = z
   .object({ asOf: QueryInstantText.optional() })
@@ -571,7 +594,6 @@ export const AuditQuery = z
   .object({
     entityType: z.string().max(50).optional(),
     entityId: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
   })
   .strict();
 

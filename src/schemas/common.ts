@@ -58,6 +58,25 @@ export const QueryInstantText = z
       'ISO-8601 instant with an offset; in the URL its + is written %2B (an unencoded + is read as one too)',
   });
 
+/** API.md, "Lists": every collection GET takes these two, beside its own filters. */
+export const PAGE_LIMIT_DEFAULT = 100;
+export const PAGE_LIMIT_MAX = 1000;
+export const pageQueryFields = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(PAGE_LIMIT_MAX)
+    .default(PAGE_LIMIT_DEFAULT)
+    .meta({
+      description: `rows per page, 1 to ${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})`,
+    }),
+  cursor: z.string().min(1).max(2000).optional().meta({
+    description:
+      'where the page starts: take it from the Link header (rel="next") of the previous page',
+  }),
+};
+
 /** A contract has few multi-region options; the bound keeps every fee base far inside exact arithmetic. */
 export const MAX_OPTIONS = 10;
 

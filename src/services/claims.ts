@@ -1,5 +1,5 @@
 /** Claims (SPEC.md rules 9–10): one per outage, timely by the Civil Code deadline, following corrections. */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, count, eq, type SQL, sum } from 'drizzle-orm';
 import {
   type ClaimRow,
   claimStateColumns,
@@ -10,6 +10,7 @@ import { inTransaction } from '../db/client';
 import { discrepancyOfRow } from '../db/credit-notices';
 import { claims, contracts, creditNotices } from '../db/schema';
 import {
+  CLAIM_STATUSES,
   type ClaimStatus,
   claimResolutionText,
   openClaimState,
@@ -33,6 +34,7 @@ import {
   contractOutagesAsOf,
   refreshClaims,
 } from './contract-outages';
+import { KeysetOrder, type Page, type PageRequest } from './paging';
 
 type NoticeRow = typeof creditNotices.$inferSelect;
 
@@ -194,38 +196,103 @@ export function createClaim(
   });
 }
 
-export function listClaims(
+const claimKey = ({ claim }: { claim: ClaimRow }) => [
+  claim.createdAt,
+  claim.id,
+];
+/** A claim as listed: with its contract's customer and its current notice. */
+interface ClaimListRow {
+  claim: ClaimRow;
+  customerId: string;
+  notice: typeof creditNotices.$inferSelect | null;
+}
+
+const CLAIMS_BY_FILING = new KeysetOrder<ClaimListRow>(
+  'claims',
+  [claims.createdAt, claims.id],
+  'asc',
+  claimKey,
+);
+const CLAIMS_NEWEST_FIRST = new KeysetOrder<ClaimListRow>(
+  'claims-newest',
+  [claims.createdAt, claims.id],
+  'desc',
+  claimKey,
+);
+
+/** Visible claims (a customer: its own), filtered. */
+function claimsWhere(
   ctx: ServiceContext,
   filter: { contractId?: string; status?: ClaimStatus },
-): Claim[] {
-  const db = ctx.store.db;
-  const rows = db
+): SQL | undefined {
+  return and(
+    ctx.actor.role === 'customer'
+      ? eq(contracts.customerId, ctx.actor.customerId!)
+      : undefined,
+    filter.contractId !== undefined
+      ? eq(claims.contractId, filter.contractId)
+      : undefined,
+    filter.status !== undefined ? eq(claims.status, filter.status) : undefined,
+  );
+}
+
+/** One page of claims in filing order, or `newestFirst` (the pages' order; the API lists in filing order). */
+export function listClaims(
+  ctx: ServiceContext,
+  filter: {
+    contractId?: string;
+    status?: ClaimStatus;
+    newestFirst?: boolean;
+  } & PageRequest,
+): Page<Claim> {
+  const order = filter.newestFirst ? CLAIMS_NEWEST_FIRST : CLAIMS_BY_FILING;
+  return order.page(
+    filter,
+    ({ after, orderBy, limit }) =>
+      ctx.store.db
+        .select({
+          claim: claims,
+          customerId: contracts.customerId,
+          notice: creditNotices,
+        })
+        .from(claims)
+        .innerJoin(contracts, eq(contracts.id, claims.contractId))
+        .leftJoin(creditNotices, eq(creditNotices.id, claims.creditNoticeId))
+        .where(and(claimsWhere(ctx, filter), after))
+        .orderBy(...orderBy)
+        .limit(limit)
+        .all(),
+    (rows) =>
+      rows.map(({ claim, customerId, notice }) =>
+        claimOf(claim, customerId, notice),
+      ),
+  );
+}
+
+/**
+ * How many visible claims (a customer: its own) are in each status, and the sum of their credits as last
+ * computed, in integer yen: a page's figures in one grouped query. Every status is there (0 when none).
+ */
+export function claimTotals(
+  ctx: ServiceContext,
+): Record<ClaimStatus, { count: number; amount: number }> {
+  const rows = ctx.store.db
     .select({
-      claim: claims,
-      customerId: contracts.customerId,
-      notice: creditNotices,
+      status: claims.status,
+      count: count(),
+      amount: sum(claims.outageCreditAmount).mapWith(Number),
     })
     .from(claims)
     .innerJoin(contracts, eq(contracts.id, claims.contractId))
-    .leftJoin(creditNotices, eq(creditNotices.id, claims.creditNoticeId))
-    .where(
-      and(
-        ctx.actor.role === 'customer'
-          ? eq(contracts.customerId, ctx.actor.customerId!)
-          : undefined,
-        filter.contractId !== undefined
-          ? eq(claims.contractId, filter.contractId)
-          : undefined,
-        filter.status !== undefined
-          ? eq(claims.status, filter.status)
-          : undefined,
-      ),
-    )
-    .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
+    .where(claimsWhere(ctx, {}))
+    .groupBy(claims.status)
     .all();
-  return rows.map(({ claim, customerId, notice }) =>
-    claimOf(claim, customerId, notice),
-  );
+  return Object.fromEntries(
+    CLAIM_STATUSES.map((status) => {
+      const row = rows.find((candidate) => candidate.status === status);
+      return [status, { count: row?.count ?? 0, amount: row?.amount ?? 0 }];
+    }),
+  ) as Record<ClaimStatus, { count: number; amount: number }>;
 }
 
 export function getClaim(ctx: ServiceContext, id: string): Claim {

@@ -1,5 +1,5 @@
 /** Contracts with their Art. 3 parameters, effective-dated fees (Art. 5), options (Art. 6) and cancellation. */
-import { asc, eq } from 'drizzle-orm';
+import { and, count, eq, type SQL, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import {
   type ContractRecord,
@@ -8,6 +8,7 @@ import {
   type OptionRow,
   termsOf,
 } from '../db/contracts';
+import { inList } from '../db/in-list';
 import {
   contractFeeChanges,
   contractOptions,
@@ -39,6 +40,7 @@ import {
 } from './context';
 import { findVisibleContract } from './contract-access';
 import { refreshClaims } from './contract-outages';
+import { type Page, type PageRequest, TableOrder } from './paging';
 
 function optionCancellationOf(option: OptionRow): OptionCancellation | null {
   if (option.cancellationNoticeDate === null || option.endDate === null)
@@ -222,24 +224,100 @@ export function createContract(
   });
 }
 
+const CONTRACTS_BY_NUMBER = new TableOrder(
+  contracts,
+  'contracts',
+  [contracts.contractNumber, contracts.id],
+  'asc',
+);
+
+/** `text` as a LIKE pattern matching any text that contains it: `%`, `_` and `\` stand for themselves. */
+const containing = (text: string) =>
+  `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
+/** The contracts an actor sees: a customer its own, others those of `customerId` or every one. */
+function visibleContracts(
+  ctx: ServiceContext,
+  customerId: string | undefined,
+): SQL | undefined {
+  const customer =
+    ctx.actor.role === 'customer' ? ctx.actor.customerId! : customerId;
+  return customer === undefined
+    ? undefined
+    : eq(contracts.customerId, customer);
+}
+
+/**
+ * One page of contracts by number. `search` keeps those whose number or customer's name contains it
+ * (letters compared without case for ASCII only, as SQLite's LIKE does).
+ */
 export function listContracts(
   ctx: ServiceContext,
-  filter: { customerId?: string } = {},
-): Contract[] {
-  const customerId =
-    ctx.actor.role === 'customer' ? ctx.actor.customerId! : filter.customerId;
-  const query = ctx.store.db.select().from(contracts);
-  const rows = (
-    customerId === undefined
-      ? query
-      : query.where(eq(contracts.customerId, customerId))
-  )
-    .orderBy(asc(contracts.contractNumber))
-    .all();
+  filter: { customerId?: string; search?: string } & PageRequest,
+): Page<Contract> {
   const date = today(ctx);
-  return loadContractRecords(ctx.store.db, rows).map((record) =>
-    contractOf(record, date),
+  const pattern =
+    filter.search === undefined ? undefined : containing(filter.search);
+  return CONTRACTS_BY_NUMBER.pageOf(
+    ctx.store.db,
+    filter,
+    and(
+      visibleContracts(ctx, filter.customerId),
+      pattern === undefined
+        ? undefined
+        : sql`(${contracts.contractNumber} like ${pattern} escape '\\' or ${contracts.customerId} in (select ${customers.id} from ${customers} where ${customers.name} like ${pattern} escape '\\'))`,
+    ),
+    (rows) =>
+      loadContractRecords(ctx.store.db, rows).map((record) =>
+        contractOf(record, date),
+      ),
   );
+}
+
+/** How many contracts the actor sees (a customer: its own): one count, for a page's figures. */
+export function countContracts(ctx: ServiceContext): number {
+  const row = ctx.store.db
+    .select({ n: count() })
+    .from(contracts)
+    .where(visibleContracts(ctx, undefined))
+    .get();
+  return row?.n ?? 0;
+}
+
+/**
+ * The numbers of the given contracts, by id: how a page names the contracts of the rows it shows without
+ * loading every contract. Contracts the actor may not see, or that do not exist, are left out.
+ */
+export function contractNumbersOf(
+  ctx: ServiceContext,
+  ids: readonly string[],
+): Map<string, string> {
+  if (ids.length === 0) return new Map();
+  const rows = ctx.store.db
+    .select({ id: contracts.id, contractNumber: contracts.contractNumber })
+    .from(contracts)
+    .where(and(visibleContracts(ctx, undefined), inList(contracts.id, ids)))
+    .all();
+  return new Map(rows.map((row) => [row.id, row.contractNumber]));
+}
+
+/** The ids of the contracts with the given numbers (as people type them), by number; unknown ones are left out. */
+export function contractIdsByNumber(
+  ctx: ServiceContext,
+  numbers: readonly string[],
+): Map<string, string> {
+  if (numbers.length === 0) return new Map();
+  const rows = ctx.store.db
+    .select({ id: contracts.id, contractNumber: contracts.contractNumber })
+    .from(contracts)
+    .where(
+      and(
+        visibleContracts(ctx, undefined),
+        inList(contracts.contractNumber, numbers),
+      ),
+    )
+    .all();
+  return new Map(rows.map((row) => [row.contractNumber, row.id]));
 }
 
 export function getContract(ctx: ServiceContext, id: string): Contract {

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
+import { inList } from '../db/in-list';
 import { customers } from '../db/schema';
 import { formatInstant } from '../domain/time';
 import { notFound } from '../errors';
@@ -10,6 +11,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
+import { type Page, type PageRequest, TableOrder } from './paging';
 
 type CustomerRow = typeof customers.$inferSelect;
 
@@ -47,14 +49,39 @@ export function createCustomer(
   });
 }
 
-export function listCustomers(ctx: ServiceContext): Customer[] {
+const CUSTOMERS_BY_NAME = new TableOrder(
+  customers,
+  'customers',
+  [customers.name, customers.id],
+  'asc',
+);
+
+export function listCustomers(
+  ctx: ServiceContext,
+  page: PageRequest,
+): Page<Customer> {
   requireRole(ctx, 'admin', 'support', 'finance');
-  return ctx.store.db
-    .select()
+  return CUSTOMERS_BY_NAME.pageOf(ctx.store.db, page, undefined, (rows) =>
+    rows.map(customerOf),
+  );
+}
+
+/**
+ * The names of the given customers, by id: how a page names the customers of the rows it shows without
+ * loading every customer. Unknown ids are left out.
+ */
+export function customerNamesOf(
+  ctx: ServiceContext,
+  ids: readonly string[],
+): Map<string, string> {
+  requireRole(ctx, 'admin', 'support', 'finance');
+  if (ids.length === 0) return new Map();
+  const rows = ctx.store.db
+    .select({ id: customers.id, name: customers.name })
     .from(customers)
-    .orderBy(customers.name)
-    .all()
-    .map(customerOf);
+    .where(inList(customers.id, ids))
+    .all();
+  return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 export function getCustomer(ctx: ServiceContext, id: string): Customer {

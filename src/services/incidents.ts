@@ -9,6 +9,7 @@ import {
   lt,
   notInArray,
   or,
+  type SQL,
   sql,
 } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
@@ -40,6 +41,7 @@ import type {
   IncidentInput,
   IncidentPatch,
   IncidentPreview,
+  IncidentSummary,
 } from '../schemas/api';
 import { IncidentInput as IncidentInputSchema } from '../schemas/api';
 import { fieldErrorsOf } from '../schemas/common';
@@ -57,6 +59,12 @@ import {
   outageJsonsOf,
   refreshClaims,
 } from './contract-outages';
+import {
+  DerivedOrder,
+  type Page,
+  type PageRequest,
+  TableOrder,
+} from './paging';
 
 interface ScopeIndexEntry {
   id: string;
@@ -411,13 +419,21 @@ export interface IncidentFilter {
   cause?: Cause;
 }
 
+const INCIDENTS_NEWEST_FIRST = new TableOrder(
+  incidents,
+  'incidents',
+  [incidents.awareAt, incidents.id],
+  'desc',
+);
+
+/** Newest awareness first; each with the number of contracts in its scope rather than their ids. */
 export function listIncidents(
   ctx: ServiceContext,
-  filter: IncidentFilter,
-): Incident[] {
+  filter: IncidentFilter & PageRequest,
+): Page<IncidentSummary> {
   requireRole(ctx, 'support', 'admin', 'finance');
   const db = ctx.store.db;
-  const conditions = [];
+  const conditions: (SQL | undefined)[] = [];
   if (filter.cause !== undefined)
     conditions.push(eq(incidents.cause, filter.cause));
   if (filter.ongoing !== undefined) {
@@ -475,24 +491,165 @@ export function listIncidents(
       );
     conditions.push(inArray(incidents.id, overlapping));
   }
-  const rows = db
-    .select()
-    .from(incidents)
-    .where(and(...conditions))
-    .orderBy(sql`${incidents.awareAt} desc`, asc(incidents.id))
-    .all();
-  const index = scopeIndex(ctx);
-  const result = loadIncidents(ctx.store.db, rows).map((stored) =>
-    incidentOf(
-      stored,
-      affectedBy(index, stored).map((entry) => entry.id),
-    ),
+  if (filter.contractId !== undefined)
+    conditions.push(affectingContract(ctx, filter.contractId));
+  return INCIDENTS_NEWEST_FIRST.pageOf(
+    db,
+    filter,
+    and(...conditions),
+    (rows) => {
+      const stored = loadIncidents(ctx.store.db, rows);
+      const counts = affectedContractCounts(ctx, stored);
+      return stored.map((incident, i) => ({
+        ...withoutAffectedIds(incidentOf(incident, [])),
+        affectedContractCount: counts[i]!,
+      }));
+    },
   );
-  return filter.contractId === undefined
-    ? result
-    : result.filter((incident) =>
-        incident.affectedContractIds.includes(filter.contractId!),
-      );
+}
+
+function withoutAffectedIds({
+  affectedContractIds: _ids,
+  ...summary
+}: Incident): Omit<Incident, 'affectedContractIds'> {
+  return summary;
+}
+
+/** Rule 2 in SQL: the incidents in scope for a contract (it, or one of its regions, named; it not excluded). */
+function affectingContract(
+  ctx: Pick<ServiceContext, 'store'>,
+  contractId: string,
+): SQL {
+  const db = ctx.store.db;
+  const contract = db
+    .select({ region: contracts.region })
+    .from(contracts)
+    .where(eq(contracts.id, contractId))
+    .get();
+  if (contract === undefined) return sql`0`;
+  const regions = [
+    ...new Set([
+      contract.region,
+      ...db
+        .select({ regions: contractOptions.regions })
+        .from(contractOptions)
+        .where(eq(contractOptions.contractId, contractId))
+        .all()
+        .flatMap((option) => option.regions),
+    ]),
+  ];
+  const naming = db
+    .select({ id: incidentScope.incidentId })
+    .from(incidentScope)
+    .where(
+      or(
+        and(
+          eq(incidentScope.kind, 'contract'),
+          eq(incidentScope.value, contractId),
+        ),
+        and(
+          eq(incidentScope.kind, 'region'),
+          inArray(incidentScope.value, regions),
+        ),
+      ),
+    );
+  const excluding = db
+    .select({ id: incidentScope.incidentId })
+    .from(incidentScope)
+    .where(
+      and(
+        eq(incidentScope.kind, 'exclude'),
+        eq(incidentScope.value, contractId),
+      ),
+    );
+  return and(
+    inArray(incidents.id, naming),
+    notInArray(incidents.id, excluding),
+  )!;
+}
+
+/**
+ * How many contracts each incident is in scope for (rule 2), without resolving its scope against every
+ * contract: (contracts with one of its regions, counted once per set of regions) + (named contracts
+ * outside those regions) − (excluded contracts among either). Only the named and excluded contracts are
+ * loaded one by one.
+ */
+function affectedContractCounts(
+  ctx: Pick<ServiceContext, 'store'>,
+  stored: readonly StoredIncident[],
+): number[] {
+  const db = ctx.store.db;
+  const listed = [
+    ...new Set(
+      stored.flatMap(({ scope }) => [
+        ...scope!.contractIds,
+        ...scope!.excludeContractIds,
+      ]),
+    ),
+  ];
+  const regionsOf = new Map<string, Set<string>>();
+  if (listed.length > 0) {
+    for (const row of db
+      .select({ id: contracts.id, region: contracts.region })
+      .from(contracts)
+      .where(inArray(contracts.id, listed))
+      .all())
+      regionsOf.set(row.id, new Set([row.region]));
+    for (const option of db
+      .select({
+        contractId: contractOptions.contractId,
+        regions: contractOptions.regions,
+      })
+      .from(contractOptions)
+      .where(inArray(contractOptions.contractId, listed))
+      .all())
+      for (const region of option.regions)
+        regionsOf.get(option.contractId)?.add(region);
+  }
+  const withRegion = new Map<string, number>();
+  const countWithRegion = (regions: readonly string[]): number => {
+    const key = regions.join('\n');
+    let count = withRegion.get(key);
+    if (count === undefined) {
+      count = contractsWithRegion(ctx, regions);
+      withRegion.set(key, count);
+    }
+    return count;
+  };
+  return stored.map(({ scope }) => {
+    const { regions, contractIds, excludeContractIds } = scope!;
+    const hasRegion = (id: string) =>
+      regions.some((region) => regionsOf.get(id)!.has(region));
+    let count = regions.length === 0 ? 0 : countWithRegion(regions);
+    for (const id of contractIds)
+      if (regionsOf.has(id) && !hasRegion(id)) count++;
+    for (const id of excludeContractIds)
+      if (regionsOf.has(id) && (hasRegion(id) || contractIds.includes(id)))
+        count--;
+    return count;
+  });
+}
+
+/** The number of contracts one of whose regions (their own, or an option's) is among `regions`. */
+function contractsWithRegion(
+  ctx: Pick<ServiceContext, 'store'>,
+  regions: readonly string[],
+): number {
+  const list = sql.join(
+    regions.map((region) => sql`${region}`),
+    sql`, `,
+  );
+  // Those whose own region is among them (counted from an index), plus those that have one only through an option.
+  const row = ctx.store.db.get<{ own: number; throughOption: number }>(sql`
+    select
+      (select count(*) from ${contracts} where ${contracts.region} in (${list})) as own,
+      (select count(distinct ${contractOptions.contractId})
+         from ${contractOptions}
+         join json_each(${contractOptions.regions}) as option_region
+         join ${contracts} on ${contracts.id} = ${contractOptions.contractId}
+        where option_region.value in (${list}) and ${contracts.region} not in (${list})
+      ) as throughOption`);
+  return row.own + row.throughOption;
 }
 
 export function getIncident(ctx: ServiceContext, id: string): Incident {
@@ -502,6 +659,46 @@ export function getIncident(ctx: ServiceContext, id: string): Incident {
     stored,
     affectedBy(scopeIndex(ctx), stored).map((entry) => entry.id),
   );
+}
+
+export interface AffectedContract {
+  contractId: string;
+  contractNumber: string;
+}
+
+const AFFECTED_BY_NUMBER = new DerivedOrder<ScopeIndexEntry>(
+  'affected-contracts',
+  ['string', 'string'],
+  'asc',
+  (entry) => [entry.contractNumber, entry.id],
+);
+
+/**
+ * An incident (as `getIncident` gives it) with one page of the contracts it affects, by contract number:
+ * the incident page. The scope is resolved once for both.
+ */
+export function getIncidentWithAffected(
+  ctx: ServiceContext,
+  id: string,
+  request: PageRequest,
+): { incident: Incident; affected: Page<AffectedContract> } {
+  requireRole(ctx, 'support', 'admin', 'finance');
+  const stored = getStored(ctx, id);
+  const affected = affectedBy(scopeIndex(ctx), stored);
+  const page = AFFECTED_BY_NUMBER.page(affected, request);
+  return {
+    incident: incidentOf(
+      stored,
+      affected.map((entry) => entry.id),
+    ),
+    affected: {
+      items: page.items.map((entry) => ({
+        contractId: entry.id,
+        contractNumber: entry.contractNumber,
+      })),
+      nextCursor: page.nextCursor,
+    },
+  };
 }
 
 /** A correction (rule 11): the whole incident is re-validated, audited with its reason, and outages recomputed. */

@@ -1,7 +1,7 @@
 /** Annex 1: a contract's monthly peak of concurrent devices; above the contracted number it is flagged for finance. */
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
-import { contracts, usageObservations } from '../db/schema';
+import { usageObservations } from '../db/schema';
 import { formatInstant } from '../domain/time';
 import { quoted, ServiceError } from '../errors';
 import type {
@@ -16,6 +16,7 @@ import {
   type ServiceContext,
 } from './context';
 import { findVisibleContract } from './contract-access';
+import { type Page, type PageRequest, TableOrder } from './paging';
 
 type UsageRow = typeof usageObservations.$inferSelect;
 
@@ -126,47 +127,51 @@ export function correctUsage(
   });
 }
 
+/** By month; within a month (several contracts in `GET /usage`) by id, so that an index gives the order. */
+const USAGE_BY_MONTH = new TableOrder(
+  usageObservations,
+  'usage',
+  [usageObservations.month, usageObservations.id],
+  'asc',
+);
+
 export function contractUsage(
   ctx: ServiceContext,
   contractId: string,
-): UsageObservation[] {
+  page: PageRequest,
+): Page<UsageObservation> {
   findVisibleContract(ctx, contractId);
-  return ctx.store.db
-    .select()
-    .from(usageObservations)
-    .where(eq(usageObservations.contractId, contractId))
-    .orderBy(asc(usageObservations.month))
-    .all()
-    .map(observationOf);
+  return USAGE_BY_MONTH.pageOf(
+    ctx.store.db,
+    page,
+    eq(usageObservations.contractId, contractId),
+    (rows) => rows.map(observationOf),
+  );
 }
 
 /** Every observation, or only those above the contracted number (finance's overage list). */
 export function listUsage(
   ctx: ServiceContext,
-  filter: { month?: string; flagged?: boolean },
-): UsageObservation[] {
+  filter: { month?: string; flagged?: boolean } & PageRequest,
+): Page<UsageObservation> {
   requireRole(ctx, 'admin', 'support', 'finance');
   const above = gt(
     usageObservations.peakConcurrentDevices,
     usageObservations.contractedConcurrentDevices,
   );
-  return ctx.store.db
-    .select({ usage: usageObservations })
-    .from(usageObservations)
-    .innerJoin(contracts, eq(contracts.id, usageObservations.contractId))
-    .where(
-      and(
-        filter.month !== undefined
-          ? eq(usageObservations.month, filter.month)
+  return USAGE_BY_MONTH.pageOf(
+    ctx.store.db,
+    filter,
+    and(
+      filter.month !== undefined
+        ? eq(usageObservations.month, filter.month)
+        : undefined,
+      filter.flagged === true
+        ? above
+        : filter.flagged === false
+          ? sql`not (${above})`
           : undefined,
-        filter.flagged === true
-          ? above
-          : filter.flagged === false
-            ? sql`not (${above})`
-            : undefined,
-      ),
-    )
-    .orderBy(asc(usageObservations.month), asc(contracts.contractNumber))
-    .all()
-    .map(({ usage }) => observationOf(usage));
+    ),
+    (rows) => rows.map(observationOf),
+  );
 }

@@ -12,6 +12,7 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
+import { type Page, type PageRequest, TableOrder } from './paging';
 import { hashPassword, hashToken, newSecret } from './passwords';
 
 type UserRow = typeof users.$inferSelect;
@@ -141,14 +142,18 @@ function insertUser(
   return { ...userOf(row), token: issued };
 }
 
-export function listUsers(ctx: ServiceContext): User[] {
+const USERS_BY_CREATION = new TableOrder(
+  users,
+  'users',
+  [users.createdAt, users.id],
+  'asc',
+);
+
+export function listUsers(ctx: ServiceContext, page: PageRequest): Page<User> {
   requireRole(ctx, 'admin');
-  return ctx.store.db
-    .select()
-    .from(users)
-    .orderBy(users.createdAt)
-    .all()
-    .map(userOf);
+  return USERS_BY_CREATION.pageOf(ctx.store.db, page, undefined, (rows) =>
+    rows.map(userOf),
+  );
 }
 
 export type TokenVerdict =

@@ -90,17 +90,26 @@ export function toFormErrors(errors: readonly FieldError[]): FieldError[] {
   return errors.map((error) => ({ ...error, path: formPath(error.path) }));
 }
 
-/** The form as the API's IncidentInput, parsed by the API's own schema; or the fields it refuses. */
+/**
+ * The form as the API's IncidentInput, parsed by the API's own schema; or the fields it refuses.
+ * `idsByNumber` looks up the contract numbers typed in the scope fields, all at once.
+ */
 export function parseIncidentForm(
   values: IncidentFormValues,
-  idOfNumber: (contractNumber: string) => string | undefined,
+  idsByNumber: (
+    contractNumbers: readonly string[],
+  ) => ReadonlyMap<string, string>,
 ):
   | { input: IncidentInput; errors: null }
   | { input: null; errors: FieldError[] } {
   const errors: FieldError[] = [];
+  const known = idsByNumber([
+    ...numbersIn(values.contracts),
+    ...numbersIn(values.exclude),
+  ]);
   const ids = (field: 'contracts' | 'exclude') =>
     numbersIn(values[field]).flatMap((number) => {
-      const id = idOfNumber(number);
+      const id = known.get(number);
       if (id === undefined)
         errors.push({ path: field, message: `unknown contract ${number}` });
       return id === undefined ? [] : [id];

@@ -78,6 +78,9 @@ export function fieldErrorsFor(
 }
 
 export class PageContext {
+  /** A notice this answer shows (a key of `notices.`), said by the handler rather than the URL. */
+  private told: string | undefined;
+
   constructor(
     readonly deps: WebDeps,
     readonly req: Request,
@@ -116,6 +119,11 @@ export class PageContext {
     return error.code === 'validation-failed'
       ? title
       : `${title} (${error.message})`;
+  }
+
+  /** Shows a notice (a key of `notices.` in the catalogues) on the page this answer renders. */
+  tell(notice: string) {
+    this.told = notice;
   }
 
   /** A query parameter as one string (a repeated one counts as absent). */
@@ -177,7 +185,7 @@ export class PageContext {
       label: translate(lang, item.key),
       current: item === current,
     }));
-    const notice = this.query('notice');
+    const notice = this.told ?? this.query('notice');
     return {
       lang,
       otherLang: lang === 'ja' ? 'en' : 'ja',

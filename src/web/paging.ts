@@ -1,30 +1,26 @@
 /**
- * Every list on the pages comes one page at a time, with a link to the next. The use cases do not page
- * yet, so this takes one page of their complete, stably ordered list; the cursor is the key of the last
- * row shown. When they take `limit` and `cursor` themselves, `pageOf` gives way to that call, and the
- * pages (which only see `Page` and `pagerOf`) stay as they are.
+ * Every list on the pages comes one page at a time, with a link to the next. The list's use case cuts the
+ * page, from the same `PageRequest` the API passes (`limit` and `cursor`, here from the page's query); the
+ * page renders its `items` and `pagerOf`'s links.
  */
 import type { Request } from 'express';
+import {
+  isRefusedCursor,
+  type Page,
+  type PageRequest,
+} from '../services/paging';
+import type { PageContext } from './page';
 
-export const PAGE_SIZE = 20;
+const PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 200;
-
-export interface Page<T> {
-  items: T[];
-  /** The cursor of the next page, or null on the last one. */
-  nextCursor: string | null;
-}
-
-export interface PageRequest {
-  limit: number;
-  cursor: string | undefined;
-}
+/** The page size when a form needs every item of a list: the API's own bound on one page. */
+const WHOLE_LIST_PAGE = 1000;
 
 /**
  * `?limit=&cursor=` of a page request; a bad limit falls back to the default. A page with two lists
  * names the second list's cursor parameter (`param`), so each pages on its own.
  */
-export function pageRequestOf(
+function pageRequestOf(
   req: Request,
   size = PAGE_SIZE,
   param = 'cursor',
@@ -40,25 +36,54 @@ export function pageRequestOf(
   };
 }
 
-const encode = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
-const decode = (cursor: string) =>
-  Buffer.from(cursor, 'base64url').toString('utf8');
+export interface Pager {
+  nextHref: string | null;
+  firstHref: string | null;
+}
 
-export function pageOf<T>(
-  items: readonly T[],
-  keyOf: (item: T) => string,
-  { limit, cursor }: PageRequest,
-): Page<T> {
-  const after =
-    cursor === undefined
-      ? -1
-      : items.findIndex((item) => keyOf(item) === decode(cursor));
-  const shown = items.slice(after + 1, after + 1 + limit);
-  const more = after + 1 + limit < items.length;
-  return {
-    items: shown,
-    nextCursor: more && shown.length > 0 ? encode(keyOf(shown.at(-1)!)) : null,
-  };
+/**
+ * `read` with the page request of the page's query (`param` names the cursor parameter). A cursor the list
+ * refuses (a link cut short, or a bookmark from before the lists paged themselves) reads the first page
+ * instead, with a notice saying so, rather than an error page.
+ */
+export function readPage<R>(
+  p: PageContext,
+  read: (request: PageRequest) => R,
+  { size = PAGE_SIZE, param = 'cursor' } = {},
+): R {
+  const request = pageRequestOf(p.req, size, param);
+  try {
+    return read(request);
+  } catch (error) {
+    if (!isRefusedCursor(error)) throw error;
+    p.tell('pageRestarted');
+    return read({ limit: request.limit });
+  }
+}
+
+/** One page of a list, as `fetch` gives it for the page's query (see `readPage`), and its pager. */
+export function listPage<T>(
+  p: PageContext,
+  fetch: (request: PageRequest) => Page<T>,
+  options: { size?: number; param?: string } = {},
+): { items: T[]; pager: Pager } {
+  const page = readPage(p, fetch, options);
+  return { items: page.items, pager: pagerOf(p.req, page, options.param) };
+}
+
+/**
+ * Every item of a list, page after page: for a form's `<select>`, which must offer every choice. As long as
+ * the list itself; each page is one indexed query.
+ */
+export function everyItem<T>(fetch: (request: PageRequest) => Page<T>): T[] {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = fetch({ limit: WHOLE_LIST_PAGE, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return items;
 }
 
 /** The pager's links: the next page and back to the first, keeping the page's other query parameters. */
@@ -66,7 +91,7 @@ export function pagerOf(
   req: Request,
   page: Page<unknown>,
   param = 'cursor',
-): { nextHref: string | null; firstHref: string | null } {
+): Pager {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(req.query))
     if (typeof value === 'string' && name !== param && name !== 'notice')

@@ -303,6 +303,35 @@ describe('calculateText (in-process)', () => {
     ]);
   });
 
+  it('incidentIds with multiRegionFailover off: an incident only in the option’s region is not listed (API.md, Outage)', () => {
+    const scenario = withOption();
+    scenario.contract.region = 'jp-east';
+    scenario.incidents[0].scope = { regions: ['jp-east'] };
+    scenario.incidents[1].scope = { regions: ['jp-west'] };
+    scenario.policy = { multiRegionFailover: false };
+    // jp-east alone counts: down 10:00 → 20:30 JST through INC-1. INC-2 had jp-west down from 20:00, inside
+    // that outage, but jp-west did not count, so INC-2 did not make the contract unusable.
+    const off = (calculateText(JSON.stringify(scenario)) as any).outages;
+    expect(off).toEqual([
+      expect.objectContaining({
+        start: '2026-01-10T01:00:00.000Z',
+        end: '2026-01-10T11:30:00.000Z',
+        qualifies: false,
+        incidentIds: ['INC-1'],
+      }),
+    ]);
+    // With failover on, both regions count: unusable only while both were down (20:00 → 20:30), by both.
+    scenario.policy = { multiRegionFailover: true };
+    const on = (calculateText(JSON.stringify(scenario)) as any).outages;
+    expect(on).toEqual([
+      expect.objectContaining({
+        start: '2026-01-10T11:00:00.000Z',
+        end: '2026-01-10T11:30:00.000Z',
+        incidentIds: ['INC-1', 'INC-2'],
+      }),
+    ]);
+  });
+
   it('an interval without end runs to asOf', () => {
     const scenario = apiScenario();
     scenario.asOf = '2026-01-12T10:30:00+09:00';

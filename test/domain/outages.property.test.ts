@@ -629,7 +629,7 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
           Math.max(interval.start, knownOnly ? incident.awareAt : -Infinity) <=
             t && t < (interval.end ?? Infinity),
       );
-    /** The regions the contract has at t: for unusability (policy) and for attribution (always with options). */
+    /** The regions that count for the contract at t (rule 2): its own, and its active options' when the policy says so. */
     const regionsAt = (t: number, withOptions: boolean) => {
       const regions = new Set<string>(
         contract.region === null ? [] : [contract.region],
@@ -667,7 +667,7 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
       return (
         r === 'named' ||
         (r === 'regional' &&
-          regionsAt(t, true).some((region) =>
+          regionsAt(t, policy.multiRegionFailover).some((region) =>
             incident.scope!.regions.includes(region),
           ))
       );
@@ -716,21 +716,109 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
     return outages;
   }
 
-  it('gives the outages, clock starts, unavailable time and incidents of the model', () => {
-    fc.assert(
-      fc.property(gridInput, (input) => {
-        const actual = deriveOutages(input).map(
-          ({ start, end, clockStart, unavailableMs, incidentIds }) => ({
-            start,
-            end,
-            clockStart,
-            unavailableMs,
-            incidentIds,
-          }),
-        );
-        expect(actual).toEqual(model(input));
+  const expectAsModel = (input: OutageInput) => {
+    const actual = deriveOutages(input).map(
+      ({ start, end, clockStart, unavailableMs, incidentIds }) => ({
+        start,
+        end,
+        clockStart,
+        unavailableMs,
+        incidentIds,
       }),
-      { numRuns: 300 },
+    );
+    expect(actual).toEqual(model(input));
+  };
+
+  it('gives the outages, clock starts, unavailable time and incidents of the model', () => {
+    fc.assert(fc.property(gridInput, expectAsModel), { numRuns: 300 });
+  });
+
+  /**
+   * Thousands of short intervals over 40 days: regional incidents in each region and in both, and one
+   * that names the contract, so that hundreds of outages each gather regional incidents (the sweep that
+   * attributes them), under either failover policy and with an option active all along, for part of
+   * the time, or not at all.
+   */
+  const DENSE_SLOTS = 40 * 48;
+  const denseInterval: fc.Arbitrary<DownInterval> = fc
+    .tuple(
+      fc.integer({ min: 0, max: DENSE_SLOTS - 1 }),
+      fc.integer({ min: 1, max: 3 }),
+    )
+    .map(([k, slots]) => ({
+      start: T0 + k * SLOT,
+      end: T0 + (k + slots) * SLOT,
+    }));
+  const denseIncident = (
+    id: string,
+    scope: IncidentFacts['scope'],
+    count: number,
+  ): fc.Arbitrary<IncidentFacts> =>
+    fc
+      .record({
+        severity: fc.constantFrom<Severity>('total', 'equivalent'),
+        intervals: fc.array(denseInterval, {
+          minLength: count,
+          maxLength: count,
+        }),
+        awareSlots: fc.integer({ min: 0, max: 2 * 48 }),
+      })
+      .map(({ severity, intervals, awareSlots }) => ({
+        id,
+        cause: 'provider' as const,
+        severity,
+        scope,
+        intervals,
+        awareAt:
+          Math.min(...intervals.map((interval) => interval.start)) +
+          awareSlots * SLOT,
+      }));
+  const regionalScope = (regions: string[]) => ({
+    regions,
+    contractIds: [],
+    excludeContractIds: [],
+  });
+  const denseInput: fc.Arbitrary<OutageInput> = fc.record({
+    contract: fc
+      .constantFrom<ContractTerms['options'][]>(
+        [multiRegion()],
+        [
+          multiRegion({
+            billingStartDate: '2026-01-12',
+            endDate: '2026-01-25',
+          }),
+        ],
+        [],
+      )
+      .map((options) => ({
+        id: 'C-1',
+        billingStartDate: '2025-04-01',
+        terminationEffectiveDate: null,
+        monthlyFee: 100_000,
+        feeChanges: [],
+        region: 'jp-east',
+        options,
+      })),
+    incidents: fc.tuple(
+      denseIncident('EAST', regionalScope(['jp-east']), 1500),
+      denseIncident('WEST', regionalScope(['jp-west']), 1500),
+      denseIncident('BOTH', regionalScope(['jp-east', 'jp-west']), 150),
+      denseIncident('NAMED', null, 400),
+    ),
+    asOf: fc.constant(T0 + DENSE_SLOTS * SLOT),
+    policy: fc
+      .boolean()
+      .map((multiRegionFailover) => resolvePolicy({ multiRegionFailover })),
+  });
+
+  it('... also with thousands of intervals and hundreds of outages', () => {
+    fc.assert(
+      fc.property(denseInput, (input) => {
+        expect(deriveOutages(input).length).toBeGreaterThan(50);
+        expectAsModel(input);
+      }),
+      // Shrinking thousands of intervals takes minutes: report the first counterexample as it is.
+      { numRuns: 8, endOnFailure: true },
     );
   });
 });

@@ -433,6 +433,29 @@ describe('rule 2: regional incidents and the multi-region option', () => {
     ).toEqual([]);
   });
 
+  it('policy multiRegionFailover = false: an incident only in the option’s region is not among incidentIds', () => {
+    // API.md, Outage: incidentIds are the incidents that had a region down that counts under rule 2; with
+    // failover off the option's region does not, so W did not make the contract unusable.
+    const both = incident('B', {
+      awareAt: '2026-01-10T00:00',
+      intervals: [down('2026-01-11T00:00', '2026-01-11T06:00')],
+      scope: { regions: ['jp-east', 'jp-west'] },
+    });
+    const incidents = [east('E'), west('W'), both];
+    const off = only(
+      outagesOf({
+        incidents,
+        asOf: ASOF,
+        contract: multi,
+        policy: { multiRegionFailover: false },
+      }),
+    );
+    expect(off).toMatchObject({ creditDays: 2, incidentIds: ['E', 'B'] });
+    // With failover on, both regions are down together, and each incident had a counting region down.
+    const on = only(outagesOf({ incidents, asOf: ASOF, contract: multi }));
+    expect(on).toMatchObject({ creditDays: 2, incidentIds: ['E', 'W', 'B'] });
+  });
+
   it('an option counts for regions only while it is active', () => {
     // The option starts on 01-11: from 01-10 00:00 to 01-11 00:00 JST the contract has jp-east only, which is down.
     const contract = {

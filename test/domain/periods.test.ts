@@ -3,6 +3,7 @@
  * `monthsPeriodEnd` is checked for every first day from 2024-01-01 to 2030-12-31 against a reference that
  * walks calendar days with UTC `Date` and counts month boundaries.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { claimDeadlineOf, isWithinClaimWindow } from '../../src/domain/outages';
 import {
@@ -76,6 +77,22 @@ describe('monthsPeriodEnd (Civil Code Art. 143), every first day 2024-01-01..203
       expect(mismatches.slice(0, 20)).toEqual([]);
     },
   );
+
+  it('matches the reference on random first days across the accepted years 1970–2199', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2199, 11, 31) }),
+        fc.integer({ min: 1, max: 13 }),
+        (instant, months) => {
+          const first = dateOfUtc(new Date(Math.floor(instant / DAY) * DAY));
+          expect(monthsPeriodEnd(first, months)).toBe(
+            referenceMonthsPeriodEnd(first, months),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 
   it('Art. 1: minimumPeriodEnd(billing start) is the one-month period counting the start day, every day', () => {
     const mismatches: string[] = [];

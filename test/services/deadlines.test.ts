@@ -1,9 +1,13 @@
 /** Qualifying outages nobody has claimed: every one, the nearest deadline first; a customer sees its own. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
-import { parseInstant } from '../../src/domain/time';
 import { listUnclaimedOutages } from '../../src/services/deadlines';
-import { makeTestApp, seedContract, type TestApp } from '../support/app';
+import {
+  makeTestApp,
+  seedContract,
+  seedOutage,
+  type TestApp,
+} from '../support/app';
 
 let t: TestApp;
 beforeEach(() => {
@@ -21,35 +25,15 @@ const as = (
   actor: { userId: 'u', role, customerId },
 });
 
-async function outage(contractId: string, day: string, hours: number) {
-  const start = parseInstant(`${day}T00:00:00+09:00`);
-  await t
-    .as('support')
-    .post('/incidents', {
-      title: `down ${day}`,
-      cause: 'provider',
-      severity: 'total',
-      scope: { contractIds: [contractId] },
-      awareAt: new Date(start).toISOString(),
-      intervals: [
-        {
-          start: new Date(start).toISOString(),
-          end: new Date(start + hours * 3_600_000).toISOString(),
-        },
-      ],
-    })
-    .expect(201);
-}
-
 describe('listUnclaimedOutages', () => {
   it('lists qualifying unclaimed outages by deadline, with the days left; claimed, short and expired ones are not there', async () => {
     const a = await seedContract(t, { contractNumber: 'A' });
     const b = await seedContract(t, { contractNumber: 'B' });
-    await outage(a.contractId, '2026-02-10', 30); // deadline 2026-05-11
-    await outage(b.contractId, '2026-01-05', 26); // deadline 2026-04-06
-    await outage(b.contractId, '2026-01-20', 5); // under 24 h
-    await outage(a.contractId, '2025-11-01', 25); // deadline 2026-02-02: expired
-    await outage(b.contractId, '2026-02-20', 48); // claimed below
+    await seedOutage(t, a.contractId, '2026-02-10', 30); // deadline 2026-05-11
+    await seedOutage(t, b.contractId, '2026-01-05', 26); // deadline 2026-04-06
+    await seedOutage(t, b.contractId, '2026-01-20', 5); // under 24 h
+    await seedOutage(t, a.contractId, '2025-11-01', 25); // deadline 2026-02-02: expired
+    await seedOutage(t, b.contractId, '2026-02-20', 48); // claimed below
     await t
       .as('support')
       .post('/claims', {
@@ -75,8 +59,8 @@ describe('listUnclaimedOutages', () => {
   it('a customer sees its own contracts only', async () => {
     const mine = await seedContract(t, { contractNumber: 'MINE' });
     const theirs = await seedContract(t, { contractNumber: 'THEIRS' });
-    await outage(mine.contractId, '2026-02-10', 30);
-    await outage(theirs.contractId, '2026-02-10', 30);
+    await seedOutage(t, mine.contractId, '2026-02-10', 30);
+    await seedOutage(t, theirs.contractId, '2026-02-10', 30);
     expect(
       listUnclaimedOutages(as('customer', mine.customerId)).map(
         (entry) => entry.contractNumber,

@@ -188,6 +188,36 @@ export async function seedContract(
   return { customerId: customer.body.id, contractId: created.body.id };
 }
 
+/**
+ * One outage of a contract, through the API: an incident naming it, down `hours` from 00:00 JST of `day`,
+ * known from its start. Returns the outage's start (ISO).
+ */
+export async function seedOutage(
+  t: TestApp,
+  contractId: string,
+  day: string,
+  hours: number,
+): Promise<string> {
+  const start = parseInstant(`${day}T00:00:00+09:00`);
+  await t
+    .as('support')
+    .post('/incidents', {
+      title: `down ${day}`,
+      cause: 'provider',
+      severity: 'total',
+      scope: { contractIds: [contractId] },
+      awareAt: new Date(start).toISOString(),
+      intervals: [
+        {
+          start: new Date(start).toISOString(),
+          end: new Date(start + hours * 3_600_000).toISOString(),
+        },
+      ],
+    })
+    .expect(201);
+  return new Date(start).toISOString();
+}
+
 /** The answer is an RFC 9457 problem with this status and code. */
 export function expectProblem(
   res: request.Response,

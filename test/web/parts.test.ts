@@ -14,7 +14,6 @@ import {
   toLocalInput,
 } from '../../src/web/format';
 import { CATALOGUES, translate } from '../../src/web/i18n';
-import { pageOf } from '../../src/web/paging';
 import { outageChanges } from '../../src/web/preview';
 import { timelineOf } from '../../src/web/timeline';
 import { createViews } from '../../src/web/views';
@@ -108,29 +107,6 @@ describe('formats', () => {
           expect(Date.parse(fromLocalInput(toLocalInput(instant)))).toBe(
             instant,
           );
-        },
-      ),
-    );
-  });
-});
-
-describe('paging', () => {
-  it('following the next cursors from the first page gives the whole list, in order, once', () => {
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.string({ minLength: 1 }), { maxLength: 60 }),
-        fc.integer({ min: 1, max: 25 }),
-        (items, limit) => {
-          const seen: string[] = [];
-          let cursor: string | undefined;
-          for (let pages = 0; pages <= items.length + 1; pages++) {
-            const page = pageOf(items, (item) => item, { limit, cursor });
-            expect(page.items.length).toBeLessThanOrEqual(limit);
-            seen.push(...page.items);
-            if (page.nextCursor === null) break;
-            cursor = page.nextCursor;
-          }
-          expect(seen).toEqual(items);
         },
       ),
     );

@@ -43,6 +43,8 @@ export const en = {
     customerCreated: 'The customer was added.',
     contractCreated: 'The contract was added.',
     signedOut: 'You have logged out.',
+    pageRestarted:
+      'The link to that page could not be read, so this is the first page of the list.',
   },
   login: {
     title: 'Log in',

@@ -42,6 +42,8 @@ export const ja = {
     customerCreated: '顧客を登録しました。',
     contractCreated: '契約を登録しました。',
     signedOut: 'ログアウトしました。',
+    pageRestarted:
+      'このページへのリンクは読み取れませんでした。一覧の最初のページを表示しています。',
   },
   login: {
     title: 'ログイン',

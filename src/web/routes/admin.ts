@@ -6,10 +6,14 @@ import { ServiceError } from '../../errors';
 import { ContractInput, CustomerInput, UserInput } from '../../schemas/api';
 import { type FieldError, fieldErrorsOf } from '../../schemas/common';
 import { createContract } from '../../services/contracts';
-import { createCustomer, listCustomers } from '../../services/customers';
+import {
+  createCustomer,
+  customerNamesOf,
+  listCustomers,
+} from '../../services/customers';
 import { createUser, listUsers } from '../../services/users';
 import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
-import { pageOf, pageRequestOf, pagerOf } from '../paging';
+import { everyItem, listPage } from '../paging';
 
 const ADMIN = ['admin'] as const;
 
@@ -37,6 +41,14 @@ const numberField = (value: string | undefined) => {
   return /^-?\d+$/.test(digits) ? Number(digits) : value;
 };
 
+/**
+ * Every customer, by name, for the forms that bind a user or a contract to one: a `<select>` must offer
+ * them all. It grows with the customers (thousands is still one query a thousand); a search field replaces
+ * it when a select of them all stops being usable.
+ */
+const customerChoices = (p: PageContext) =>
+  everyItem((request) => listCustomers(p.ctx, request));
+
 function renderUsers(
   p: PageContext,
   extra: {
@@ -47,10 +59,11 @@ function renderUsers(
     status?: number;
   } = {},
 ) {
-  const users = listUsers(p.ctx);
-  const customers = listCustomers(p.ctx);
-  const names = new Map(customers.map((c) => [c.id, c.name]));
-  const shown = pageOf(users, (user) => user.id, pageRequestOf(p.req));
+  const shown = listPage(p, (request) => listUsers(p.ctx, request));
+  const names = customerNamesOf(
+    p.ctx,
+    shown.items.flatMap((user) => user.customerId ?? []),
+  );
   const values = extra.values ?? {};
   p.render(
     'admin/users',
@@ -61,15 +74,14 @@ function renderUsers(
         roleLabel: p.t(`roles.${user.role}`),
         customerName: user.customerId ? names.get(user.customerId) : null,
       })),
-      total: users.length,
-      pager: pagerOf(p.req, shown),
+      pager: shown.pager,
       values,
       roles: ROLES.map((role) => ({
         value: role,
         label: p.t(`roles.${role}`),
         selected: role === (values.role ?? 'support'),
       })),
-      customers: customers.map((c) => ({
+      customers: customerChoices(p).map((c) => ({
         value: c.id,
         label: c.name,
         selected: c.id === values.customerId,
@@ -91,19 +103,13 @@ function renderCustomers(
     status?: number;
   } = {},
 ) {
-  const customers = listCustomers(p.ctx);
-  const shown = pageOf(
-    customers,
-    (customer) => customer.id,
-    pageRequestOf(p.req),
-  );
+  const shown = listPage(p, (request) => listCustomers(p.ctx, request));
   p.render(
     'admin/customers',
     {
       titleKey: 'customers.title',
       customers: shown.items,
-      total: customers.length,
-      pager: pagerOf(p.req, shown),
+      pager: shown.pager,
       values: extra.values ?? {},
       errors: fieldErrorsFor(p.lang, extra.errors),
       problem: extra.problem,
@@ -140,7 +146,7 @@ function renderNewContract(
     {
       titleKey: 'contractNew.title',
       values,
-      customers: listCustomers(p.ctx).map((c) => ({
+      customers: customerChoices(p).map((c) => ({
         value: c.id,
         label: c.name,
         selected: c.id === values.customerId,

@@ -5,54 +5,63 @@
  */
 import type { Router } from 'express';
 import { listAudit } from '../../services/audit';
-import { listClaims } from '../../services/claims';
-import { listContracts } from '../../services/contracts';
-import { listUnclaimedOutages } from '../../services/deadlines';
+import { claimTotals, listClaims } from '../../services/claims';
+import { contractNumbersOf } from '../../services/contracts';
+import {
+  listUnclaimedOutages,
+  type UnclaimedOutage,
+} from '../../services/deadlines';
+import { DerivedOrder } from '../../services/paging';
 import { hasMessage } from '../i18n';
 import { BANNER_DAYS, outageView } from '../outage-view';
-import { type PageContext, page, type WebDeps } from '../page';
-import { pageOf, pageRequestOf, pagerOf } from '../paging';
+import { page, type WebDeps } from '../page';
+import { listPage } from '../paging';
 
 const FINANCE = ['finance', 'admin'] as const;
-/** The audit log is read newest first, up to the API's own bound. */
-const AUDIT_WINDOW = 1000;
 
-function unclaimed(p: PageContext) {
-  const now = p.deps.clock();
-  return listUnclaimedOutages(p.ctx, now).map((entry) => ({
-    ...entry,
-    outage: outageView(p.lang, entry.outage, now),
-  }));
-}
+/**
+ * The unclaimed outages are derived whole (every contract's outages, as of now): the soonest deadline
+ * first, those without one yet (still going on) last, then by contract and start.
+ */
+const DEADLINES_SOONEST_FIRST = new DerivedOrder<UnclaimedOutage>(
+  'deadlines',
+  ['number', 'string', 'string', 'string'],
+  'asc',
+  (entry) => [
+    entry.outage.claimDeadline === null ? 1 : 0,
+    entry.outage.claimDeadline ?? '',
+    entry.contractNumber,
+    entry.outage.start,
+  ],
+);
 
 export function financeRoutes(router: Router, deps: WebDeps) {
   router.get(
     '/finance',
     page(deps, FINANCE, (p) => {
-      const numbers = new Map(
-        listContracts(p.ctx).map((c) => [c.id, c.contractNumber]),
+      const totals = claimTotals(p.ctx);
+      const shown = listPage(p, (request) =>
+        listClaims(p.ctx, { status: 'pending-approval', ...request }),
       );
-      const pending = listClaims(p.ctx, { status: 'pending-approval' });
-      const awaiting = listClaims(p.ctx, { status: 'awaiting-resolution' });
-      const shown = pageOf(pending, (claim) => claim.id, pageRequestOf(p.req));
-      const deadlines = unclaimed(p);
+      const numbers = contractNumbersOf(
+        p.ctx,
+        shown.items.map((claim) => claim.contractId),
+      );
+      const deadlines = listUnclaimedOutages(p.ctx);
       p.render('finance/home', {
         titleKey: 'finance.title',
         pending: shown.items.map((claim) => ({
           ...claim,
           contractNumber: numbers.get(claim.contractId) ?? claim.contractId,
         })),
-        pendingTotal: pending.length,
-        pendingAmount: pending.reduce(
-          (sum, claim) => sum + (claim.outage?.creditAmount ?? 0),
-          0,
-        ),
-        awaitingTotal: awaiting.length,
+        pendingTotal: totals['pending-approval'].count,
+        pendingAmount: totals['pending-approval'].amount,
+        awaitingTotal: totals['awaiting-resolution'].count,
         unclaimedTotal: deadlines.length,
         closingSoon: deadlines.filter(
           (entry) => entry.daysLeft !== null && entry.daysLeft <= BANNER_DAYS,
         ).length,
-        pager: pagerOf(p.req, shown),
+        pager: shown.pager,
       });
     }),
   );
@@ -60,23 +69,26 @@ export function financeRoutes(router: Router, deps: WebDeps) {
   router.get(
     '/finance/deadlines',
     page(deps, FINANCE, (p) => {
-      const deadlines = unclaimed(p);
-      const shown = pageOf(
-        deadlines,
-        (entry) => `${entry.contractId} ${entry.outage.start}`,
-        pageRequestOf(p.req),
+      const deadlines = listUnclaimedOutages(p.ctx);
+      const shown = listPage(p, (request) =>
+        DEADLINES_SOONEST_FIRST.page(deadlines, request),
       );
+      const now = p.deps.clock();
       p.render('finance/deadlines', {
         titleKey: 'deadlines.title',
         // The contract pages are support's; an admin has them too.
         canOpenContracts: p.user.actor.role === 'admin',
-        entries: shown.items,
+        entries: shown.items.map((entry) => ({
+          ...entry,
+          outage: outageView(p.lang, entry.outage, now),
+        })),
+        // Known without counting: the whole list is derived for the page anyway.
         total: deadlines.length,
         totalAmount: deadlines.reduce(
           (sum, entry) => sum + entry.outage.creditAmount,
           0,
         ),
-        pager: pagerOf(p.req, shown),
+        pager: shown.pager,
       });
     }),
   );
@@ -85,11 +97,8 @@ export function financeRoutes(router: Router, deps: WebDeps) {
     '/finance/audit',
     page(deps, FINANCE, (p) => {
       const entityType = p.query('entityType');
-      const entries = listAudit(p.ctx, { entityType, limit: AUDIT_WINDOW });
-      const shown = pageOf(
-        entries,
-        (entry) => String(entry.id),
-        pageRequestOf(p.req),
+      const shown = listPage(p, (request) =>
+        listAudit(p.ctx, { entityType, ...request }),
       );
       p.render('finance/audit', {
         titleKey: 'audit.title',
@@ -108,7 +117,7 @@ export function financeRoutes(router: Router, deps: WebDeps) {
             selected: type === entityType,
           }),
         ),
-        pager: pagerOf(p.req, shown),
+        pager: shown.pager,
       });
     }),
   );

@@ -2,13 +2,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { ServiceError } from '../../errors';
-import { createClaim, listClaims } from '../../services/claims';
-import { getContract, listContracts } from '../../services/contracts';
+import type { Claim } from '../../schemas/api';
+import { claimTotals, createClaim, listClaims } from '../../services/claims';
+import {
+  contractNumbersOf,
+  countContracts,
+  getContract,
+  listContracts,
+} from '../../services/contracts';
 import { listUnclaimedOutages } from '../../services/deadlines';
 import { contractPageData } from '../contract-page';
 import { BANNER_DAYS, claimView, outageView } from '../outage-view';
 import { type PageContext, page, type WebDeps } from '../page';
-import { pageOf, pageRequestOf, pagerOf } from '../paging';
+import { listPage } from '../paging';
 
 const CUSTOMER = ['customer'] as const;
 
@@ -22,15 +28,20 @@ function closingSoon(p: PageContext) {
     }));
 }
 
-/** My claims, newest first, each with its contract's number. */
-function claimRows(p: PageContext, numberOf: (id: string) => string) {
-  return listClaims(p.ctx, {})
-    .reverse()
-    .map((claim) => ({
-      ...claimView(p.lang, claim),
-      contractNumber: numberOf(claim.contractId),
-    }));
+/** Claims as rows, each with its contract's number. */
+function claimRows(p: PageContext, claims: readonly Claim[]) {
+  const numbers = contractNumbersOf(
+    p.ctx,
+    claims.map((claim) => claim.contractId),
+  );
+  return claims.map((claim) => ({
+    ...claimView(p.lang, claim),
+    contractNumber: numbers.get(claim.contractId) ?? claim.contractId,
+  }));
 }
+
+/** How many of my claims the home page names: the recent ones shown, with a link to all. */
+const RECENT_CLAIMS = 5;
 
 function renderContract(
   p: PageContext,
@@ -59,7 +70,6 @@ export function portalRoutes(router: Router, deps: WebDeps) {
   router.get(
     '/portal',
     page(deps, CUSTOMER, (p) => {
-      const contracts = listContracts(p.ctx);
       const unclaimed = listUnclaimedOutages(p.ctx);
       const claimableCount = new Map<string, number>();
       for (const entry of unclaimed)
@@ -67,28 +77,30 @@ export function portalRoutes(router: Router, deps: WebDeps) {
           entry.contractId,
           (claimableCount.get(entry.contractId) ?? 0) + 1,
         );
-      const shown = pageOf(
-        contracts,
-        (contract) => contract.id,
-        pageRequestOf(p.req),
-      );
-      const numbers = new Map(contracts.map((c) => [c.id, c.contractNumber]));
-      const claims = claimRows(p, (id) => numbers.get(id) ?? id);
+      const shown = listPage(p, (request) => listContracts(p.ctx, request));
+      const claims = claimTotals(p.ctx);
+      const recent = listClaims(p.ctx, {
+        newestFirst: true,
+        limit: RECENT_CLAIMS,
+      });
       p.render('portal/home', {
         titleKey: 'portal.title',
         contracts: shown.items.map((contract) => ({
           ...contract,
           claimable: claimableCount.get(contract.id) ?? 0,
         })),
-        total: contracts.length,
-        pager: pagerOf(p.req, shown),
+        total: countContracts(p.ctx),
+        pager: shown.pager,
         closing: closingSoon(p),
         claimableTotal: unclaimed.length,
-        recentClaims: claims.slice(0, 5),
-        claimsTotal: claims.length,
-        openClaims: claims.filter(
-          (claim) => claim.status !== 'approved' && claim.status !== 'rejected',
-        ).length,
+        recentClaims: claimRows(p, recent.items),
+        claimsTotal: Object.values(claims).reduce(
+          (sum, { count }) => sum + count,
+          0,
+        ),
+        openClaims:
+          claims['awaiting-resolution'].count +
+          claims['pending-approval'].count,
       });
     }),
   );
@@ -131,16 +143,13 @@ export function portalRoutes(router: Router, deps: WebDeps) {
   router.get(
     '/portal/claims',
     page(deps, CUSTOMER, (p) => {
-      const numbers = new Map(
-        listContracts(p.ctx).map((c) => [c.id, c.contractNumber]),
+      const shown = listPage(p, (request) =>
+        listClaims(p.ctx, { newestFirst: true, ...request }),
       );
-      const claims = claimRows(p, (id) => numbers.get(id) ?? id);
-      const shown = pageOf(claims, (claim) => claim.id, pageRequestOf(p.req));
       p.render('portal/claims', {
         titleKey: 'portalClaims.title',
-        claims: shown.items,
-        total: claims.length,
-        pager: pagerOf(p.req, shown),
+        claims: claimRows(p, shown.items),
+        pager: shown.pager,
       });
     }),
   );

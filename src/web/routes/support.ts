@@ -8,15 +8,24 @@ import {
   startOfBusinessDate,
 } from '../../domain/time';
 import { ServiceError } from '../../errors';
-import type { Incident, IncidentPreview } from '../../schemas/api';
+import type {
+  Incident,
+  IncidentPreview,
+  IncidentSummary,
+} from '../../schemas/api';
 import type { FieldError } from '../../schemas/common';
 import { createClaim } from '../../services/claims';
-import { getContract, listContracts } from '../../services/contracts';
-import { listCustomers } from '../../services/customers';
+import {
+  contractIdsByNumber,
+  contractNumbersOf,
+  getContract,
+  listContracts,
+} from '../../services/contracts';
+import { customerNamesOf, getCustomer } from '../../services/customers';
 import {
   createIncident,
   endIncident,
-  getIncident,
+  getIncidentWithAffected,
   type IncidentFilter,
   listIncidents,
   patchIncident,
@@ -38,7 +47,7 @@ import {
 } from '../incident-form';
 import { outageView } from '../outage-view';
 import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
-import { pageOf, pageRequestOf, pagerOf } from '../paging';
+import { listPage, pagerOf, readPage } from '../paging';
 import { outageChanges } from '../preview';
 import { timelineOf } from '../timeline';
 
@@ -46,16 +55,9 @@ const SUPPORT = ['support', 'admin'] as const;
 /** The preview lists this many contracts; the rest are counted. */
 const PREVIEW_CONTRACTS = 100;
 
-function contractDirectory(page: PageContext) {
-  const contracts = listContracts(page.ctx);
-  const byNumber = new Map(contracts.map((c) => [c.contractNumber, c.id]));
-  const byId = new Map(contracts.map((c) => [c.id, c]));
-  return {
-    idOf: (number: string) => byNumber.get(number),
-    numberOf: (id: string) => byId.get(id)?.contractNumber ?? id,
-    byId,
-  };
-}
+/** Looks up the contract numbers typed into an incident form. */
+const contractIdsOf = (page: PageContext) => (numbers: readonly string[]) =>
+  contractIdsByNumber(page.ctx, numbers);
 
 function previewView(page: PageContext, preview: IncidentPreview) {
   const contracts = preview.contracts.map((contract) => {
@@ -173,7 +175,7 @@ function incidentFilter(page: PageContext) {
   };
 }
 
-function incidentRow(page: PageContext, incident: Incident) {
+function incidentRow(page: PageContext, incident: Incident | IncidentSummary) {
   const starts = incident.intervals.map((interval) => interval.start).sort();
   const ends = incident.intervals.map((interval) => interval.end);
   return {
@@ -182,7 +184,10 @@ function incidentRow(page: PageContext, incident: Incident) {
     severityLabel: page.t(`severities.${incident.severity}`),
     firstStart: starts[0],
     lastEnd: ends.includes(null) ? null : ends.sort().at(-1),
-    affectedCount: incident.affectedContractIds.length,
+    affectedCount:
+      'affectedContractCount' in incident
+        ? incident.affectedContractCount
+        : incident.affectedContractIds.length,
     regionsText: incident.scope.regions.join(', '),
   };
 }
@@ -192,11 +197,8 @@ export function supportRoutes(router: Router, deps: WebDeps) {
     '/support/incidents',
     page(deps, SUPPORT, (p) => {
       const { filter, errors, values } = incidentFilter(p);
-      const incidents = listIncidents(p.ctx, filter);
-      const shown = pageOf(
-        incidents,
-        (incident) => incident.id,
-        pageRequestOf(p.req),
+      const shown = listPage(p, (request) =>
+        listIncidents(p.ctx, { ...filter, ...request }),
       );
       p.render('support/incidents', {
         titleKey: 'incidents.title',
@@ -213,8 +215,7 @@ export function supportRoutes(router: Router, deps: WebDeps) {
           errors: fieldErrorsFor(p.lang, errors),
         },
         incidents: shown.items.map((incident) => incidentRow(p, incident)),
-        total: incidents.length,
-        pager: pagerOf(p.req, shown),
+        pager: shown.pager,
       });
     }),
   );
@@ -236,8 +237,7 @@ export function supportRoutes(router: Router, deps: WebDeps) {
         });
         return;
       }
-      const directory = contractDirectory(p);
-      const parsed = parseIncidentForm(values, directory.idOf);
+      const parsed = parseIncidentForm(values, contractIdsOf(p));
       if (parsed.errors) {
         renderNewForm(p, values, { errors: parsed.errors });
         return;
@@ -287,8 +287,7 @@ export function supportRoutes(router: Router, deps: WebDeps) {
         });
         return;
       }
-      const directory = contractDirectory(p);
-      const parsed = parseIncidentForm(values, directory.idOf);
+      const parsed = parseIncidentForm(values, contractIdsOf(p));
       const errors = parsed.errors ? [...parsed.errors] : [];
       if (action === 'save' && reason === undefined)
         errors.push({ path: 'reason', message: 'is required' });
@@ -360,32 +359,22 @@ export function supportRoutes(router: Router, deps: WebDeps) {
   router.get(
     '/support/contracts',
     page(deps, SUPPORT, (p) => {
-      const q = p.query('q')?.toLowerCase();
-      const customers = new Map(
-        listCustomers(p.ctx).map((c) => [c.id, c.name]),
+      const search = p.query('q');
+      const shown = listPage(p, (request) =>
+        listContracts(p.ctx, { search, ...request }),
       );
-      const contracts = listContracts(p.ctx)
-        .map((contract) => ({
-          ...contract,
-          customerName: customers.get(contract.customerId) ?? '',
-        }))
-        .filter(
-          (contract) =>
-            q === undefined ||
-            contract.contractNumber.toLowerCase().includes(q) ||
-            contract.customerName.toLowerCase().includes(q),
-        );
-      const shown = pageOf(
-        contracts,
-        (contract) => contract.id,
-        pageRequestOf(p.req),
+      const customers = customerNamesOf(
+        p.ctx,
+        shown.items.map((contract) => contract.customerId),
       );
       p.render('support/contracts', {
         titleKey: 'contracts.title',
         q: p.query('q') ?? '',
-        contracts: shown.items,
-        total: contracts.length,
-        pager: pagerOf(p.req, shown),
+        contracts: shown.items.map((contract) => ({
+          ...contract,
+          customerName: customers.get(contract.customerId) ?? '',
+        })),
+        pager: shown.pager,
         canCreate: p.user.actor.role === 'admin',
       });
     }),
@@ -481,14 +470,18 @@ function renderIncident(
     status?: number;
   } = {},
 ) {
-  const incident = getIncident(p.ctx, id);
-  const directory = contractDirectory(p);
-  const affected = pageOf(
-    incident.affectedContractIds,
-    (contractId) => contractId,
-    pageRequestOf(p.req, 10),
+  const { incident, affected } = readPage(
+    p,
+    (request) => getIncidentWithAffected(p.ctx, id, request),
+    { size: 10 },
   );
-  const rows = affected.items.map((contractId) => {
+  const numbers = contractNumbersOf(p.ctx, [
+    ...incident.scope.contractIds,
+    ...incident.scope.excludeContractIds,
+  ]);
+  const numberOf = (contractId: string) =>
+    numbers.get(contractId) ?? contractId;
+  const rows = affected.items.map(({ contractId, contractNumber }) => {
     const outages = contractOutages(
       p.ctx,
       contractId,
@@ -496,7 +489,7 @@ function renderIncident(
     ).outages.filter((outage) => outage.incidentIds.includes(incident.id));
     return {
       contractId,
-      contractNumber: directory.numberOf(contractId),
+      contractNumber,
       outages: outages.map((outage) =>
         outageView(p.lang, outage, p.deps.clock()),
       ),
@@ -514,18 +507,14 @@ function renderIncident(
     tickLabel: (at, startOfDay) => formatTick(p.lang, at, startOfDay),
   });
   const errors = errorList(p, extra.errors ?? []);
-  const values = extra.values ?? incidentFormOf(incident, directory.numberOf);
+  const values = extra.values ?? incidentFormOf(incident, numberOf);
   p.render(
     'support/incident',
     {
       titleKey: 'incident.title',
       incident: incidentRow(p, incident),
-      scopeContracts: incident.scope.contractIds
-        .map(directory.numberOf)
-        .join(', '),
-      scopeExcluded: incident.scope.excludeContractIds
-        .map(directory.numberOf)
-        .join(', '),
+      scopeContracts: incident.scope.contractIds.map(numberOf).join(', '),
+      scopeExcluded: incident.scope.excludeContractIds.map(numberOf).join(', '),
       timeline: {
         ...timeline,
         rows: timeline.rows.map((row, index) => ({
@@ -565,7 +554,6 @@ function renderSupportContract(
 ) {
   const data = contractPageData(p, id);
   const errors = fieldErrorsFor(p.lang, extra.errors ?? []);
-  const customers = new Map(listCustomers(p.ctx).map((c) => [c.id, c.name]));
   // The form of a claimable outage: as it was posted when it came back refused, blank otherwise.
   const claimFormFor = (start: string) => {
     const posted =
@@ -584,7 +572,7 @@ function renderSupportContract(
       ...data,
       contract: {
         ...data.contract,
-        customerName: customers.get(data.contract.customerId) ?? '',
+        customerName: getCustomer(p.ctx, data.contract.customerId).name,
       },
       outages: data.outages.map((outage) => ({
         ...outage,
