@@ -33,7 +33,7 @@ import {
   noticeStateColumns,
   storedNoticesByIds,
 } from '../db/credit-notices';
-import { incidentsForContract, type StoredIncident } from '../db/incidents';
+import { incidentsBearingOn, type StoredIncident } from '../db/incidents';
 import { claims, creditNoticeApprovals, creditNotices } from '../db/schema';
 import {
   type ClaimPlan,
@@ -49,7 +49,12 @@ import {
 import { taxRatePercentOf } from '../domain/credit-notices';
 import type { IncidentFacts } from '../domain/incident';
 import { deriveOutages, type Outage } from '../domain/outages';
-import { formatInstant, type Instant } from '../domain/time';
+import {
+  endOfBusinessDate,
+  formatInstant,
+  type Instant,
+  startOfBusinessDate,
+} from '../domain/time';
 import { notFound } from '../errors';
 import { timedDerivation } from '../lib/metrics';
 import {
@@ -72,16 +77,43 @@ export interface ContractOutageReading {
 
 type ReadContext = Pick<ServiceContext, 'store' | 'config'>;
 
-/** What a contract's outages derive from: the contract and every incident that could bear on it. */
+/**
+ * Rule 3: only time in the active period counts, from 00:00 JST of the billing start to the end of the
+ * termination date at the latest (`activeThroughTerminationDay` may end it a day sooner; the wider span
+ * serves either policy).
+ */
+function widestActivePeriod(contract: ContractRecord): {
+  from: Instant;
+  until: Instant | null;
+} {
+  const { billingStartDate, terminationEffectiveDate } = contract.row;
+  return {
+    from: startOfBusinessDate(billingStartDate),
+    until:
+      terminationEffectiveDate === null
+        ? null
+        : endOfBusinessDate(terminationEffectiveDate),
+  };
+}
+
+/**
+ * What a contract's outages as of `asOf` derive from: the contract and the incidents that can bear on
+ * them, those in its scope with an interval in the active period before `asOf`.
+ */
 function sourcesOf(
   ctx: ReadContext,
   contractId: string,
+  asOf: Instant,
 ): { contract: ContractRecord; incidents: StoredIncident[] } {
   const contract = findContractRecord(ctx.store.db, contractId);
   if (contract === undefined) throw notFound('contract', contractId);
+  const active = widestActivePeriod(contract);
   return {
     contract,
-    incidents: incidentsForContract(ctx.store.db, termsOf(contract)),
+    incidents: incidentsBearingOn(ctx.store.db, termsOf(contract), {
+      from: active.from,
+      until: active.until === null ? asOf : Math.min(active.until, asOf),
+    }),
   };
 }
 
@@ -145,7 +177,7 @@ export function contractOutagesAsOf(
   contractId: string,
   asOf: Instant,
 ): ContractOutageReading {
-  const { contract, incidents } = sourcesOf(ctx, contractId);
+  const { contract, incidents } = sourcesOf(ctx, contractId, asOf);
   return readingOf(ctx, contract, incidents, asOf);
 }
 
@@ -156,7 +188,7 @@ export function contractOutagesWithDraft(
   draft: IncidentFacts,
   asOf: Instant,
 ): ContractOutageReading {
-  const { contract, incidents } = sourcesOf(ctx, contractId);
+  const { contract, incidents } = sourcesOf(ctx, contractId, asOf);
   const withDraft: IncidentFacts[] = incidents.some(
     (incident) => incident.id === draft.id,
   )
