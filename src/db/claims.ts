@@ -10,6 +10,7 @@ import type {
 } from '../domain/claim-plan';
 import type { Instant } from '../domain/time';
 import type { Db } from './client';
+import { type ContractSelection, selectedContract } from './contracts';
 import { claims } from './schema';
 
 export type ClaimRow = typeof claims.$inferSelect;
@@ -151,6 +152,25 @@ export function claimRowsInTheRunning(db: Db, contractId: string): ClaimRow[] {
     .where(and(eq(claims.contractId, contractId), inTheRunning))
     .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
     .all();
+}
+
+/** The selected contracts' claims still in the running, by contract, each contract's in the order filed. */
+export function claimRowsInTheRunningOf(
+  db: Db,
+  selection: ContractSelection,
+): Map<string, ClaimRow[]> {
+  const byContract = new Map<string, ClaimRow[]>();
+  for (const row of db
+    .select()
+    .from(claims)
+    .where(and(selectedContract(claims.contractId, selection), inTheRunning))
+    .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
+    .all()) {
+    const list = byContract.get(row.contractId);
+    if (list === undefined) byContract.set(row.contractId, [row]);
+    else list.push(row);
+  }
+  return byContract;
 }
 
 /** Those of `contractIds` that have claims in the running. */

@@ -5,6 +5,7 @@ import type { DownInterval, IncidentFacts } from '../domain/incident';
 import type { Instant } from '../domain/time';
 import { groupBy } from '../lib/collections';
 import type { Db } from './client';
+import { type ContractSelection, selectedContractSql } from './contracts';
 import { preparedPerConnection } from './prepared';
 import { incidentIntervals, incidentScope, incidents } from './schema';
 
@@ -88,7 +89,7 @@ export function findIncident(db: Db, id: string): StoredIncident | undefined {
   return row === undefined ? undefined : loadIncidents(db, [row])[0];
 }
 
-const statements = preparedPerConnection((sqlite) => ({
+const statements = preparedPerConnection(({ $client: sqlite }) => ({
   /**
    * The incidents that name the contract or one of its regions and do not exclude it, with an interval
    * overlapping `[from, until)` (null: no bound), each row one interval; in the order logged, intervals
@@ -97,7 +98,7 @@ const statements = preparedPerConnection((sqlite) => ({
    */
   bearing: sqlite.prepare<
     { contract: string; regions: string; from: number; until: number | null },
-    IncidentIntervalRow
+    FactsIntervalRow
   >(`
     with named(id) as (
       select incident_id from incident_scope where kind = 'contract' and value = @contract
@@ -105,9 +106,7 @@ const statements = preparedPerConnection((sqlite) => ({
       select incident_id from incident_scope
        where kind = 'region' and value in (select value from json_each(@regions))
     )
-    select i.id, i.title, i.description, i.cause, i.severity, i.aware_at as awareAt,
-           i.created_by as createdBy, i.created_at as createdAt, i.updated_at as updatedAt, i.version,
-           v.start, v."end"
+    select i.id, i.cause, i.severity, i.aware_at as awareAt, v.start, v."end"
       from named
       join incidents i on i.id = named.id
       join incident_intervals v on v.incident_id = i.id
@@ -129,21 +128,36 @@ const statements = preparedPerConnection((sqlite) => ({
 
 type ScopeRow = typeof incidentScope.$inferSelect;
 
-/** An incident's row with one of its intervals. */
-interface IncidentIntervalRow extends IncidentRow {
+/** What the rules need of an incident's row, with one of its intervals. */
+interface FactsIntervalRow
+  extends Pick<IncidentRow, 'id' | 'cause' | 'severity' | 'awareAt'> {
   start: Instant;
   end: Instant | null;
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
+/** The scope's values of one kind, sorted; the one frozen empty list when there are none. */
+function scopeValues(
+  scope: readonly ScopeRow[],
+  kind: ScopeRow['kind'],
+): readonly string[] {
+  const values = scope
+    .filter((entry) => entry.kind === kind)
+    .map((entry) => entry.value);
+  return values.length === 0 ? NONE : values.sort();
+}
+
 /**
- * What could bear on a contract's outages over `span` (rule 2, rule 3): the incidents that name it or one
- * of its regions and do not exclude it, with an interval overlapping the span; in the order logged.
+ * What could bear on a contract's outages over `span` (rule 2, rule 3), as the rules core's facts: the
+ * incidents that name it or one of its regions and do not exclude it, with an interval overlapping the
+ * span; in the order logged.
  */
-export function incidentsBearingOn(
+export function incidentFactsBearingOn(
   db: Db,
   terms: ContractTerms,
   span: { from: Instant; until: Instant | null },
-): StoredIncident[] {
+): IncidentFacts[] {
   const regions = [
     ...new Set(
       [
@@ -153,30 +167,182 @@ export function incidentsBearingOn(
     ),
   ];
   const { bearing, scopes } = statements(db);
-  const rows = bearing.all({
+  const incidents: (IncidentFacts & { intervals: DownInterval[] })[] = [];
+  let last: (typeof incidents)[number] | undefined;
+  for (const row of bearing.iterate({
     contract: terms.id!,
     regions: JSON.stringify(regions),
     from: span.from,
     until: span.until,
-  });
-  const incidentRows: IncidentRow[] = [];
-  const intervalsById = new Map<string, DownInterval[]>();
-  for (const row of rows) {
-    let intervals = intervalsById.get(row.id);
-    if (intervals === undefined) {
-      intervals = [];
-      intervalsById.set(row.id, intervals);
-      incidentRows.push(row);
+  })) {
+    if (last?.id !== row.id) {
+      last = {
+        id: row.id,
+        cause: row.cause,
+        severity: row.severity,
+        awareAt: row.awareAt,
+        intervals: [],
+        scope: null,
+      };
+      incidents.push(last);
     }
-    intervals.push({ start: row.start, end: row.end });
+    last.intervals.push({ start: row.start, end: row.end });
   }
-  if (incidentRows.length === 0) return [];
-  return assembled(
-    incidentRows,
-    intervalsById,
-    groupBy(
-      scopes.all(JSON.stringify(incidentRows.map((row) => row.id))),
-      (scope) => scope.incidentId,
-    ),
+  if (incidents.length === 0) return incidents;
+  const scopesById = groupBy(
+    scopes.all(JSON.stringify(incidents.map((incident) => incident.id))),
+    (scope) => scope.incidentId,
   );
+  for (const incident of incidents) {
+    const scope = scopesById.get(incident.id) ?? [];
+    incident.scope = {
+      regions: scopeValues(scope, 'region'),
+      contractIds: scopeValues(scope, 'contract'),
+      excludeContractIds: scopeValues(scope, 'exclude'),
+    };
+  }
+  return incidents;
+}
+
+/** An incident's facts and when it was logged (what orders a contract's incidents). */
+export interface LoggedIncidentFacts {
+  facts: IncidentFacts;
+  createdAt: Instant;
+}
+
+interface NamingRow extends FactsIntervalRow {
+  contractId: string;
+  createdAt: Instant;
+}
+
+/**
+ * For each selected contract that incidents name (and do not also exclude), in order of contract id (as
+ * `contractRecordsOf` gives them, so the two can be walked side by side): the
+ * contract's id and those incidents, unordered. One scan of the scope index, each incident's intervals
+ * from the interval index. Each incident's scope is given as naming just that contract, which is all the
+ * rules need of it for that contract (rule 2: a contract named is down when the incident is).
+ */
+export function* incidentsNamingContracts(
+  db: Db,
+  selection: ContractSelection,
+): Generator<[contractId: string, incidents: LoggedIncidentFacts[]]> {
+  const { condition, params } = selectedContractSql('s.value', selection);
+  const rows = db.$client
+    .prepare<string[], NamingRow>(
+      `select s.value as contractId, i.id, i.cause, i.severity, i.aware_at as awareAt,
+              i.created_at as createdAt, v.start, v."end"
+         from incident_scope s
+         join contracts c on c.id = s.value
+         join incidents i on i.id = s.incident_id
+         join incident_intervals v on v.incident_id = s.incident_id
+        where s.kind = 'contract' and ${condition}
+          and not exists (
+                select 1 from incident_scope x
+                 where x.incident_id = s.incident_id and x.kind = 'exclude' and x.value = s.value)
+        order by s.value, s.incident_id, v.position`,
+    )
+    .iterate(...params);
+  let contractId: string | undefined;
+  let incidents: LoggedIncidentFacts[] = [];
+  let last: (IncidentFacts & { intervals: DownInterval[] }) | undefined;
+  for (const row of rows) {
+    if (row.contractId !== contractId) {
+      if (contractId !== undefined) yield [contractId, incidents];
+      contractId = row.contractId;
+      incidents = [];
+      last = undefined;
+    }
+    if (last?.id !== row.id) {
+      last = {
+        id: row.id,
+        cause: row.cause,
+        severity: row.severity,
+        awareAt: row.awareAt,
+        intervals: [],
+        scope: {
+          regions: NONE,
+          contractIds: [row.contractId],
+          excludeContractIds: NONE,
+        },
+      };
+      incidents.push({ facts: last, createdAt: row.createdAt });
+    }
+    last.intervals.push({ start: row.start, end: row.end });
+  }
+  if (contractId !== undefined) yield [contractId, incidents];
+}
+
+/** Every incident that names a region, with its whole scope, in the order logged. */
+export function regionalIncidents(db: Db): LoggedIncidentFacts[] {
+  const regional = `select incident_id from incident_scope where kind = 'region'`;
+  const incidents: LoggedIncidentFacts[] = [];
+  const byId = new Map<string, IncidentFacts & { intervals: DownInterval[] }>();
+  for (const row of db.$client
+    .prepare<[], FactsIntervalRow & { createdAt: Instant }>(
+      `select i.id, i.cause, i.severity, i.aware_at as awareAt, i.created_at as createdAt,
+              v.start, v."end"
+         from incidents i join incident_intervals v on v.incident_id = i.id
+        where i.id in (${regional})
+        order by i.created_at, i.id, v.position`,
+    )
+    .iterate()) {
+    let facts = byId.get(row.id);
+    if (facts === undefined) {
+      facts = {
+        id: row.id,
+        cause: row.cause,
+        severity: row.severity,
+        awareAt: row.awareAt,
+        intervals: [],
+        scope: null,
+      };
+      byId.set(row.id, facts);
+      incidents.push({ facts, createdAt: row.createdAt });
+    }
+    facts.intervals.push({ start: row.start, end: row.end });
+  }
+  const scopes = groupBy(
+    db.$client
+      .prepare<[], ScopeRow>(
+        `select incident_id as incidentId, kind, value from incident_scope
+          where incident_id in (${regional})`,
+      )
+      .all(),
+    (scope) => scope.incidentId,
+  );
+  for (const { facts } of incidents) {
+    const scope = scopes.get(facts.id) ?? [];
+    facts.scope = {
+      regions: scopeValues(scope, 'region'),
+      contractIds: scopeValues(scope, 'contract'),
+      excludeContractIds: scopeValues(scope, 'exclude'),
+    };
+  }
+  return incidents;
+}
+
+/**
+ * The contracts an incident with an interval still open or ended at or after `since` names, or names one
+ * of the regions of (their own or an option's), whether or not it excludes them.
+ */
+export function contractsTouchedSince(db: Db, since: Instant): string[] {
+  return db.$client
+    .prepare<[Instant], string>(
+      `with touching(incident_id) as (
+         select distinct incident_id from incident_intervals where "end" is null or "end" >= ?
+       ),
+       regions(region) as (
+         select distinct value from incident_scope
+          where kind = 'region' and incident_id in (select incident_id from touching)
+       )
+       select value from incident_scope
+        where kind = 'contract' and incident_id in (select incident_id from touching)
+       union
+       select id from contracts where region in (select region from regions)
+       union
+       select o.contract_id from contract_options o, json_each(o.regions) r
+        where r.value in (select region from regions)`,
+    )
+    .pluck()
+    .all(since);
 }

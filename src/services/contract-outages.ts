@@ -17,14 +17,19 @@
  */
 
 import { and, eq } from 'drizzle-orm';
+import { DEFAULT_OUTAGE_CACHE_CONTRACTS } from '../config';
 import {
+  type ClaimRow,
   claimRowsInTheRunning,
+  claimRowsInTheRunningOf,
   contractIdsWithClaims,
   storedClaimOf,
   updateClaimState,
 } from '../db/claims';
 import {
   type ContractRecord,
+  type ContractSelection,
+  contractRecordsOf,
   findContractRecord,
   termsOf,
 } from '../db/contracts';
@@ -33,7 +38,12 @@ import {
   noticeStateColumns,
   storedNoticesByIds,
 } from '../db/credit-notices';
-import { incidentsBearingOn, type StoredIncident } from '../db/incidents';
+import {
+  incidentFactsBearingOn,
+  incidentsNamingContracts,
+  type LoggedIncidentFacts,
+  regionalIncidents,
+} from '../db/incidents';
 import { claims, creditNoticeApprovals, creditNotices } from '../db/schema';
 import {
   type ClaimPlan,
@@ -45,10 +55,12 @@ import {
   noticeUpdateText,
   planClaimUpdates,
   type StoredClaim,
+  type StoredNotice,
 } from '../domain/claim-plan';
+import { allRegionsOf, type ContractTerms } from '../domain/contract';
 import { taxRatePercentOf } from '../domain/credit-notices';
 import type { IncidentFacts } from '../domain/incident';
-import { deriveOutages, type Outage } from '../domain/outages';
+import { claimStatusAsOf, deriveOutages, type Outage } from '../domain/outages';
 import {
   endOfBusinessDate,
   formatInstant,
@@ -63,6 +75,7 @@ import {
   outageJsonOf,
 } from '../schemas/outage';
 import { newId, recordAudit, type ServiceContext } from './context';
+import { type OutageSources, outageCacheOf } from './outage-cache';
 
 export interface ContractOutageReading {
   contract: ContractRecord;
@@ -96,67 +109,134 @@ function widestActivePeriod(contract: ContractRecord): {
   };
 }
 
+/** The latest instant the intervals reach; Infinity while one is open. */
+function lastInstantOf(incidents: readonly IncidentFacts[]): Instant {
+  let last = -Infinity;
+  for (const incident of incidents)
+    for (const interval of incident.intervals)
+      last = Math.max(last, interval.start, interval.end ?? Infinity);
+  return last;
+}
+
 /**
  * What a contract's outages as of `asOf` derive from: the contract and the incidents that can bear on
- * them, those in its scope with an interval in the active period before `asOf`.
+ * them (in its scope, with an interval in its active period). From the cache when it has them; otherwise
+ * read in one snapshot and kept, unless a transaction is open (then only those before `asOf` are read).
  */
 function sourcesOf(
   ctx: ReadContext,
   contractId: string,
   asOf: Instant,
-): { contract: ContractRecord; incidents: StoredIncident[] } {
-  const contract = findContractRecord(ctx.store.db, contractId);
-  if (contract === undefined) throw notFound('contract', contractId);
-  const active = widestActivePeriod(contract);
-  return {
-    contract,
-    incidents: incidentsBearingOn(ctx.store.db, termsOf(contract), {
+): OutageSources {
+  const cache = outageCacheOf(
+    ctx.store,
+    ctx.config.outageCacheContracts ?? DEFAULT_OUTAGE_CACHE_CONTRACTS,
+  );
+  const cached = cache.get(contractId);
+  if (cached !== undefined) return cached;
+  const kept = cache.canKeep();
+  const read = (): OutageSources => {
+    const contract = findContractRecord(ctx.store.db, contractId);
+    if (contract === undefined) throw notFound('contract', contractId);
+    const active = widestActivePeriod(contract);
+    const until = kept
+      ? active.until
+      : Math.min(active.until ?? Infinity, asOf);
+    const terms = termsOf(contract);
+    const incidents = incidentFactsBearingOn(ctx.store.db, terms, {
       from: active.from,
-      until: active.until === null ? asOf : Math.min(active.until, asOf),
-    }),
+      until,
+    });
+    return {
+      contract,
+      terms,
+      incidents,
+      settledFrom: lastInstantOf(incidents),
+    };
   };
+  if (!kept) return read();
+  return cache.keep(contractId, ctx.store.sqlite.transaction(read).deferred());
 }
 
-/** A claim counts from the instant it had been both received and recorded: a read at an earlier asOf never sees it. */
-function claimsKnownAt(
+/** Rules 2–9 over the sources, recording the time it takes. */
+const derived = (
   ctx: ReadContext,
-  contractId: string,
-  asOf: Instant,
-): StoredClaim[] {
-  const rows = claimRowsInTheRunning(ctx.store.db, contractId).filter(
-    (row) => row.receivedAt <= asOf && row.createdAt <= asOf,
-  );
-  const notices = storedNoticesByIds(
-    ctx.store.db,
-    rows.flatMap((row) =>
-      row.creditNoticeId === null ? [] : [row.creditNoticeId],
-    ),
-  );
-  return rows.map((row) =>
-    storedClaimOf(
-      row,
-      row.creditNoticeId === null
-        ? null
-        : (notices.get(row.creditNoticeId) ?? null),
-    ),
-  );
-}
-
-function readingOf(
-  ctx: ReadContext,
-  contract: ContractRecord,
+  terms: ContractTerms,
   incidents: readonly IncidentFacts[],
   asOf: Instant,
-): ContractOutageReading {
-  const outages = timedDerivation(() =>
+) =>
+  timedDerivation(() =>
     deriveOutages({
-      contract: termsOf(contract),
+      contract: terms,
       incidents,
       asOf,
       policy: ctx.config.policy,
     }),
   );
-  const claims = claimsKnownAt(ctx, contract.row.id, asOf);
+
+/**
+ * The outages as of `asOf`. Once every interval is over, they no longer change with `asOf` but for the
+ * claim status, which depends on the day: derived once, the status then set for each read.
+ */
+function outagesAsOf(
+  ctx: ReadContext,
+  sources: OutageSources,
+  asOf: Instant,
+): readonly Outage[] {
+  const { policy } = ctx.config;
+  if (asOf < sources.settledFrom)
+    return derived(ctx, sources.terms, sources.incidents, asOf);
+  if (sources.settled?.policy !== policy)
+    sources.settled = {
+      policy,
+      outages: derived(ctx, sources.terms, sources.incidents, asOf),
+    };
+  return sources.settled.outages.map((outage) => {
+    const claimStatus = claimStatusAsOf(outage, asOf);
+    return claimStatus === outage.claimStatus
+      ? outage
+      : { ...outage, claimStatus };
+  });
+}
+
+/**
+ * The claims of `rows` known at `asOf`, with their notices (from `notices`, or read when not given). A
+ * claim counts from the instant it had been both received and recorded: a read at an earlier asOf never
+ * sees it.
+ */
+function claimsKnownAt(
+  ctx: ReadContext,
+  rows: readonly ClaimRow[],
+  asOf: Instant,
+  notices?: ReadonlyMap<string, StoredNotice>,
+): StoredClaim[] {
+  const known = rows.filter(
+    (row) => row.receivedAt <= asOf && row.createdAt <= asOf,
+  );
+  const noticeOf =
+    notices ?? storedNoticesByIds(ctx.store.db, noticeIdsOf(known));
+  return known.map((row) =>
+    storedClaimOf(
+      row,
+      row.creditNoticeId === null
+        ? null
+        : (noticeOf.get(row.creditNoticeId) ?? null),
+    ),
+  );
+}
+
+const noticeIdsOf = (rows: readonly ClaimRow[]) =>
+  rows.flatMap((row) =>
+    row.creditNoticeId === null ? [] : [row.creditNoticeId],
+  );
+
+function readingOf(
+  ctx: ReadContext,
+  contract: ContractRecord,
+  outages: readonly Outage[],
+  claims: readonly StoredClaim[],
+  asOf: Instant,
+): ContractOutageReading {
   return {
     contract,
     asOf,
@@ -171,14 +251,24 @@ function readingOf(
   };
 }
 
+/** The claims in the running on a contract known at `asOf`. */
+const claimsOn = (ctx: ReadContext, contractId: string, asOf: Instant) =>
+  claimsKnownAt(ctx, claimRowsInTheRunning(ctx.store.db, contractId), asOf);
+
 /** The outages of a contract as of `asOf`, with the claims known then; not found when there is no such contract. */
 export function contractOutagesAsOf(
   ctx: ReadContext,
   contractId: string,
   asOf: Instant,
 ): ContractOutageReading {
-  const { contract, incidents } = sourcesOf(ctx, contractId, asOf);
-  return readingOf(ctx, contract, incidents, asOf);
+  const sources = sourcesOf(ctx, contractId, asOf);
+  return readingOf(
+    ctx,
+    sources.contract,
+    outagesAsOf(ctx, sources, asOf),
+    claimsOn(ctx, contractId, asOf),
+    asOf,
+  );
 }
 
 /** The outages of a contract as of `asOf` were `draft` saved, in place of the stored incident of its id if any. */
@@ -188,13 +278,94 @@ export function contractOutagesWithDraft(
   draft: IncidentFacts,
   asOf: Instant,
 ): ContractOutageReading {
-  const { contract, incidents } = sourcesOf(ctx, contractId, asOf);
+  const { contract, terms, incidents } = sourcesOf(ctx, contractId, asOf);
   const withDraft: IncidentFacts[] = incidents.some(
     (incident) => incident.id === draft.id,
   )
     ? incidents.map((incident) => (incident.id === draft.id ? draft : incident))
     : [...incidents, draft];
-  return readingOf(ctx, contract, withDraft, asOf);
+  return readingOf(
+    ctx,
+    contract,
+    derived(ctx, terms, withDraft, asOf),
+    claimsOn(ctx, contractId, asOf),
+    asOf,
+  );
+}
+
+/**
+ * The outages of many contracts as of `asOf` with the claims known then (`contractOutagesAsOf` for each),
+ * read in one pass rather than contract by contract: the contracts with their fees and options, every
+ * regional incident, the claims and their notices, each read once; then one scan of the incidents
+ * naming the contracts, in the order of contract id, each contract derived and handed to `each` as the
+ * scan reaches it. `each` must not read the database (the scan holds the connection); the whole read is
+ * one snapshot. The cache is neither used nor filled: a pass over every contract would only push out
+ * the contracts read one by one.
+ */
+export function portfolioOutages(
+  ctx: ReadContext,
+  asOf: Instant,
+  selection: ContractSelection,
+  each: (reading: ContractOutageReading) => void,
+): void {
+  const read = () => {
+    const { db } = ctx.store;
+    const contracts = contractRecordsOf(db, selection);
+    const regionalByRegion = new Map<string, LoggedIncidentFacts[]>();
+    for (const incident of regionalIncidents(db))
+      for (const region of incident.facts.scope!.regions) {
+        const list = regionalByRegion.get(region);
+        if (list === undefined) regionalByRegion.set(region, [incident]);
+        else list.push(incident);
+      }
+    const claimRows = claimRowsInTheRunningOf(db, selection);
+    const notices = storedNoticesByIds(
+      db,
+      [...claimRows.values()].flatMap(noticeIdsOf),
+    );
+    const named = incidentsNamingContracts(db, selection);
+    let nextNamed = named.next();
+    for (const contract of contracts) {
+      const id = contract.row.id;
+      // Both come in order of contract id.
+      let incidents: LoggedIncidentFacts[] = [];
+      if (!nextNamed.done && nextNamed.value[0] === id) {
+        incidents = nextNamed.value[1];
+        nextNamed = named.next();
+      }
+      const terms = termsOf(contract);
+      const seen = new Set(incidents.map((incident) => incident.facts.id));
+      for (const region of allRegionsOf(terms))
+        for (const incident of regionalByRegion.get(region) ?? [])
+          if (!seen.has(incident.facts.id)) {
+            seen.add(incident.facts.id);
+            incidents.push(incident);
+          }
+      incidents.sort(inOrderLogged);
+      each(
+        readingOf(
+          ctx,
+          contract,
+          derived(
+            ctx,
+            terms,
+            incidents.map((incident) => incident.facts),
+            asOf,
+          ),
+          claimsKnownAt(ctx, claimRows.get(id) ?? [], asOf, notices),
+          asOf,
+        ),
+      );
+    }
+  };
+  if (ctx.store.sqlite.inTransaction) read();
+  else ctx.store.sqlite.transaction(read).deferred();
+}
+
+/** The order incidents were logged in: by creation, then id (ids are ASCII: the database's order too). */
+function inOrderLogged(a: LoggedIncidentFacts, b: LoggedIncidentFacts): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
+  return a.facts.id < b.facts.id ? -1 : a.facts.id > b.facts.id ? 1 : 0;
 }
 
 /** The outages as the API shows them, `claimed` where a claim holds them. */
