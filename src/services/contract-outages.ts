@@ -298,9 +298,9 @@ export function contractOutagesWithDraft(
  * read in one pass rather than contract by contract: the contracts with their fees and options, every
  * regional incident, the claims and their notices, each read once; then one scan of the incidents
  * naming the contracts, in the order of contract id, each contract derived and handed to `each` as the
- * scan reaches it. `each` must not read the database (the scan holds the connection); the whole read is
- * one snapshot. The cache is neither used nor filled: a pass over every contract would only push out
- * the contracts read one by one.
+ * scan reaches it (one the scan could not read is read alone after it). `each` must not read the
+ * database while the scan holds the connection; the whole read is one snapshot. The cache is neither used
+ * nor filled: a pass over every contract would only push out the contracts read one by one.
  */
 export function portfolioOutages(
   ctx: ReadContext,
@@ -313,7 +313,7 @@ export function portfolioOutages(
     const contracts = contractRecordsOf(db, selection);
     const regionalByRegion = new Map<string, LoggedIncidentFacts[]>();
     for (const incident of regionalIncidents(db))
-      for (const region of incident.facts.scope!.regions) {
+      for (const region of incident.scope!.regions) {
         const list = regionalByRegion.get(region);
         if (list === undefined) regionalByRegion.set(region, [incident]);
         else list.push(incident);
@@ -323,37 +323,56 @@ export function portfolioOutages(
       db,
       [...claimRows.values()].flatMap(noticeIdsOf),
     );
+    const reading = (
+      contract: ContractRecord,
+      terms: ContractTerms,
+      incidents: readonly IncidentFacts[],
+    ) =>
+      readingOf(
+        ctx,
+        contract,
+        derived(ctx, terms, incidents, asOf),
+        claimsKnownAt(ctx, claimRows.get(contract.row.id) ?? [], asOf, notices),
+        asOf,
+      );
+    const readAlone: ContractRecord[] = [];
     const named = incidentsNamingContracts(db, selection);
     let nextNamed = named.next();
     for (const contract of contracts) {
       const id = contract.row.id;
       // Both come in order of contract id.
-      let incidents: LoggedIncidentFacts[] = [];
+      let incidents: LoggedIncidentFacts[] | null = [];
       if (!nextNamed.done && nextNamed.value[0] === id) {
         incidents = nextNamed.value[1];
         nextNamed = named.next();
       }
+      if (incidents === null) {
+        readAlone.push(contract);
+        continue;
+      }
       const terms = termsOf(contract);
-      const seen = new Set(incidents.map((incident) => incident.facts.id));
-      for (const region of allRegionsOf(terms))
-        for (const incident of regionalByRegion.get(region) ?? [])
-          if (!seen.has(incident.facts.id)) {
-            seen.add(incident.facts.id);
-            incidents.push(incident);
-          }
+      if (regionalByRegion.size > 0) {
+        const seen = new Set(incidents.map((incident) => incident.id));
+        for (const region of allRegionsOf(terms))
+          for (const incident of regionalByRegion.get(region) ?? [])
+            if (!seen.has(incident.id)) {
+              seen.add(incident.id);
+              incidents.push(incident);
+            }
+      }
       incidents.sort(inOrderLogged);
+      each(reading(contract, terms, incidents));
+    }
+    for (const contract of readAlone) {
+      const terms = termsOf(contract);
       each(
-        readingOf(
-          ctx,
+        reading(
           contract,
-          derived(
-            ctx,
-            terms,
-            incidents.map((incident) => incident.facts),
-            asOf,
-          ),
-          claimsKnownAt(ctx, claimRows.get(id) ?? [], asOf, notices),
-          asOf,
+          terms,
+          incidentFactsBearingOn(db, terms, {
+            from: widestActivePeriod(contract).from,
+            until: null,
+          }),
         ),
       );
     }
@@ -365,7 +384,7 @@ export function portfolioOutages(
 /** The order incidents were logged in: by creation, then id (ids are ASCII: the database's order too). */
 function inOrderLogged(a: LoggedIncidentFacts, b: LoggedIncidentFacts): number {
   if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
-  return a.facts.id < b.facts.id ? -1 : a.facts.id > b.facts.id ? 1 : 0;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** The outages as the API shows them, `claimed` where a claim holds them. */
