@@ -11,6 +11,7 @@ import type {
 import type { Instant } from '../domain/time';
 import type { Db } from './client';
 import { type ContractSelection, selectedContract } from './contracts';
+import { preparedPerConnection } from './prepared';
 import { claims } from './schema';
 
 export type ClaimRow = typeof claims.$inferSelect;
@@ -144,14 +145,20 @@ const inTheRunning = or(
   isNull(claims.resolvedBy),
 );
 
-/** A contract's claims still in the running for an outage, in the order they were filed. */
-export function claimRowsInTheRunning(db: Db, contractId: string): ClaimRow[] {
-  return db
+const statements = preparedPerConnection((db) => ({
+  inTheRunning: db
     .select()
     .from(claims)
-    .where(and(eq(claims.contractId, contractId), inTheRunning))
+    .where(
+      and(eq(claims.contractId, sql.placeholder('contractId')), inTheRunning),
+    )
     .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
-    .all();
+    .prepare(),
+}));
+
+/** A contract's claims still in the running for an outage, in the order they were filed (read on every outage read). */
+export function claimRowsInTheRunning(db: Db, contractId: string): ClaimRow[] {
+  return statements(db).inTheRunning.all({ contractId });
 }
 
 /** The selected contracts' claims still in the running, by contract, each contract's in the order filed. */

@@ -4,6 +4,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { ContractTerms } from '../domain/contract';
 import type { Db } from './client';
 import { inList } from './in-list';
+import { preparedPerConnection } from './prepared';
 import { contractFeeChanges, contractOptions, contracts } from './schema';
 
 export type ContractRow = typeof contracts.$inferSelect;
@@ -35,20 +36,44 @@ export function loadContractRecords(
     .where(inArray(contractOptions.contractId, ids))
     .orderBy(asc(contractOptions.billingStartDate))
     .all();
+  const feeChangesOf = groupByContract(feeChanges);
+  const optionsOf = groupByContract(options);
   return rows.map((row) => ({
     row,
-    feeChanges: feeChanges.filter((change) => change.contractId === row.id),
-    options: options.filter((option) => option.contractId === row.id),
+    feeChanges: feeChangesOf.get(row.id) ?? [],
+    options: optionsOf.get(row.id) ?? [],
   }));
 }
+
+const statements = preparedPerConnection((db) => {
+  const id = sql.placeholder('id');
+  return {
+    contract: db.select().from(contracts).where(eq(contracts.id, id)).prepare(),
+    feeChanges: db
+      .select()
+      .from(contractFeeChanges)
+      .where(eq(contractFeeChanges.contractId, id))
+      .orderBy(asc(contractFeeChanges.effectiveDate))
+      .prepare(),
+    options: db
+      .select()
+      .from(contractOptions)
+      .where(eq(contractOptions.contractId, id))
+      .orderBy(asc(contractOptions.billingStartDate))
+      .prepare(),
+  };
+});
 
 /** The contract with its fees and options; undefined when there is none. */
 export function findContractRecord(
   db: Db,
   id: string,
 ): ContractRecord | undefined {
-  const row = db.select().from(contracts).where(eq(contracts.id, id)).get();
-  return row === undefined ? undefined : loadContractRecords(db, [row])[0];
+  const { contract, feeChanges, options } = statements(db);
+  const row = contract.get({ id });
+  return row === undefined
+    ? undefined
+    : { row, feeChanges: feeChanges.all({ id }), options: options.all({ id }) };
 }
 
 /** The rules core's view of a stored contract. */

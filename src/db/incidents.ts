@@ -1,5 +1,5 @@
 /** Stored incidents: rows with their intervals and scope, as the rules core's facts. */
-import { asc, eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { ContractTerms } from '../domain/contract';
 import {
   type DownInterval,
@@ -12,7 +12,7 @@ import { groupBy } from '../lib/collections';
 import type { Db } from './client';
 import { type ContractSelection, selectedContractSql } from './contracts';
 import { preparedPerConnection } from './prepared';
-import { incidentIntervals, incidentScope, incidents } from './schema';
+import { type incidentScope, incidents } from './schema';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
@@ -28,20 +28,10 @@ export interface StoredIncident extends IncidentFacts {
 /** Loads incidents with their intervals and scope, in the order of `rows`. */
 export function loadIncidents(db: Db, rows: IncidentRow[]): StoredIncident[] {
   if (rows.length === 0) return [];
-  const ids = rows.map((row) => row.id);
-  const intervals = db
-    .select()
-    .from(incidentIntervals)
-    .where(inArray(incidentIntervals.incidentId, ids))
-    .orderBy(asc(incidentIntervals.incidentId), asc(incidentIntervals.position))
-    .all();
-  const scopes = db
-    .select()
-    .from(incidentScope)
-    .where(inArray(incidentScope.incidentId, ids))
-    .all();
+  const ids = JSON.stringify(rows.map((row) => row.id));
+  const { intervals, scopes } = statements(db);
   const intervalsById = new Map<string, DownInterval[]>();
-  for (const interval of intervals) {
+  for (const interval of intervals.iterate(ids)) {
     const list = intervalsById.get(interval.incidentId);
     const down = { start: interval.start, end: interval.end };
     if (list === undefined) intervalsById.set(interval.incidentId, [down]);
@@ -50,7 +40,7 @@ export function loadIncidents(db: Db, rows: IncidentRow[]): StoredIncident[] {
   return assembled(
     rows,
     intervalsById,
-    groupBy(scopes, (scope) => scope.incidentId),
+    groupBy(scopes.all(ids), (scope) => scope.incidentId),
   );
 }
 
@@ -144,6 +134,15 @@ const statements = preparedPerConnection(({ $client: sqlite }) => ({
                 and (@until is null or o.start < @until)
                 and (o."end" is null or o."end" > @from))
      order by i.created_at, i.id, v.position`),
+  /** The intervals of the incidents whose ids are in the JSON array, each incident's by position. */
+  intervals: sqlite.prepare<
+    [string],
+    { incidentId: string; start: Instant; end: Instant | null }
+  >(
+    `select incident_id as incidentId, start, "end" from incident_intervals
+      where incident_id in (select value from json_each(?))
+      order by incident_id, position`,
+  ),
   /** The scope rows of the incidents whose ids are in the JSON array. */
   scopes: sqlite.prepare<[string], ScopeRow>(
     `select incident_id as incidentId, kind, value from incident_scope
