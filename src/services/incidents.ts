@@ -1,7 +1,6 @@
 /** Incidents: logged by support, corrected with a reason, each change audited and claims recomputed. */
 import {
   and,
-  asc,
   eq,
   gt,
   inArray,
@@ -26,7 +25,6 @@ import {
   incidents,
 } from '../db/schema';
 import { claimResolutionText } from '../domain/claim-plan';
-import type { ContractTerms } from '../domain/contract';
 import {
   type Cause,
   type IncidentFacts,
@@ -35,7 +33,6 @@ import {
 } from '../domain/incident';
 import { formatInstant, type Instant } from '../domain/time';
 import { notFound, ServiceError } from '../errors';
-import { groupBy } from '../lib/collections';
 import type {
   Incident,
   IncidentInput,
@@ -59,6 +56,8 @@ import {
   outageJsonsOf,
   refreshClaims,
 } from './contract-outages';
+import { type ContractRegions, regionIndexOf } from './contract-regions';
+import { incidentSummariesOf } from './incident-summaries';
 import {
   DerivedOrder,
   type Page,
@@ -66,53 +65,14 @@ import {
   TableOrder,
 } from './paging';
 
-interface ScopeIndexEntry {
-  id: string;
-  contractNumber: string;
-  terms: Pick<ContractTerms, 'id' | 'region' | 'options'>;
-}
+type ScopeIndexEntry = ContractRegions;
 
-/** Every contract's id, number and regions: enough to resolve any incident's scope (rule 2). */
-function scopeIndex(ctx: Pick<ServiceContext, 'store'>): ScopeIndexEntry[] {
-  const db = ctx.store.db;
-  const rows = db
-    .select({
-      id: contracts.id,
-      contractNumber: contracts.contractNumber,
-      region: contracts.region,
-    })
-    .from(contracts)
-    .orderBy(asc(contracts.contractNumber))
-    .all();
-  const options = groupBy(
-    db
-      .select({
-        contractId: contractOptions.contractId,
-        regions: contractOptions.regions,
-      })
-      .from(contractOptions)
-      .all(),
-    (option) => option.contractId,
-  );
-  return rows.map((row) => ({
-    id: row.id,
-    contractNumber: row.contractNumber,
-    terms: {
-      id: row.id,
-      region: row.region,
-      options: (options.get(row.id) ?? []).map((option) => ({
-        kind: 'multi-region' as const,
-        regions: option.regions,
-        monthlyFee: 0,
-        billingStartDate: null,
-        endDate: null,
-      })),
-    },
-  }));
-}
+/** Every contract's id, number and regions, by number: enough to resolve any incident's scope (rule 2). */
+const scopeIndex = (ctx: Pick<ServiceContext, 'store'>) =>
+  regionIndexOf(ctx.store).contracts;
 
 function affectedBy(
-  index: ScopeIndexEntry[],
+  index: readonly ScopeIndexEntry[],
   incident: Pick<IncidentFacts, 'scope'>,
 ): ScopeIndexEntry[] {
   return index.filter((entry) => isInScope(incident, entry.terms));
@@ -152,7 +112,7 @@ export function incidentOf(
 function checkAgainstStore(
   ctx: ServiceContext,
   input: IncidentInput,
-  index: ScopeIndexEntry[],
+  index: readonly ScopeIndexEntry[],
 ) {
   const known = new Set(index.map((entry) => entry.id));
   const errors: { path: string; message: string }[] = [];
@@ -352,7 +312,7 @@ function claimPlanOf({ plan }: ContractOutageReading) {
  */
 function previewOf(
   ctx: ServiceContext,
-  index: ScopeIndexEntry[],
+  index: readonly ScopeIndexEntry[],
   draft: IncidentFacts,
   alsoContractIds: readonly string[] = [],
 ): IncidentPreview {
@@ -498,10 +458,14 @@ export function listIncidents(
     filter,
     and(...conditions),
     (rows) => {
-      const stored = loadIncidents(ctx.store.db, rows);
-      const counts = affectedContractCounts(ctx, stored);
-      return stored.map((incident, i) => ({
-        ...withoutAffectedIds(incidentOf(incident, [])),
+      const summaries = incidentSummariesOf(ctx.store, rows, (missing) =>
+        loadIncidents(ctx.store.db, missing).map((incident) =>
+          withoutAffectedIds(incidentOf(incident, [])),
+        ),
+      );
+      const counts = affectedContractCounts(ctx, summaries);
+      return summaries.map((summary, i) => ({
+        ...summary,
         affectedContractCount: counts[i]!,
       }));
     },
@@ -571,85 +535,28 @@ function affectingContract(
 /**
  * How many contracts each incident is in scope for (rule 2), without resolving its scope against every
  * contract: (contracts with one of its regions, counted once per set of regions) + (named contracts
- * outside those regions) − (excluded contracts among either). Only the named and excluded contracts are
- * loaded one by one.
+ * outside those regions) − (excluded contracts among either), from the contracts' regions kept in memory.
  */
 function affectedContractCounts(
   ctx: Pick<ServiceContext, 'store'>,
-  stored: readonly StoredIncident[],
+  incidents: readonly Pick<Incident, 'scope'>[],
 ): number[] {
-  const db = ctx.store.db;
-  const listed = [
-    ...new Set(
-      stored.flatMap(({ scope }) => [
-        ...scope!.contractIds,
-        ...scope!.excludeContractIds,
-      ]),
-    ),
-  ];
-  const regionsOf = new Map<string, Set<string>>();
-  if (listed.length > 0) {
-    for (const row of db
-      .select({ id: contracts.id, region: contracts.region })
-      .from(contracts)
-      .where(inArray(contracts.id, listed))
-      .all())
-      regionsOf.set(row.id, new Set([row.region]));
-    for (const option of db
-      .select({
-        contractId: contractOptions.contractId,
-        regions: contractOptions.regions,
-      })
-      .from(contractOptions)
-      .where(inArray(contractOptions.contractId, listed))
-      .all())
-      for (const region of option.regions)
-        regionsOf.get(option.contractId)?.add(region);
-  }
-  const withRegion = new Map<string, number>();
-  const countWithRegion = (regions: readonly string[]): number => {
-    const key = regions.join('\n');
-    let count = withRegion.get(key);
-    if (count === undefined) {
-      count = contractsWithRegion(ctx, regions);
-      withRegion.set(key, count);
-    }
-    return count;
-  };
-  return stored.map(({ scope }) => {
-    const { regions, contractIds, excludeContractIds } = scope!;
+  const index = regionIndexOf(ctx.store);
+  return incidents.map(({ scope }) => {
+    const { regions, contractIds, excludeContractIds } = scope;
     const hasRegion = (id: string) =>
-      regions.some((region) => regionsOf.get(id)!.has(region));
-    let count = regions.length === 0 ? 0 : countWithRegion(regions);
+      regions.some((region) => index.get(id)!.regions.has(region));
+    let count = regions.length === 0 ? 0 : index.countWithAnyOf(regions);
     for (const id of contractIds)
-      if (regionsOf.has(id) && !hasRegion(id)) count++;
+      if (index.get(id) !== undefined && !hasRegion(id)) count++;
     for (const id of excludeContractIds)
-      if (regionsOf.has(id) && (hasRegion(id) || contractIds.includes(id)))
+      if (
+        index.get(id) !== undefined &&
+        (hasRegion(id) || contractIds.includes(id))
+      )
         count--;
     return count;
   });
-}
-
-/** The number of contracts one of whose regions (their own, or an option's) is among `regions`. */
-function contractsWithRegion(
-  ctx: Pick<ServiceContext, 'store'>,
-  regions: readonly string[],
-): number {
-  const list = sql.join(
-    regions.map((region) => sql`${region}`),
-    sql`, `,
-  );
-  // Those whose own region is among them (counted from an index), plus those that have one only through an option.
-  const row = ctx.store.db.get<{ own: number; throughOption: number }>(sql`
-    select
-      (select count(*) from ${contracts} where ${contracts.region} in (${list})) as own,
-      (select count(distinct ${contractOptions.contractId})
-         from ${contractOptions}
-         join json_each(${contractOptions.regions}) as option_region
-         join ${contracts} on ${contracts.id} = ${contractOptions.contractId}
-        where option_region.value in (${list}) and ${contracts.region} not in (${list})
-      ) as throughOption`);
-  return row.own + row.throughOption;
 }
 
 export function getIncident(ctx: ServiceContext, id: string): Incident {
@@ -819,7 +726,7 @@ function sameIncident(a: IncidentFacts, b: IncidentFacts): boolean {
 function correctedInput(
   ctx: ServiceContext,
   stored: StoredIncident,
-  index: ScopeIndexEntry[],
+  index: readonly ScopeIndexEntry[],
   changes: Omit<IncidentPatch, 'reason'>,
 ): IncidentInput {
   const current = incidentOf(stored, []);

@@ -17,6 +17,7 @@ import type { IncidentFacts } from '../domain/incident';
 import type { Outage } from '../domain/outages';
 import type { Policy } from '../domain/policy';
 import type { Instant } from '../domain/time';
+import { LruMap } from '../lib/lru';
 
 /** What a contract's outages derive from. */
 export interface OutageSources {
@@ -40,8 +41,7 @@ interface Entry {
 }
 
 export class OutageCache {
-  /** In order of use, least recent first. */
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LruMap<string, Entry>;
   /**
    * Each kept incident once, however many contracts it bears on (a regional one: thousands), with the
    * number of entries holding it. An incident here is as stored: a change to it removes it.
@@ -55,6 +55,12 @@ export class OutageCache {
     private readonly store: Pick<Store, 'sqlite'>,
     readonly capacity: number,
   ) {
+    this.entries = new LruMap(capacity, (_contractId, entry) => {
+      for (const id of entry.incidentIds) {
+        const shared = this.incidents.get(id)!;
+        if (--shared.holders === 0) this.incidents.delete(id);
+      }
+    });
     sourceFeedOf(store).subscribe((change) => this.forget(change));
   }
 
@@ -69,11 +75,7 @@ export class OutageCache {
   }
 
   get(contractId: string): OutageSources | undefined {
-    const entry = this.entries.get(contractId);
-    if (entry === undefined) return undefined;
-    this.entries.delete(contractId);
-    this.entries.set(contractId, entry);
-    return entry.sources;
+    return this.entries.get(contractId)?.sources;
   }
 
   /**
@@ -82,7 +84,7 @@ export class OutageCache {
    */
   keep(contractId: string, sources: OutageSources): OutageSources {
     if (!this.canKeep() || this.capacity <= 0) return sources;
-    this.remove(contractId);
+    this.entries.delete(contractId);
     const kept: OutageSources = {
       ...sources,
       incidents: sources.incidents.map((incident) => {
@@ -105,21 +107,7 @@ export class OutageCache {
       ),
       incidentIds: new Set(sources.incidents.map((incident) => incident.id)),
     });
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.capacity) break;
-      this.remove(oldest);
-    }
     return kept;
-  }
-
-  private remove(contractId: string): void {
-    const entry = this.entries.get(contractId);
-    if (entry === undefined) return;
-    this.entries.delete(contractId);
-    for (const id of entry.incidentIds) {
-      const shared = this.incidents.get(id)!;
-      if (--shared.holders === 0) this.incidents.delete(id);
-    }
   }
 
   get size(): number {
@@ -133,7 +121,7 @@ export class OutageCache {
         this.incidents.clear();
         return;
       case 'contract':
-        this.remove(change.contractId);
+        this.entries.delete(change.contractId);
         return;
       case 'incident':
         // The contracts it bore on (their entries hold it) and those it bears on now, by its scope.
@@ -146,7 +134,7 @@ export class OutageCache {
                 : scope.value === contractId,
             )
           )
-            this.remove(contractId);
+            this.entries.delete(contractId);
         return;
     }
   }

@@ -1,6 +1,7 @@
 /**
  * Two connections on one database file, as two server processes (or a server and the CLI) have: what one
- * commits shows in the other's next read, though the other's cache held the contract. The temporary
+ * commits shows in the other's next read, though the other kept what it read in memory (a contract's
+ * outage sources, the incident list's rows and counts). The temporary
  * triggers that report writes live on the writing connection only; the reader learns of the commit from
  * `PRAGMA data_version`.
  */
@@ -16,7 +17,11 @@ import { parseInstant } from '../../src/domain/time';
 import type { ServiceContext } from '../../src/services/context';
 import { addFeeChange, createContract } from '../../src/services/contracts';
 import { createCustomer } from '../../src/services/customers';
-import { createIncident } from '../../src/services/incidents';
+import {
+  createIncident,
+  listIncidents,
+  patchIncident,
+} from '../../src/services/incidents';
 import { contractOutages } from '../../src/services/outages';
 import { createUser, ensureFirstAdmin } from '../../src/services/users';
 
@@ -132,5 +137,49 @@ describe('a commit on another connection', () => {
     expect(outagesOn(reader, contractId)).toEqual([
       ['2026-01-09T15:00:00.000Z', 20000],
     ]);
+  });
+
+  it('a contract created there counts here in the incident list, and a correction there shows', () => {
+    contractOn(writer);
+    const incident = createIncident(adminOf(writer), {
+      title: 'East down',
+      cause: 'provider',
+      severity: 'total',
+      scope: { regions: ['jp-east'], contractIds: [], excludeContractIds: [] },
+      awareAt: parseInstant('2026-01-10T00:00:00+09:00'),
+      intervals: [
+        {
+          start: parseInstant('2026-01-10T00:00:00+09:00'),
+          end: parseInstant('2026-01-12T00:00:00+09:00'),
+        },
+      ],
+    });
+    const listedOn = (store: Store) => {
+      listIncidents(adminOf(store), { limit: 100 });
+      return listIncidents(adminOf(store), { limit: 100 }).items.map((row) => [
+        row.title,
+        row.affectedContractCount,
+      ]);
+    };
+    expect(listedOn(reader)).toEqual([['East down', 1]]);
+    const ctx = adminOf(writer);
+    createContract(ctx, {
+      customerId: createCustomer(ctx, { name: 'Second K.K.' }).id,
+      contractNumber: 'SHARED-2',
+      licenses: 100,
+      concurrentDevices: 2000,
+      servers: 1,
+      region: 'jp-east',
+      redundancy: false,
+      billingStartDate: '2025-04-01',
+      monthlyFee: 100_000,
+      options: [],
+    });
+    expect(listedOn(reader)).toEqual([['East down', 2]]);
+    patchIncident(adminOf(writer), incident.id, {
+      title: 'East fibre cut',
+      reason: 'the cause is known',
+    });
+    expect(listedOn(reader)).toEqual([['East fibre cut', 2]]);
   });
 });
