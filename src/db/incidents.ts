@@ -78,6 +78,44 @@ function assembled(
   });
 }
 
+/** The incidents of these ids with their intervals and scope, in the order of `ids` (unknown ids left out). */
+export function findIncidents(
+  db: Db,
+  ids: readonly string[],
+): StoredIncident[] {
+  if (ids.length === 0) return [];
+  const byId = new Map(
+    statements(db)
+      .rows.all(JSON.stringify(ids))
+      .map((row) => [row.id, row]),
+  );
+  return loadIncidents(
+    db,
+    ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row === undefined ? [] : [row];
+    }),
+  );
+}
+
+/** An incident's place in the list (`incidents_list_idx`). */
+export type IncidentKey = Pick<IncidentRow, 'awareAt' | 'id'>;
+
+/**
+ * The keys of `limit` incidents, newest awareness first, from the start or after the key `after`: the
+ * whole incident list, page after page, prepared once.
+ */
+export function newestIncidentKeys(
+  db: Db,
+  limit: number,
+  after: readonly [awareAt: number, id: string] | undefined,
+): IncidentKey[] {
+  const { newestFirst, newestFirstAfter } = statements(db);
+  return after === undefined
+    ? newestFirst.all(limit)
+    : newestFirstAfter.all(after[0], after[1], limit);
+}
+
 /** The incident with its intervals and scope; undefined when there is none. */
 export function findIncident(db: Db, id: string): StoredIncident | undefined {
   const row = db.select().from(incidents).where(eq(incidents.id, id)).get();
@@ -134,6 +172,24 @@ const statements = preparedPerConnection(({ $client: sqlite }) => ({
                 and (@until is null or o.start < @until)
                 and (o."end" is null or o."end" > @from))
      order by i.created_at, i.id, v.position`),
+  /** Every incident's key in the list's order (newest awareness first), from the list's index alone. */
+  newestFirst: sqlite.prepare<[limit: number], IncidentKey>(
+    'select aware_at as awareAt, id from incidents order by aware_at desc, id desc limit ?',
+  ),
+  /** The same, after the key `(awareAt, id)`. */
+  newestFirstAfter: sqlite.prepare<
+    [awareAt: number, id: string, limit: number],
+    IncidentKey
+  >(
+    `select aware_at as awareAt, id from incidents where (aware_at, id) < (?, ?)
+      order by aware_at desc, id desc limit ?`,
+  ),
+  /** The rows of the incidents whose ids are in the JSON array. */
+  rows: sqlite.prepare<[string], IncidentRow>(
+    `select id, title, description, cause, severity, aware_at as awareAt, created_by as createdBy,
+            created_at as createdAt, updated_at as updatedAt, version
+       from incidents where id in (select value from json_each(?))`,
+  ),
   /** The intervals of the incidents whose ids are in the JSON array, each incident's by position. */
   intervals: sqlite.prepare<
     [string],

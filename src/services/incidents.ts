@@ -14,7 +14,9 @@ import {
 import { inTransaction } from '../db/client';
 import {
   findIncident,
-  loadIncidents,
+  findIncidents,
+  type IncidentKey,
+  newestIncidentKeys,
   type StoredIncident,
 } from '../db/incidents';
 import {
@@ -453,22 +455,38 @@ export function listIncidents(
   }
   if (filter.contractId !== undefined)
     conditions.push(affectingContract(ctx, filter.contractId));
-  return INCIDENTS_NEWEST_FIRST.pageOf(
+  const listed = (keys: Partial<IncidentKey>[]) =>
+    incidentSummariesOf(
+      ctx.store,
+      keys.map((key) => key.id!),
+      (missing) => {
+        const made = findIncidents(ctx.store.db, missing).map((incident) =>
+          withoutAffectedIds(incidentOf(incident, [])),
+        );
+        const counts = affectedContractCounts(ctx, made);
+        return made.map((incident, i) => ({
+          ...incident,
+          affectedContractCount: counts[i]!,
+        }));
+      },
+    );
+  // The whole list, the page everyone opens, by a statement prepared once.
+  if (conditions.length === 0)
+    return INCIDENTS_NEWEST_FIRST.page(
+      filter,
+      ({ limit }, after) =>
+        newestIncidentKeys(
+          db,
+          limit,
+          after as [number, string] | undefined,
+        ) as (typeof incidents.$inferSelect)[],
+      listed,
+    );
+  return INCIDENTS_NEWEST_FIRST.keysPageOf(
     db,
     filter,
     and(...conditions),
-    (rows) => {
-      const summaries = incidentSummariesOf(ctx.store, rows, (missing) =>
-        loadIncidents(ctx.store.db, missing).map((incident) =>
-          withoutAffectedIds(incidentOf(incident, [])),
-        ),
-      );
-      const counts = affectedContractCounts(ctx, summaries);
-      return summaries.map((summary, i) => ({
-        ...summary,
-        affectedContractCount: counts[i]!,
-      }));
-    },
+    listed,
   );
 }
 
@@ -542,21 +560,34 @@ function affectedContractCounts(
   incidents: readonly Pick<Incident, 'scope'>[],
 ): number[] {
   const index = regionIndexOf(ctx.store);
-  return incidents.map(({ scope }) => {
+  const counts: number[] = [];
+  for (const { scope } of incidents) {
     const { regions, contractIds, excludeContractIds } = scope;
-    const hasRegion = (id: string) =>
-      regions.some((region) => index.get(id)!.regions.has(region));
     let count = regions.length === 0 ? 0 : index.countWithAnyOf(regions);
-    for (const id of contractIds)
-      if (index.get(id) !== undefined && !hasRegion(id)) count++;
-    for (const id of excludeContractIds)
+    for (const id of contractIds) {
+      const contract = index.get(id);
+      if (contract !== undefined && !hasAnyOf(contract.regions, regions))
+        count++;
+    }
+    for (const id of excludeContractIds) {
+      const contract = index.get(id);
       if (
-        index.get(id) !== undefined &&
-        (hasRegion(id) || contractIds.includes(id))
+        contract !== undefined &&
+        (hasAnyOf(contract.regions, regions) || contractIds.includes(id))
       )
         count--;
-    return count;
-  });
+    }
+    counts.push(count);
+  }
+  return counts;
+}
+
+function hasAnyOf(
+  regions: ReadonlySet<string>,
+  wanted: readonly string[],
+): boolean {
+  for (const region of wanted) if (regions.has(region)) return true;
+  return false;
 }
 
 export function getIncident(ctx: ServiceContext, id: string): Incident {
