@@ -16,7 +16,9 @@
  *    Each runs WARMUP_S seconds unmeasured, then SECONDS seconds measured; before the outage reads, every
  *    contract is read once (so the read model's cache holds them all, as on a server running a while).
  *    Each figure also shows the CPU the server and this process (autocannon) used: on 2 cores they share
- *    the machine, and the server, one Node thread, can use at most one core.
+ *    the machine, and the server, one Node thread, can use at most one core. Two more baselines show
+ *    what the answers' size alone costs: the hello-world sending, as its answer, the outage answer of
+ *    median size and the first incident page just served (not held against any target).
  *    Targets (issue 11): outage reads >= 0.5x the hello-world's requests/s with p99 < 50 ms; the incident
  *    page p99 < 50 ms.
  * 2. The portfolio report: outages, credits and deadlines of 10,000 contracts with 1,000,000 stored
@@ -32,7 +34,13 @@
  * the server stops); BENCH_ONLY=http or BENCH_ONLY=portfolio runs one part alone (its rows only).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -310,21 +318,58 @@ async function measureHttp(): Promise<Part> {
     },
     gengaku.pid,
   );
+  // The answers just measured, as files, for the hello-world to send (see below): the outages of the
+  // contract whose answer has the median size, and the first incident page.
+  const answers: string[] = [];
+  for (const path of outagePaths)
+    answers.push(
+      await (
+        await fetch(`${gengaku.url}${path}`, { headers: authorized })
+      ).text(),
+    );
+  answers.sort((a, b) => a.length - b.length);
+  const outageAnswer = answers[answers.length >> 1]!;
+  const incidentPage = await (
+    await fetch(`${gengaku.url}/api/v1/incidents`, { headers: authorized })
+  ).text();
   await gengaku.stop();
   const httpDatabaseBytes = statSync(databasePath).size;
 
+  // What sending answers of these sizes costs Express with no work behind them.
+  const sameBody = async (text: string) => {
+    const file = join(work, `body-${text.length}.json`);
+    writeFileSync(file, text);
+    const sender = await startProcess(
+      ['--import', 'tsx', join(REPO, 'bench/hello-world.ts')],
+      { HELLO_BODY: file },
+      '/',
+    );
+    const measured = await load({ url: `${sender.url}/` }, sender.pid);
+    await sender.stop();
+    return measured;
+  };
+  const outageBodyLoad = await sameBody(outageAnswer);
+  const incidentBodyLoad = await sameBody(incidentPage);
+  const kb = (text: string) =>
+    `${(Buffer.byteLength(text) / 1024).toFixed(1)} KB`;
+
   const fmt = (x: number) => x.toFixed(x >= 100 ? 0 : 1);
   console.log(
-    `\n  ${'figure'.padEnd(36)}${'req/s'.padStart(9)}${'× hello'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'requests'.padStart(10)}${'non-2xx'.padStart(9)}${'no answer'.padStart(11)}${'server CPU'.padStart(12)}${'load CPU'.padStart(10)}`,
+    `\n  ${'figure'.padEnd(50)}${'req/s'.padStart(9)}${'× hello'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'requests'.padStart(10)}${'non-2xx'.padStart(9)}${'no answer'.padStart(11)}${'server CPU'.padStart(12)}${'load CPU'.padStart(10)}`,
   );
   for (const [name, result] of [
     ['Express hello-world GET /', helloLoad],
+    [`Express sending one outage answer (${kb(outageAnswer)})`, outageBodyLoad],
+    [
+      `Express sending the incident page (${kb(incidentPage)})`,
+      incidentBodyLoad,
+    ],
     ['GET /contracts/:id/outages', outagesLoad],
     ['GET /incidents (first page, 100)', incidentsLoad],
     ['POST /claims', claimsLoad],
   ] as const)
     console.log(
-      `  ${name.padEnd(36)}${fmt(result.requestsPerSecond).padStart(9)}${(result.requestsPerSecond / helloLoad.requestsPerSecond).toFixed(3).padStart(9)}${fmt(result.p50).padStart(9)}${fmt(result.p99).padStart(9)}${String(result.requests).padStart(10)}${String(result.non2xx).padStart(9)}${String(result.errors).padStart(11)}${result.serverCpu.toFixed(2).padStart(12)}${result.loadCpu.toFixed(2).padStart(10)}`,
+      `  ${name.padEnd(50)}${fmt(result.requestsPerSecond).padStart(9)}${(result.requestsPerSecond / helloLoad.requestsPerSecond).toFixed(3).padStart(9)}${fmt(result.p50).padStart(9)}${fmt(result.p99).padStart(9)}${String(result.requests).padStart(10)}${String(result.non2xx).padStart(9)}${String(result.errors).padStart(11)}${result.serverCpu.toFixed(2).padStart(12)}${result.loadCpu.toFixed(2).padStart(10)}`,
     );
   console.log(`  POST /claims answered ${JSON.stringify(claimsLoad.statuses)}`);
 
@@ -369,6 +414,14 @@ async function measureHttp(): Promise<Part> {
       warmupSeconds: WARMUP_S,
       logLevel: process.env.LOG_LEVEL ?? 'info',
       helloWorld: summary(helloLoad),
+      expressSendingOneOutageAnswer: {
+        bytes: Buffer.byteLength(outageAnswer),
+        ...summary(outageBodyLoad),
+      },
+      expressSendingTheIncidentPage: {
+        bytes: Buffer.byteLength(incidentPage),
+        ...summary(incidentBodyLoad),
+      },
       contractOutages: summary(outagesLoad),
       incidentsFirstPage: summary(incidentsLoad),
       claims: summary(claimsLoad),

@@ -16,7 +16,7 @@ export const REGISTRATION_NUMBER = /^T\d{13}$/;
 export const DEFAULT_TOKEN_TTL_DAYS = 30;
 
 /** How many contracts' outage sources the read model keeps when OUTAGE_CACHE_CONTRACTS does not say. */
-export const DEFAULT_OUTAGE_CACHE_CONTRACTS = 10_000;
+export const DEFAULT_OUTAGE_CACHE_CONTRACTS = 5_000;
 
 /** What the use cases are configured with. */
 export interface AppConfig {
@@ -32,7 +32,8 @@ export interface AppConfig {
   issuer?: NoticeIssuer;
   /**
    * OUTAGE_CACHE_CONTRACTS: how many contracts' outage sources the read model keeps in memory, the most
-   * recently read (10,000 when absent; 0 keeps none).
+   * recently read (DEFAULT_OUTAGE_CACHE_CONTRACTS when absent; 0 keeps none). About 55 KB a contract on the
+   * benchmark portfolios (docs/scaling.md).
    */
   outageCacheContracts?: number;
 }
@@ -113,7 +114,7 @@ export function settingsFromEnv(
       `SLA_SESSION_TTL_HOURS must be a number of hours above 0 (at most 2160), got ${env.SLA_SESSION_TTL_HOURS}`,
     );
   const outageCacheContracts = Number(
-    env.OUTAGE_CACHE_CONTRACTS ?? DEFAULT_OUTAGE_CACHE_CONTRACTS,
+    env.OUTAGE_CACHE_CONTRACTS || DEFAULT_OUTAGE_CACHE_CONTRACTS,
   );
   if (!Number.isSafeInteger(outageCacheContracts) || outageCacheContracts < 0)
     throw new Error(
