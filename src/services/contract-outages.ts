@@ -6,14 +6,19 @@
  * - `contractOutagesAsOf(ctx, contractId, asOf)`: the outages of a contract as of an instant, the claims
  *   received by then, and the plan of what those claims should become.
  * - `contractOutagesWithDraft(ctx, contractId, draft, asOf)`: the same were an incident saved as drafted.
+ * - `portfolioOutages(ctx, asOf, selection, each)`: the same for many contracts, read in one pass (the
+ *   deadlines list, the claim-window gauge, reports).
  * - `applyClaimPlan(ctx, reading)`: the save of a plan made as of now.
  * - `refreshClaims(ctx, contractIds)`: every write that can change contracts' outages (incident create and
  *   correct, fee changes, cancellations) calls it inside its transaction, naming them; so does the minute
  *   re-check.
  *
- * What outages derive from (the contract with its fees and options, and the incidents that can bear on it)
- * is loaded in one place, `sourcesOf`: a cache keyed by contract belongs there, forgotten for the contracts
- * named to `refreshClaims`. Claims are read afresh for every reading, so filing one needs no forgetting.
+ * What outages derive from (the contract with its fees and options, and the incidents that can bear on
+ * it: qualifying, in its scope, with an interval in its active period) is loaded in one place,
+ * `sourcesOf`, and kept per contract in memory (`outage-cache.ts`), with the outages once they are
+ * settled. The cache forgets a contract as soon as any write touches what its outages derive from,
+ * whichever code writes it (the change feed's triggers), or another process commits. Claims are read
+ * afresh for every reading, so filing one needs no forgetting.
  */
 
 import { and, eq } from 'drizzle-orm';
