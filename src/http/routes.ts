@@ -1,5 +1,4 @@
-/** Every endpoint of API.md (the credit-notice ones come with notices). Routes validate, call a use case, answer. */
-import { z } from 'zod';
+/** Every endpoint of API.md. Routes validate, call a use case, answer. */
 import { calculate } from '../calculator';
 import { ServiceError } from '../errors';
 import {
@@ -38,20 +37,14 @@ import {
 } from '../schemas/api';
 import {
   CreditNotice,
-  CreditNoticeListQuery,
+  CreditNoticeListFilters,
   CreditReport,
   CreditReportQuery,
   NoticeDocumentQuery,
   NoticeReasonInput,
 } from '../schemas/credit-notices';
 import { CalculationResult, Scenario } from '../schemas/scenario';
-import {
-  encodePageCursor,
-  Webhook,
-  WebhookDelivery,
-  WebhookInput,
-  WebhookPageQuery,
-} from '../schemas/webhooks';
+import { Webhook, WebhookDelivery, WebhookInput } from '../schemas/webhooks';
 import { listAudit } from '../services/audit';
 import { createClaim, getClaim, listClaims } from '../services/claims';
 import type { ServiceContext } from '../services/context';
@@ -103,7 +96,6 @@ import {
   createWebhook,
   listWebhookDeliveries,
   listWebhooks,
-  type Page,
 } from '../services/webhooks';
 import {
   type AnyEndpoint,
@@ -130,31 +122,6 @@ function expectedVersion(ifMatch: string | undefined): number | undefined {
       'If-Match must be the ETag of the incident, e.g. "3"',
     );
   return match[1] ? -1 : Number(match[2]);
-}
-
-/**
- * A page of a list as API.md says: the array, and a `Link` to the next page when there is one, keeping
- * the list's filters.
- */
-function pageReply<T>(
-  page: Page<T>,
-  path: string,
-  query: { limit: number },
-  filters: Record<string, string | undefined> = {},
-): Reply<T[]> {
-  if (page.next === null) return new Reply(page.items);
-  const next = new URLSearchParams({
-    ...Object.fromEntries(
-      Object.entries(filters).filter(
-        (entry): entry is [string, string] => entry[1] !== undefined,
-      ),
-    ),
-    limit: String(query.limit),
-    cursor: encodePageCursor(page.next),
-  });
-  return new Reply(page.items, {
-    headers: { Link: `</api/v1${path}?${next}>; rel="next"` },
-  });
 }
 
 export const endpoints: AnyEndpoint[] = [
@@ -519,25 +486,16 @@ export const endpoints: AnyEndpoint[] = [
     handle: (ctx, { params }) => getClaim(authed(ctx), params.id!),
   }),
 
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/credit-notices',
     operationId: 'listCreditNotices',
     tag: 'credit-notices',
     summary:
       'List credit notices, oldest first (a customer: its own approved and void ones)',
     roles: ['finance', 'admin', 'customer'],
-    query: CreditNoticeListQuery,
-    response: z.array(CreditNotice),
-    handle: (ctx, { query }) =>
-      pageReply(
-        listCreditNotices(authed(ctx), query),
-        '/credit-notices',
-        query,
-        {
-          status: query.status,
-        },
-      ),
+    filters: CreditNoticeListFilters,
+    item: CreditNotice,
+    handle: (ctx, { query }) => listCreditNotices(authed(ctx), query),
   }),
   endpoint({
     method: 'get',
@@ -662,33 +620,24 @@ export const endpoints: AnyEndpoint[] = [
     status: 201,
     handle: (ctx, { body }) => createWebhook(authed(ctx), body),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/webhooks',
     operationId: 'listWebhooks',
     tag: 'webhooks',
     summary: 'List webhooks, oldest first',
     roles: ['admin'],
-    query: WebhookPageQuery,
-    response: z.array(Webhook),
-    handle: (ctx, { query }) =>
-      pageReply(listWebhooks(authed(ctx), query), '/webhooks', query),
+    item: Webhook,
+    handle: (ctx, { query }) => listWebhooks(authed(ctx), query),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/webhooks/:id/deliveries',
     operationId: 'listWebhookDeliveries',
     tag: 'webhooks',
     summary: "A webhook's deliveries, newest first, each with every attempt",
     roles: ['admin'],
-    query: WebhookPageQuery,
-    response: z.array(WebhookDelivery),
+    item: WebhookDelivery,
     handle: (ctx, { params, query }) =>
-      pageReply(
-        listWebhookDeliveries(authed(ctx), params.id!, query),
-        `/webhooks/${encodeURIComponent(params.id!)}/deliveries`,
-        query,
-      ),
+      listWebhookDeliveries(authed(ctx), params.id!, query),
   }),
 
   endpoint({

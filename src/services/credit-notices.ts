@@ -45,7 +45,7 @@ import { businessDateOf, formatInstant } from '../domain/time';
 import { notFound, ServiceError } from '../errors';
 import {
   type CreditNotice,
-  type CreditNoticeListQuery,
+  type CreditNoticeListFilters,
   discrepancyJsonOf,
   type NoticeDocumentQuery,
 } from '../schemas/credit-notices';
@@ -57,7 +57,8 @@ import {
   type ServiceContext,
 } from './context';
 import { applyClaimPlan, contractOutagesAsOf } from './contract-outages';
-import { enqueueWebhookEvent, type Page, pageOf, pastCursor } from './webhooks';
+import { type Page, type PageRequest, TableOrder } from './paging';
+import { enqueueWebhookEvent } from './webhooks';
 
 /** The notice templates, compiled once at start, and the PDF printer (Chromium). */
 export interface NoticeRenderers {
@@ -181,34 +182,39 @@ function visibleNotice(ctx: ServiceContext, id: string): CreditNoticeRow {
   return row;
 }
 
-/** Oldest first. A customer sees its own approved and void notices; finance and admin every notice. */
+const NOTICES_BY_CREATION = new TableOrder(
+  creditNotices,
+  'credit-notices',
+  [creditNotices.createdAt, creditNotices.id],
+  'asc',
+);
+
+/**
+ * Oldest first (finance's approval queue is `status: 'pending-approval'`). A customer sees its own approved
+ * and void notices; finance and admin every notice.
+ */
 export function listCreditNotices(
   ctx: ServiceContext,
-  query: CreditNoticeListQuery,
+  query: CreditNoticeListFilters & PageRequest,
 ): Page<CreditNotice> {
   requireRole(ctx, 'finance', 'admin', 'customer');
   const customer = ctx.actor.role === 'customer';
-  const rows = ctx.store.db
-    .select()
-    .from(creditNotices)
-    .where(
-      and(
-        customer
-          ? and(
-              eq(creditNotices.customerId, ctx.actor.customerId!),
-              inArray(creditNotices.status, [...ISSUED]),
-            )
-          : undefined,
-        query.status === undefined
-          ? undefined
-          : eq(creditNotices.status, query.status),
-        pastCursor(creditNotices, query.cursor, 'asc'),
-      ),
-    )
-    .orderBy(asc(creditNotices.createdAt), asc(creditNotices.id))
-    .limit(query.limit + 1)
-    .all();
-  return pageOf(rows, query.limit, (page) => noticeJsonsOf(ctx, page));
+  return NOTICES_BY_CREATION.pageOf(
+    ctx.store.db,
+    query,
+    and(
+      customer
+        ? and(
+            eq(creditNotices.customerId, ctx.actor.customerId!),
+            inArray(creditNotices.status, [...ISSUED]),
+          )
+        : undefined,
+      query.status === undefined
+        ? undefined
+        : eq(creditNotices.status, query.status),
+    ),
+    (rows) => noticeJsonsOf(ctx, rows),
+  );
 }
 
 export function getCreditNotice(ctx: ServiceContext, id: string): CreditNotice {

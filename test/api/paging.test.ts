@@ -4,6 +4,8 @@
  * between page requests; a cursor that the list did not give out is refused naming `cursor`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/db/client';
+import { enqueueWebhookEvent } from '../../src/services/webhooks';
 import {
   expectProblem,
   makeTestApp,
@@ -237,6 +239,66 @@ const LISTS: ListCase[] = [
           .expect(201);
       };
       return { path: `/contracts/${contractId}/usage`, addOne };
+    },
+  },
+  {
+    path: '/credit-notices',
+    role: 'finance',
+    rows: 7,
+    async setUp() {
+      const { contractId, starts } = await contractWithOutages();
+      // Each claim of an ended outage gets its notice at once, all at the same instant: the id breaks the ties.
+      const addOne = async () => {
+        await t
+          .as('support')
+          .post('/claims', { contractId, outageStart: starts.shift() })
+          .expect(201);
+      };
+      return { addOne };
+    },
+  },
+  {
+    path: '/webhooks',
+    role: 'admin',
+    rows: 7,
+    async setUp() {
+      const addOne = async () => {
+        await t
+          .as('admin')
+          .post('/webhooks', {
+            url: 'https://hooks.example.jp/gengaku',
+            events: ['credit-notice.approved'],
+            secret: 'whsec_0123456789abcdef',
+          })
+          .expect(201);
+      };
+      return { addOne };
+    },
+  },
+  {
+    path: '/webhooks/:id/deliveries',
+    role: 'admin',
+    rows: 7,
+    async setUp() {
+      const webhook = await t
+        .as('admin')
+        .post('/webhooks', {
+          url: 'https://hooks.example.jp/gengaku',
+          events: ['credit-notice.approved'],
+          secret: 'whsec_0123456789abcdef',
+        })
+        .expect(201);
+      // One delivery per event; all made at the same instant: the id breaks the ties.
+      const addOne = async () => {
+        inTransaction(t.store, () =>
+          enqueueWebhookEvent(
+            { store: t.store, clock: t.now },
+            'credit-notice.approved',
+            { id: 'notice' },
+          ),
+        );
+      };
+      return { path: `/webhooks/${webhook.body.id}/deliveries`, addOne };
     },
   },
   {
