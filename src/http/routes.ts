@@ -57,7 +57,6 @@ import {
   listContracts,
 } from '../services/contracts';
 import {
-  approveCreditNotice,
   creditNoticeDocument,
   getCreditNotice,
   listCreditNotices,
@@ -78,6 +77,7 @@ import {
   previewCorrection,
   previewIncident,
 } from '../services/incidents';
+import { approveAndPrint } from '../services/notice-printing';
 import { contractOutages } from '../services/outages';
 import { signInForToken } from '../services/sign-in';
 import {
@@ -546,16 +546,8 @@ export const endpoints: AnyEndpoint[] = [
       "A notice whose tax-inclusive total (totalAmount) is the policy's dualApprovalFromYen or more needs the approvals of two different finance users: after the first it stays pending-approval with one entry in approvals. The contract's claims are brought up to date first, so the figures approved are the current ones. 409 issuer-not-configured until SLA_ISSUER_NAME and SLA_ISSUER_REGISTRATION are set",
     roles: ['finance'],
     response: CreditNotice,
-    handle: (ctx, { params }, { printing }) => {
-      const notice = approveCreditNotice(
-        authed(ctx),
-        params.id!,
-        printing.html,
-      );
-      if (notice.status === 'approved')
-        printing.freezePdfsLater(authed(ctx), notice.id);
-      return notice;
-    },
+    handle: (ctx, { params }, { printing }) =>
+      approveAndPrint(authed(ctx), params.id!, printing),
   }),
   endpoint({
     method: 'post',

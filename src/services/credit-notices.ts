@@ -217,6 +217,69 @@ export function listCreditNotices(
   );
 }
 
+export interface NoticeQueueFigures {
+  /** Notices pending approval. */
+  count: number;
+  /** Their credits, tax-exclusive, and what they come to with tax. */
+  amount: number;
+  totalAmount: number;
+  /** Those one finance user approved, waiting for a second. */
+  awaitingSecondApprover: number;
+}
+
+/** What finance's approval queue holds, counted over every notice pending approval (not one page). */
+export function noticeQueueFigures(ctx: ServiceContext): NoticeQueueFigures {
+  requireRole(ctx, 'finance', 'admin');
+  const row = ctx.store.db
+    .select({
+      count: count(),
+      amount: sql<number>`coalesce(sum(${creditNotices.amount}), 0)`,
+      totalAmount: sql<number>`coalesce(sum(${creditNotices.totalAmount}), 0)`,
+    })
+    .from(creditNotices)
+    .where(eq(creditNotices.status, 'pending-approval'))
+    .get()!;
+  return {
+    ...row,
+    awaitingSecondApprover: countNoticesAwaitingSecondApprover(ctx.store),
+  };
+}
+
+export interface NoticeSummary {
+  status: NoticeStatus;
+  number: string | null;
+}
+
+/**
+ * The status and number of the given notices that the actor may see, by id: how a list of claims names
+ * each claim's notice. A customer sees only its own issued notices; the others are left out, as unknown ids.
+ */
+export function noticeSummariesOf(
+  ctx: ServiceContext,
+  ids: readonly string[],
+): Map<string, NoticeSummary> {
+  requireRole(ctx, 'finance', 'admin', 'customer');
+  if (ids.length === 0) return new Map();
+  const rows = ctx.store.db
+    .select({
+      id: creditNotices.id,
+      customerId: creditNotices.customerId,
+      status: creditNotices.status,
+      number: creditNotices.number,
+    })
+    .from(creditNotices)
+    .where(inArray(creditNotices.id, [...ids]))
+    .all()
+    .filter(
+      (row) =>
+        canSeeCustomer(ctx.actor, row.customerId) &&
+        (ctx.actor.role !== 'customer' || ISSUED.includes(row.status)),
+    );
+  return new Map(
+    rows.map((row) => [row.id, { status: row.status, number: row.number }]),
+  );
+}
+
 export function getCreditNotice(ctx: ServiceContext, id: string): CreditNotice {
   requireRole(ctx, 'finance', 'admin', 'customer');
   return noticeJson(ctx, visibleNotice(ctx, id));

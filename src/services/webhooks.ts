@@ -121,6 +121,17 @@ export function createWebhook(
   });
 }
 
+export function getWebhook(ctx: ServiceContext, id: string): Webhook {
+  requireRole(ctx, 'admin');
+  const row = ctx.store.db
+    .select()
+    .from(webhooks)
+    .where(eq(webhooks.id, id))
+    .get();
+  if (!row) throw notFound('webhook', id);
+  return webhookOf(row);
+}
+
 /** Oldest first. */
 export function listWebhooks(
   ctx: ServiceContext,
