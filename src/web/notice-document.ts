@@ -11,9 +11,9 @@ import { creditNoticeDocument } from '../services/credit-notices';
 import type { PageContext } from './page';
 
 /**
- * The notice's own policy, tighter than the pages': nothing may load or run, only its `<style>` blocks
- * (allowed by their hashes, so no other style can be slipped in), and only our pages may frame it. A
- * sandbox besides, so even a document that somehow carried a script or a form could not act.
+ * The notice's own policy, tighter than the pages': nothing may load, run or be submitted, only its
+ * `<style>` blocks apply (allowed by their hashes, so no other style can be slipped in), and only our pages
+ * may frame it.
  */
 export function noticeDocumentPolicy(html: string): string {
   const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
@@ -27,7 +27,6 @@ export function noticeDocumentPolicy(html: string): string {
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'self'",
-    'sandbox',
   ].join('; ');
 }
 

@@ -139,7 +139,8 @@ function renderNotice(p: PageContext, id: string, form: NoticeFormState = {}) {
     {
       titleKey: 'review.title',
       wide: true,
-      notice: row,
+      // Not `notice`: the layout's name for the message a page shows.
+      creditNotice: row,
       computation: computationOf(notice),
       incidents: notice.outage.incidentIds.map((incidentId) => ({
         id: incidentId,

@@ -210,6 +210,7 @@ export function portalRoutes(router: Router, deps: WebDeps) {
             pdf: `/portal/notices/${notice.id}/document?lang=${lang}&format=pdf`,
           })),
         })),
+        anyVoid: shown.items.some((notice) => notice.status === 'void'),
         pager: shown.pager,
       });
     }),
