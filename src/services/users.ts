@@ -244,6 +244,16 @@ export function revokeToken(ctx: ServiceContext, token: string): void {
   });
 }
 
+function existingUser(ctx: ServiceContext, userId: string): UserRow {
+  const row = ctx.store.db
+    .select()
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
+  if (!row) throw notFound('user', userId);
+  return row;
+}
+
 function revokeAllTokensOf(store: Store, userId: string, now: Instant): number {
   return store.db
     .update(apiTokens)
@@ -259,12 +269,7 @@ export function revokeUserTokens(
 ): TokenRevocation {
   requireRole(ctx, 'admin');
   return inTransaction(ctx.store, () => {
-    const row = ctx.store.db
-      .select()
-      .from(users)
-      .where(eq(users.id, userId))
-      .get();
-    if (!row) throw notFound('user', userId);
+    const row = existingUser(ctx, userId);
     const revokedTokens = revokeAllTokensOf(ctx.store, row.id, ctx.clock());
     recordAudit(ctx, {
       action: 'user.tokens-revoked',
@@ -294,12 +299,7 @@ export function revokeUserAccess(
 ): AccessRevocation {
   requireRole(ctx, 'admin');
   return inTransaction(ctx.store, () => {
-    const row = ctx.store.db
-      .select()
-      .from(users)
-      .where(eq(users.id, userId))
-      .get();
-    if (!row) throw notFound('user', userId);
+    const row = existingUser(ctx, userId);
     const now = ctx.clock();
     const revokedTokens = revokeAllTokensOf(ctx.store, row.id, now);
     const endedSessions = revokeSessionsOf(ctx.store, row.id, now);

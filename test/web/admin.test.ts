@@ -19,6 +19,15 @@ const count = (table: string) =>
     }
   ).n;
 
+const userIdOf = (email: string) =>
+  (
+    t.store.sqlite
+      .prepare('select id from users where email = ?')
+      .get(email) as {
+      id: string;
+    }
+  ).id;
+
 async function adminAgent() {
   const agent = browser(t);
   await logIn(agent, (await userWithPassword(t, 'admin')).email);
@@ -35,13 +44,7 @@ describe('revoking a user’s access', () => {
     const session = browser(t);
     await logIn(session, email);
     await session.get('/support/incidents').expect(200);
-    const userId = (
-      t.store.sqlite
-        .prepare('select id from users where email = ?')
-        .get(email) as {
-        id: string;
-      }
-    ).id;
+    const userId = userIdOf(email);
 
     const admin = await adminAgent();
     const page = await admin.get('/admin/users').expect(200);
@@ -72,13 +75,7 @@ describe('revoking a user’s access', () => {
 
   it('needs the form’s CSRF token and the admin role; an unknown user is a 404 page', async () => {
     const { email } = await userWithPassword(t, 'support');
-    const userId = (
-      t.store.sqlite
-        .prepare('select id from users where email = ?')
-        .get(email) as {
-        id: string;
-      }
-    ).id;
+    const userId = userIdOf(email);
     const admin = await adminAgent();
     const page = await admin.get('/admin/users').expect(200);
     const finance = browser(t);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  asBytes,
   makeTestApp,
   seedContract,
   seedOutage,
@@ -271,6 +272,17 @@ describe('reviewing a notice', () => {
     const page = await finance.get(review);
     expect(page.text).toContain('却下されました。');
     expect(page.text).toContain('settled separately');
+
+    // Again, from a page opened before (another tab): the form is gone, the refusal is said at the top.
+    const again = await finance
+      .post(`${review}/reject`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), reason: 'twice' });
+    expect(again.status).toBe(409);
+    expect(again.text).toMatch(
+      /id="errors"[^>]*><h3>現在の状態と矛盾しています \(credit notice [^)]* is not pending approval/,
+    );
+    expect(again.text).not.toContain(`action="${review}/reject"`);
   });
 
   it('voids only with a reason, and shows the correcting notice it prepared', async () => {
@@ -399,22 +411,14 @@ describe('the month’s report', () => {
     const page = await finance
       .get('/finance/report.csv?month=2026-02')
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(asBytes)
       .expect(200);
     const api = await t
       .as('admin')
       .get('/reports/credits?month=2026-02')
       .set('Accept', 'text/csv')
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(asBytes)
       .expect(200);
     expect(page.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(page.headers['content-disposition']).toBe(

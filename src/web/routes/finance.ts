@@ -88,14 +88,17 @@ function noticeRows(p: PageContext, notices: readonly CreditNotice[]) {
   }));
 }
 
+/** A form that takes a reason, as the review shows it again: what was typed, and the field's refusal. */
+interface ReasonForm {
+  reason: string;
+  errors?: Record<string, string>;
+}
+
 interface NoticeFormState {
-  approveProblem?: string;
-  rejectErrors?: Record<string, string>;
-  rejectProblem?: string;
-  rejectReason?: string;
-  voidErrors?: Record<string, string>;
-  voidProblem?: string;
-  voidReason?: string;
+  /** A use case's refusal of an action, shown at the top of the decision (the form may be gone by now). */
+  problem?: string;
+  rejectForm?: ReasonForm;
+  voidForm?: ReasonForm;
   status?: number;
 }
 
@@ -201,6 +204,39 @@ function refusalOf(error: unknown): ServiceError {
   return error;
 }
 
+/**
+ * Rejecting or voiding: the reason parsed with the API's schema, then the use case; a refusal is shown in
+ * the form it came from, with what was typed.
+ */
+function reasonAction(
+  deps: WebDeps,
+  form: 'rejectForm' | 'voidForm',
+  decide: (ctx: PageContext['ctx'], id: string, reason: string) => unknown,
+  done: string,
+) {
+  return page(deps, DECIDERS, (p) => {
+    const id = p.req.params.id as string;
+    const reason = p.field('reason') ?? '';
+    const parsed = reasonOf(p);
+    if (parsed.errors)
+      return renderNotice(p, id, {
+        [form]: { reason, errors: fieldErrorsFor(p.lang, parsed.errors) },
+        status: 422,
+      });
+    try {
+      decide(p.ctx, id, parsed.reason);
+      p.redirect(`/finance/notices/${id}`, done);
+    } catch (error) {
+      const refused = refusalOf(error);
+      renderNotice(p, id, {
+        [form]: { reason },
+        problem: p.problem(refused),
+        status: refused.status,
+      });
+    }
+  });
+}
+
 /** `YYYY-MM` moved by `months`, in JST calendar months. */
 const shiftMonth = (month: string, months: number) =>
   DateTime.fromISO(`${month}-01`, { zone: ZONE })
@@ -284,7 +320,7 @@ export function financeRoutes(router: Router, deps: WebDeps) {
       } catch (error) {
         const refused = refusalOf(error);
         renderNotice(p, id, {
-          approveProblem: p.problem(refused),
+          problem: p.problem(refused),
           status: refused.status,
         });
       }
@@ -293,54 +329,11 @@ export function financeRoutes(router: Router, deps: WebDeps) {
 
   router.post(
     '/finance/notices/:id/reject',
-    page(deps, DECIDERS, (p) => {
-      const id = p.req.params.id as string;
-      const typed = p.field('reason') ?? '';
-      const { reason, errors } = reasonOf(p);
-      if (errors)
-        return renderNotice(p, id, {
-          rejectErrors: fieldErrorsFor(p.lang, errors),
-          rejectReason: typed,
-          status: 422,
-        });
-      try {
-        rejectCreditNotice(p.ctx, id, reason);
-        p.redirect(`/finance/notices/${id}`, 'noticeRejected');
-      } catch (error) {
-        const refused = refusalOf(error);
-        renderNotice(p, id, {
-          rejectProblem: p.problem(refused),
-          rejectReason: typed,
-          status: refused.status,
-        });
-      }
-    }),
+    reasonAction(deps, 'rejectForm', rejectCreditNotice, 'noticeRejected'),
   );
-
   router.post(
     '/finance/notices/:id/void',
-    page(deps, DECIDERS, (p) => {
-      const id = p.req.params.id as string;
-      const typed = p.field('reason') ?? '';
-      const { reason, errors } = reasonOf(p);
-      if (errors)
-        return renderNotice(p, id, {
-          voidErrors: fieldErrorsFor(p.lang, errors),
-          voidReason: typed,
-          status: 422,
-        });
-      try {
-        voidCreditNotice(p.ctx, id, reason);
-        p.redirect(`/finance/notices/${id}`, 'noticeVoided');
-      } catch (error) {
-        const refused = refusalOf(error);
-        renderNotice(p, id, {
-          voidProblem: p.problem(refused),
-          voidReason: typed,
-          status: refused.status,
-        });
-      }
-    }),
+    reasonAction(deps, 'voidForm', voidCreditNotice, 'noticeVoided'),
   );
 
   router.get(
