@@ -105,6 +105,30 @@ async function contractWithOutages(): Promise<{
   };
 }
 
+/** Claims for the twelve outages, one by one; each ended outage's claim gets its credit notice at once. */
+async function claimsOneByOne() {
+  const { contractId, starts } = await contractWithOutages();
+  const addOne = async () => {
+    await t
+      .as('support')
+      .post('/claims', { contractId, outageStart: starts.shift() })
+      .expect(201);
+  };
+  return { addOne };
+}
+
+async function createWebhook(): Promise<string> {
+  const created = await t
+    .as('admin')
+    .post('/webhooks', {
+      url: 'https://hooks.example.jp/gengaku',
+      events: ['credit-notice.approved'],
+      secret: 'whsec_0123456789abcdef',
+    })
+    .expect(201);
+  return created.body.id;
+}
+
 interface ListCase {
   path: string;
   role: Staff;
@@ -190,17 +214,8 @@ const LISTS: ListCase[] = [
     path: '/claims',
     role: 'support',
     rows: 7,
-    async setUp() {
-      const { contractId, starts } = await contractWithOutages();
-      // All filed at the same instant (the test clock stands still): the id breaks the ties.
-      const addOne = async () => {
-        await t
-          .as('support')
-          .post('/claims', { contractId, outageStart: starts.shift() })
-          .expect(201);
-      };
-      return { addOne };
-    },
+    // All filed at the same instant (the test clock stands still): the id breaks the ties.
+    setUp: claimsOneByOne,
   },
   {
     path: '/usage',
@@ -245,17 +260,8 @@ const LISTS: ListCase[] = [
     path: '/credit-notices',
     role: 'finance',
     rows: 7,
-    async setUp() {
-      const { contractId, starts } = await contractWithOutages();
-      // Each claim of an ended outage gets its notice at once, all at the same instant: the id breaks the ties.
-      const addOne = async () => {
-        await t
-          .as('support')
-          .post('/claims', { contractId, outageStart: starts.shift() })
-          .expect(201);
-      };
-      return { addOne };
-    },
+    // Each claim of an ended outage gets its notice at once, all at the same instant: the id breaks the ties.
+    setUp: claimsOneByOne,
   },
   {
     path: '/webhooks',
@@ -263,14 +269,7 @@ const LISTS: ListCase[] = [
     rows: 7,
     async setUp() {
       const addOne = async () => {
-        await t
-          .as('admin')
-          .post('/webhooks', {
-            url: 'https://hooks.example.jp/gengaku',
-            events: ['credit-notice.approved'],
-            secret: 'whsec_0123456789abcdef',
-          })
-          .expect(201);
+        await createWebhook();
       };
       return { addOne };
     },
@@ -280,14 +279,7 @@ const LISTS: ListCase[] = [
     role: 'admin',
     rows: 7,
     async setUp() {
-      const webhook = await t
-        .as('admin')
-        .post('/webhooks', {
-          url: 'https://hooks.example.jp/gengaku',
-          events: ['credit-notice.approved'],
-          secret: 'whsec_0123456789abcdef',
-        })
-        .expect(201);
+      const webhookId = await createWebhook();
       // One delivery per event; all made at the same instant: the id breaks the ties.
       const addOne = async () => {
         inTransaction(t.store, () =>
@@ -298,7 +290,7 @@ const LISTS: ListCase[] = [
           ),
         );
       };
-      return { path: `/webhooks/${webhook.body.id}/deliveries`, addOne };
+      return { path: `/webhooks/${webhookId}/deliveries`, addOne };
     },
   },
   {
