@@ -374,7 +374,18 @@ describe('finance and admin walk their pages (ja)', () => {
       // Still unnumbered, and no second approval from the same person.
       expect(await page.locator('h1').textContent()).not.toMatch(NOTICE_NUMBER);
       expect(await page.locator('form[action$="/approve"]').count()).toBe(0);
-      await first.check('ja-20-finance-first-approval');
+      await first.check('ja-20a-finance-first-approval');
+      // Back in the queue, the notice says it waits for someone else.
+      await page.click('.back a');
+      await expect
+        .poll(() =>
+          page
+            .locator('table.queue tbody tr', { hasText: '1 / 2' })
+            .filter({ hasText: '1,408,000' })
+            .textContent(),
+        )
+        .toContain('あなたは承認済み');
+      await first.check('ja-20b-finance-queue-waiting');
     } finally {
       await first.close();
     }

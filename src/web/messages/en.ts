@@ -451,6 +451,7 @@ export const en = {
     pending: 'Pending approval, oldest first',
     pendingLead:
       'Open a notice to see the document that will be issued beside its computation.',
+    approvedByYou: 'You approved it: waiting for another approver',
     review: 'Review',
     none: 'No notices are pending approval.',
     issuedLink: 'Issued notices',

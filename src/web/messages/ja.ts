@@ -445,6 +445,7 @@ export const ja = {
     pending: '承認待ち (古い順)',
     pendingLead:
       '各通知書を開くと、発行される書面と計算の内訳を並べて確認できます。',
+    approvedByYou: 'あなたは承認済み: 別の担当者の承認待ち',
     review: '確認する',
     none: '承認待ちの通知書はありません。',
     issuedLink: '発行済みの通知書',

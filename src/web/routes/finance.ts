@@ -85,6 +85,9 @@ function noticeRows(p: PageContext, notices: readonly CreditNotice[]) {
     approvers: notice.approvals.map(
       (approval) => approvers.get(approval.userId) ?? approval.userId,
     ),
+    approvedByMe: notice.approvals.some(
+      (approval) => approval.userId === p.user.actor.userId,
+    ),
   }));
 }
 
