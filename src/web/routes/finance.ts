@@ -240,6 +240,10 @@ function reasonAction(
   });
 }
 
+/** The report's month: the query's, else the JST month of today. */
+const reportMonth = (p: PageContext) =>
+  p.query('month') ?? businessDateOf(p.deps.clock()).slice(0, 7);
+
 /** `YYYY-MM` moved by `months`, in JST calendar months. */
 const shiftMonth = (month: string, months: number) =>
   DateTime.fromISO(`${month}-01`, { zone: ZONE })
@@ -342,8 +346,7 @@ export function financeRoutes(router: Router, deps: WebDeps) {
   router.get(
     '/finance/report',
     page(deps, FINANCE, (p) => {
-      const typed =
-        p.query('month') ?? businessDateOf(p.deps.clock()).slice(0, 7);
+      const typed = reportMonth(p);
       const parsed = CreditReportQuery.safeParse({ month: typed });
       if (!parsed.success)
         return p.render(
@@ -383,7 +386,7 @@ export function financeRoutes(router: Router, deps: WebDeps) {
   router.get(
     '/finance/report.csv',
     page(deps, FINANCE, (p) => {
-      const parsed = CreditReportQuery.safeParse({ month: p.query('month') });
+      const parsed = CreditReportQuery.safeParse({ month: reportMonth(p) });
       if (!parsed.success)
         throw new ServiceError(
           'validation-failed',
