@@ -19,6 +19,7 @@ import { translate } from '../../src/web/i18n';
 import {
   digest,
   freshContract,
+  freshNotice,
   freshUser,
   incidentBody,
   makeWorld,
@@ -88,6 +89,8 @@ const ADMIN: Who[] = ['admin'];
 const SUPPORT: Who[] = ['support', 'admin'];
 const FINANCE: Who[] = ['finance', 'admin'];
 const CUSTOMER: Who[] = ['customer'];
+/** Approving, rejecting and voiding: finance's alone (an admin sees the notices). */
+const DECIDERS: Who[] = ['finance'];
 
 /** The incident form's fields as a browser posts them (Japan time, datetime-local). */
 const INCIDENT_FORM = {
@@ -187,8 +190,36 @@ const PAGES: Record<string, PageRule> = {
     writes: true,
   },
   'GET /portal/claims': { who: CUSTOMER },
+  'GET /portal/notices': { who: CUSTOMER },
+  'GET /portal/notices/:id/document': { who: CUSTOMER },
 
   'GET /finance': { who: FINANCE },
+  'GET /finance/notices': { who: FINANCE },
+  'GET /finance/notices/:id': { who: FINANCE },
+  'GET /finance/notices/:id/document': { who: FINANCE },
+  'POST /finance/notices/:id/approve': {
+    who: DECIDERS,
+    form: async (w) => ({ params: { id: await freshNotice(w) }, form: {} }),
+    writes: true,
+  },
+  'POST /finance/notices/:id/reject': {
+    who: DECIDERS,
+    form: async (w) => ({
+      params: { id: await freshNotice(w) },
+      form: { reason: 'credited on the last invoice already' },
+    }),
+    writes: true,
+  },
+  'POST /finance/notices/:id/void': {
+    who: DECIDERS,
+    form: async (w) => ({
+      params: { id: await freshNotice(w, true) },
+      form: { reason: 'issued for the wrong contract' },
+    }),
+    writes: true,
+  },
+  'GET /finance/report': { who: FINANCE },
+  'GET /finance/report.csv': { who: FINANCE },
   'GET /finance/deadlines': { who: FINANCE },
   'GET /finance/audit': { who: FINANCE },
 
@@ -212,6 +243,24 @@ const PAGES: Record<string, PageRule> = {
     form: () => ({ form: { name: 'Paged K.K.' } }),
     writes: true,
   },
+  'POST /admin/users/:id/revoke': {
+    who: ADMIN,
+    form: (w) => ({ params: { id: freshUser(w, 'support').id }, form: {} }),
+    writes: true,
+  },
+  'GET /admin/webhooks': { who: ADMIN },
+  'POST /admin/webhooks': {
+    who: ADMIN,
+    form: () => ({
+      form: {
+        url: 'https://receiver.example.jp/paged',
+        events: ['credit-notice.approved'],
+        secret: '',
+      },
+    }),
+    writes: true,
+  },
+  'GET /admin/webhooks/:id': { who: ADMIN },
   'GET /admin/contracts/new': { who: ADMIN },
   'POST /admin/contracts/new': {
     who: ADMIN,
@@ -236,6 +285,9 @@ const PAGES: Record<string, PageRule> = {
 const PAGE_IDS: Record<string, (w: World) => string> = {
   incidents: (w) => w.incidentId,
   contracts: (w) => w.contractId,
+  // Approved, of the world's customer: finance opens it, and its customer downloads it.
+  notices: (w) => w.noticeId,
+  webhooks: (w) => w.webhookId,
 };
 
 function filled(path: string, params: Record<string, string> = {}): string {

@@ -194,7 +194,8 @@ export interface Call {
 }
 
 /** A new contract of the world's customer with a claimed outage: its credit notice, approved if asked. */
-async function freshNotice(w: World, approved = false): Promise<string> {
+/** A new credit notice of the world's customer, pending approval, or approved. */
+export async function freshNotice(w: World, approved = false): Promise<string> {
   const { contractId } = await freshContract(w);
   await w.t
     .as('support')
