@@ -1,8 +1,8 @@
 /**
- * The demo database of `npm run demo`: a believable month: customers and
- * contracts in both regions, incidents of every kind, claims, credit notices in every state (pending,
- * pending with one of two approvals, approved, rejected, void with its correcting notice), and one login
- * per role (printed), with a second finance user for dual approvals.
+ * The demo database of `npm run demo`: a believable month: customers and contracts in both regions,
+ * incidents of every kind, claims, credit notices in every state (pending; pending with one of two
+ * approvals, or none of two; approved, rejected, void with its correcting notice), and one login per role
+ * (printed), with a second finance user for dual approvals.
  */
 
 import type { AppConfig } from './config';
@@ -399,6 +399,21 @@ export async function seedDemo(
     'Formal claim letter from the railway operator.',
   );
   approveCreditNotice(tanaka, railClaim.creditNoticeId!, html);
+  // Pending, with no approval yet and two needed: 4 days of ¥9.6M a month is ¥1,408,000 including tax.
+  incident({
+    title: 'Hokuriku Rail: fibre ring cut between Kanazawa and Toyama',
+    cause: 'provider',
+    severity: 'total',
+    scope: { contractIds: [rail.id] },
+    awareAt: at(22 * 24),
+    intervals: [{ start: at(22 * 24), end: at(22 * 24 - 100) }],
+  });
+  claim(
+    desk,
+    rail.id,
+    now - 22 * 24 * HOUR,
+    'Second claim letter from the railway operator (fibre ring).',
+  );
 
   recordUsage(desk, east.id, {
     month: formatInstant(now - 40 * 24 * HOUR).slice(0, 7),

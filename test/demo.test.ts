@@ -74,6 +74,7 @@ describe('the demo database', () => {
       'pending-approval',
       'pending-approval',
       'pending-approval',
+      'pending-approval',
       'rejected',
     ]);
 
@@ -94,6 +95,7 @@ describe('the demo database', () => {
       'approved 1/1',
       'pending-approval 0/1',
       'pending-approval 0/1',
+      'pending-approval 0/2',
       'pending-approval 1/2',
       'rejected 0/1',
       'void 1/1',

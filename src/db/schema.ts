@@ -377,20 +377,24 @@ export const auditLog = sqliteTable(
 );
 
 /** A receiver of events (API.md, webhooks). */
-export const webhooks = sqliteTable('webhooks', {
-  id: text('id').primaryKey(),
-  url: text('url').notNull(),
-  events: text('events', { mode: 'json' })
-    .$type<WebhookEventType[]>()
-    .notNull(),
-  /** Kept as given: every delivery is signed with it (an HMAC needs the secret itself, not a hash of it). */
-  secret: text('secret').notNull(),
-  active: integer('active', { mode: 'boolean' }).notNull().default(true),
-  createdBy: text('created_by')
-    .notNull()
-    .references(() => users.id),
-  createdAt: createdAt(),
-});
+export const webhooks = sqliteTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    url: text('url').notNull(),
+    events: text('events', { mode: 'json' })
+      .$type<WebhookEventType[]>()
+      .notNull(),
+    /** Kept as given: every delivery is signed with it (an HMAC needs the secret itself, not a hash of it). */
+    secret: text('secret').notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (table) => [index('webhooks_list_idx').on(table.createdAt, table.id)],
+);
 
 /**
  * The outbox: one row per event and subscribed webhook, written in the transaction of the change, so a
@@ -518,6 +522,7 @@ export const creditNotices = sqliteTable(
   },
   (table) => [
     uniqueIndex('credit_notices_number_unique').on(table.number),
+    index('credit_notices_list_idx').on(table.createdAt, table.id),
     index('credit_notices_claim_idx').on(table.claimId),
     index('credit_notices_status_idx').on(
       table.status,

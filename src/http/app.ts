@@ -357,7 +357,7 @@ export function createApp(deps: AppDeps): express.Express {
     ),
   );
   app.use('/api/v1', api);
-  app.use(webRouter(deps));
+  app.use(webRouter({ ...deps, printing: server.printing }));
 
   app.use((req, _res, next) =>
     next(new ServiceError('not-found', `nothing at ${quoted(req.path)}`)),

@@ -1,5 +1,4 @@
-/** Every endpoint of API.md (the credit-notice ones come with notices). Routes validate, call a use case, answer. */
-import { z } from 'zod';
+/** Every endpoint of API.md. Routes validate, call a use case, answer. */
 import { calculate } from '../calculator';
 import { ServiceError } from '../errors';
 import {
@@ -38,20 +37,14 @@ import {
 } from '../schemas/api';
 import {
   CreditNotice,
-  CreditNoticeListQuery,
+  CreditNoticeListFilters,
   CreditReport,
   CreditReportQuery,
   NoticeDocumentQuery,
   NoticeReasonInput,
 } from '../schemas/credit-notices';
 import { CalculationResult, Scenario } from '../schemas/scenario';
-import {
-  encodePageCursor,
-  Webhook,
-  WebhookDelivery,
-  WebhookInput,
-  WebhookPageQuery,
-} from '../schemas/webhooks';
+import { Webhook, WebhookDelivery, WebhookInput } from '../schemas/webhooks';
 import { listAudit } from '../services/audit';
 import { createClaim, getClaim, listClaims } from '../services/claims';
 import type { ServiceContext } from '../services/context';
@@ -64,7 +57,6 @@ import {
   listContracts,
 } from '../services/contracts';
 import {
-  approveCreditNotice,
   creditNoticeDocument,
   getCreditNotice,
   listCreditNotices,
@@ -85,6 +77,7 @@ import {
   previewCorrection,
   previewIncident,
 } from '../services/incidents';
+import { approveAndPrint } from '../services/notice-printing';
 import { contractOutages } from '../services/outages';
 import { signInForToken } from '../services/sign-in';
 import {
@@ -103,7 +96,6 @@ import {
   createWebhook,
   listWebhookDeliveries,
   listWebhooks,
-  type Page,
 } from '../services/webhooks';
 import {
   type AnyEndpoint,
@@ -130,31 +122,6 @@ function expectedVersion(ifMatch: string | undefined): number | undefined {
       'If-Match must be the ETag of the incident, e.g. "3"',
     );
   return match[1] ? -1 : Number(match[2]);
-}
-
-/**
- * A page of a list as API.md says: the array, and a `Link` to the next page when there is one, keeping
- * the list's filters.
- */
-function pageReply<T>(
-  page: Page<T>,
-  path: string,
-  query: { limit: number },
-  filters: Record<string, string | undefined> = {},
-): Reply<T[]> {
-  if (page.next === null) return new Reply(page.items);
-  const next = new URLSearchParams({
-    ...Object.fromEntries(
-      Object.entries(filters).filter(
-        (entry): entry is [string, string] => entry[1] !== undefined,
-      ),
-    ),
-    limit: String(query.limit),
-    cursor: encodePageCursor(page.next),
-  });
-  return new Reply(page.items, {
-    headers: { Link: `</api/v1${path}?${next}>; rel="next"` },
-  });
 }
 
 export const endpoints: AnyEndpoint[] = [
@@ -519,25 +486,16 @@ export const endpoints: AnyEndpoint[] = [
     handle: (ctx, { params }) => getClaim(authed(ctx), params.id!),
   }),
 
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/credit-notices',
     operationId: 'listCreditNotices',
     tag: 'credit-notices',
     summary:
       'List credit notices, oldest first (a customer: its own approved and void ones)',
     roles: ['finance', 'admin', 'customer'],
-    query: CreditNoticeListQuery,
-    response: z.array(CreditNotice),
-    handle: (ctx, { query }) =>
-      pageReply(
-        listCreditNotices(authed(ctx), query),
-        '/credit-notices',
-        query,
-        {
-          status: query.status,
-        },
-      ),
+    filters: CreditNoticeListFilters,
+    item: CreditNotice,
+    handle: (ctx, { query }) => listCreditNotices(authed(ctx), query),
   }),
   endpoint({
     method: 'get',
@@ -588,16 +546,8 @@ export const endpoints: AnyEndpoint[] = [
       "A notice whose tax-inclusive total (totalAmount) is the policy's dualApprovalFromYen or more needs the approvals of two different finance users: after the first it stays pending-approval with one entry in approvals. The contract's claims are brought up to date first, so the figures approved are the current ones. 409 issuer-not-configured until SLA_ISSUER_NAME and SLA_ISSUER_REGISTRATION are set",
     roles: ['finance'],
     response: CreditNotice,
-    handle: (ctx, { params }, { printing }) => {
-      const notice = approveCreditNotice(
-        authed(ctx),
-        params.id!,
-        printing.html,
-      );
-      if (notice.status === 'approved')
-        printing.freezePdfsLater(authed(ctx), notice.id);
-      return notice;
-    },
+    handle: (ctx, { params }, { printing }) =>
+      approveAndPrint(authed(ctx), params.id!, printing),
   }),
   endpoint({
     method: 'post',
@@ -662,33 +612,24 @@ export const endpoints: AnyEndpoint[] = [
     status: 201,
     handle: (ctx, { body }) => createWebhook(authed(ctx), body),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/webhooks',
     operationId: 'listWebhooks',
     tag: 'webhooks',
     summary: 'List webhooks, oldest first',
     roles: ['admin'],
-    query: WebhookPageQuery,
-    response: z.array(Webhook),
-    handle: (ctx, { query }) =>
-      pageReply(listWebhooks(authed(ctx), query), '/webhooks', query),
+    item: Webhook,
+    handle: (ctx, { query }) => listWebhooks(authed(ctx), query),
   }),
-  endpoint({
-    method: 'get',
+  listEndpoint({
     path: '/webhooks/:id/deliveries',
     operationId: 'listWebhookDeliveries',
     tag: 'webhooks',
     summary: "A webhook's deliveries, newest first, each with every attempt",
     roles: ['admin'],
-    query: WebhookPageQuery,
-    response: z.array(WebhookDelivery),
+    item: WebhookDelivery,
     handle: (ctx, { params, query }) =>
-      pageReply(
-        listWebhookDeliveries(authed(ctx), params.id!, query),
-        `/webhooks/${encodeURIComponent(params.id!)}/deliveries`,
-        query,
-      ),
+      listWebhookDeliveries(authed(ctx), params.id!, query),
   }),
 
   endpoint({

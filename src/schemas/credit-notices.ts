@@ -5,7 +5,6 @@ import { NOTICE_STATUSES } from '../domain/credit-notices';
 import { Policy } from '../domain/policy';
 import { formatInstant } from '../domain/time';
 import { OutageJson } from './outage';
-import { WebhookPageQuery } from './webhooks';
 
 const InstantOut = z
   .string()
@@ -121,13 +120,11 @@ export const CreditNotice = z
   .meta({ id: 'CreditNotice' });
 export type CreditNotice = z.infer<typeof CreditNotice>;
 
-export const CreditNoticeListQuery = z
-  .object({
-    ...WebhookPageQuery.shape,
-    status: z.enum(NOTICE_STATUSES).optional(),
-  })
+/** The filters of `GET /credit-notices`, beside `limit` and `cursor`. */
+export const CreditNoticeListFilters = z
+  .object({ status: z.enum(NOTICE_STATUSES).optional() })
   .strict();
-export type CreditNoticeListQuery = z.infer<typeof CreditNoticeListQuery>;
+export type CreditNoticeListFilters = z.infer<typeof CreditNoticeListFilters>;
 
 export const NoticeDocumentQuery = z
   .object({

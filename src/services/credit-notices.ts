@@ -45,7 +45,7 @@ import { businessDateOf, formatInstant } from '../domain/time';
 import { notFound, ServiceError } from '../errors';
 import {
   type CreditNotice,
-  type CreditNoticeListQuery,
+  type CreditNoticeListFilters,
   discrepancyJsonOf,
   type NoticeDocumentQuery,
 } from '../schemas/credit-notices';
@@ -57,7 +57,8 @@ import {
   type ServiceContext,
 } from './context';
 import { applyClaimPlan, contractOutagesAsOf } from './contract-outages';
-import { enqueueWebhookEvent, type Page, pageOf, pastCursor } from './webhooks';
+import { type Page, type PageRequest, TableOrder } from './paging';
+import { enqueueWebhookEvent } from './webhooks';
 
 /** The notice templates, compiled once at start, and the PDF printer (Chromium). */
 export interface NoticeRenderers {
@@ -181,34 +182,102 @@ function visibleNotice(ctx: ServiceContext, id: string): CreditNoticeRow {
   return row;
 }
 
-/** Oldest first. A customer sees its own approved and void notices; finance and admin every notice. */
+const NOTICES_BY_CREATION = new TableOrder(
+  creditNotices,
+  'credit-notices',
+  [creditNotices.createdAt, creditNotices.id],
+  'asc',
+);
+
+/**
+ * Oldest first (finance's approval queue is `status: 'pending-approval'`). A customer sees its own approved
+ * and void notices; finance and admin every notice.
+ */
 export function listCreditNotices(
   ctx: ServiceContext,
-  query: CreditNoticeListQuery,
+  query: CreditNoticeListFilters & PageRequest,
 ): Page<CreditNotice> {
   requireRole(ctx, 'finance', 'admin', 'customer');
   const customer = ctx.actor.role === 'customer';
-  const rows = ctx.store.db
-    .select()
+  return NOTICES_BY_CREATION.pageOf(
+    ctx.store.db,
+    query,
+    and(
+      customer
+        ? and(
+            eq(creditNotices.customerId, ctx.actor.customerId!),
+            inArray(creditNotices.status, [...ISSUED]),
+          )
+        : undefined,
+      query.status === undefined
+        ? undefined
+        : eq(creditNotices.status, query.status),
+    ),
+    (rows) => noticeJsonsOf(ctx, rows),
+  );
+}
+
+export interface NoticeQueueFigures {
+  /** Notices pending approval. */
+  count: number;
+  /** Their credits, tax-exclusive, and what they come to with tax. */
+  amount: number;
+  totalAmount: number;
+  /** Those one finance user approved, waiting for a second. */
+  awaitingSecondApprover: number;
+}
+
+/** What finance's approval queue holds, counted over every notice pending approval (not one page). */
+export function noticeQueueFigures(ctx: ServiceContext): NoticeQueueFigures {
+  requireRole(ctx, 'finance', 'admin');
+  const row = ctx.store.db
+    .select({
+      count: count(),
+      amount: sql<number>`coalesce(sum(${creditNotices.amount}), 0)`,
+      totalAmount: sql<number>`coalesce(sum(${creditNotices.totalAmount}), 0)`,
+    })
     .from(creditNotices)
-    .where(
-      and(
-        customer
-          ? and(
-              eq(creditNotices.customerId, ctx.actor.customerId!),
-              inArray(creditNotices.status, [...ISSUED]),
-            )
-          : undefined,
-        query.status === undefined
-          ? undefined
-          : eq(creditNotices.status, query.status),
-        pastCursor(creditNotices, query.cursor, 'asc'),
-      ),
-    )
-    .orderBy(asc(creditNotices.createdAt), asc(creditNotices.id))
-    .limit(query.limit + 1)
-    .all();
-  return pageOf(rows, query.limit, (page) => noticeJsonsOf(ctx, page));
+    .where(eq(creditNotices.status, 'pending-approval'))
+    .get()!;
+  return {
+    ...row,
+    awaitingSecondApprover: countNoticesAwaitingSecondApprover(ctx.store),
+  };
+}
+
+export interface NoticeSummary {
+  status: NoticeStatus;
+  number: string | null;
+}
+
+/**
+ * The status and number of the given notices that the actor may see, by id: how a list of claims names
+ * each claim's notice. A customer sees only its own issued notices; the others are left out, as unknown ids.
+ */
+export function noticeSummariesOf(
+  ctx: ServiceContext,
+  ids: readonly string[],
+): Map<string, NoticeSummary> {
+  requireRole(ctx, 'finance', 'admin', 'customer');
+  if (ids.length === 0) return new Map();
+  const rows = ctx.store.db
+    .select({
+      id: creditNotices.id,
+      customerId: creditNotices.customerId,
+      status: creditNotices.status,
+      number: creditNotices.number,
+    })
+    .from(creditNotices)
+    .where(inArray(creditNotices.id, [...ids]))
+    .all()
+    .filter(
+      (row) =>
+        canSeeCustomer(ctx.actor, row.customerId) &&
+        (ctx.actor.role !== 'customer' || ISSUED.includes(row.status)),
+    );
+  return new Map(
+    rows.map((row) => [row.id, { status: row.status, number: row.number }]),
+  );
 }
 
 export function getCreditNotice(ctx: ServiceContext, id: string): CreditNotice {

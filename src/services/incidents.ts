@@ -12,6 +12,7 @@ import {
   sql,
 } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
+import { inList } from '../db/in-list';
 import {
   findIncident,
   findIncidents,
@@ -597,6 +598,24 @@ export function getIncident(ctx: ServiceContext, id: string): Incident {
     stored,
     affectedBy(scopeIndex(ctx), stored).map((entry) => entry.id),
   );
+}
+
+/**
+ * The titles of the given incidents, by id: how a page names the incidents an outage came from (a credit
+ * notice's computation) without loading them whole. Unknown ids are left out.
+ */
+export function incidentTitlesOf(
+  ctx: ServiceContext,
+  ids: readonly string[],
+): Map<string, string> {
+  requireRole(ctx, 'support', 'admin', 'finance');
+  if (ids.length === 0) return new Map();
+  const rows = ctx.store.db
+    .select({ id: incidents.id, title: incidents.title })
+    .from(incidents)
+    .where(inList(incidents.id, ids))
+    .all();
+  return new Map(rows.map((row) => [row.id, row.title]));
 }
 
 export interface AffectedContract {

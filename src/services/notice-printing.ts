@@ -4,8 +4,13 @@
  */
 import type { NoticeRenderer } from '../documents/notice-renderer';
 import type { PdfRenderer } from '../documents/pdf';
+import type { CreditNotice } from '../schemas/credit-notices';
 import type { ServiceContext } from './context';
-import { freezeNoticePdfs, type NoticeRenderers } from './credit-notices';
+import {
+  approveCreditNotice,
+  freezeNoticePdfs,
+  type NoticeRenderers,
+} from './credit-notices';
 
 export interface NoticePrinting extends NoticeRenderers {
   /** Prints an issued notice's PDFs from its frozen HTML and stores them, after the current request. */
@@ -47,4 +52,18 @@ export function createNoticePrinting({
       await pdf.close();
     },
   };
+}
+
+/**
+ * An approval as the API and the pages make it: `approveCreditNotice`, and once the notice is issued, its
+ * PDFs printed from the frozen HTML after the request.
+ */
+export function approveAndPrint(
+  ctx: ServiceContext,
+  id: string,
+  printing: NoticePrinting,
+): CreditNotice {
+  const notice = approveCreditNotice(ctx, id, printing.html);
+  if (notice.status === 'approved') printing.freezePdfsLater(ctx, notice.id);
+  return notice;
 }

@@ -73,3 +73,22 @@ export function revokeSession(store: Store, now: Instant, id: string): void {
       .run(),
   );
 }
+
+/** Ends every session of a user still open at `now`, inside the caller's transaction; how many ended. */
+export function revokeSessionsOf(
+  store: Store,
+  userId: string,
+  now: Instant,
+): number {
+  return store.db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+      ),
+    )
+    .run().changes;
+}

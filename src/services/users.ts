@@ -1,6 +1,7 @@
 /** Users, their API tokens, passwords, and the first admin. */
 import { and, eq, isNull } from 'drizzle-orm';
 import { inTransaction, type Store } from '../db/client';
+import { inList } from '../db/in-list';
 import { apiTokens, customers, users } from '../db/schema';
 import { tokenHolder } from '../db/tokens';
 import { formatInstant, type Instant } from '../domain/time';
@@ -15,6 +16,7 @@ import {
 } from './context';
 import { type Page, type PageRequest, TableOrder } from './paging';
 import { hashPassword, hashToken, newSecret } from './passwords';
+import { revokeSessionsOf } from './sessions';
 
 type UserRow = typeof users.$inferSelect;
 
@@ -157,6 +159,24 @@ export function listUsers(ctx: ServiceContext, page: PageRequest): Page<User> {
   );
 }
 
+/**
+ * The names of the given users, by id: who approved, rejected or voided a credit notice, as finance's
+ * pages show it. Unknown ids are left out.
+ */
+export function userNamesOf(
+  ctx: ServiceContext,
+  ids: readonly string[],
+): Map<string, string> {
+  requireRole(ctx, 'admin', 'finance');
+  if (ids.length === 0) return new Map();
+  const rows = ctx.store.db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(inList(users.id, ids))
+    .all();
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 export type TokenVerdict =
   | { actor: Actor; userId: string }
   | { refused: 'unknown' | 'revoked' | 'expired' };
@@ -214,6 +234,16 @@ export function revokeToken(ctx: ServiceContext, token: string): void {
   });
 }
 
+function existingUser(ctx: ServiceContext, userId: string): UserRow {
+  const row = ctx.store.db
+    .select()
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
+  if (!row) throw notFound('user', userId);
+  return row;
+}
+
 function revokeAllTokensOf(store: Store, userId: string, now: Instant): number {
   return store.db
     .update(apiTokens)
@@ -229,12 +259,7 @@ export function revokeUserTokens(
 ): TokenRevocation {
   requireRole(ctx, 'admin');
   return inTransaction(ctx.store, () => {
-    const row = ctx.store.db
-      .select()
-      .from(users)
-      .where(eq(users.id, userId))
-      .get();
-    if (!row) throw notFound('user', userId);
+    const row = existingUser(ctx, userId);
     const revokedTokens = revokeAllTokensOf(ctx.store, row.id, ctx.clock());
     recordAudit(ctx, {
       action: 'user.tokens-revoked',
@@ -243,6 +268,38 @@ export function revokeUserTokens(
       after: { revokedTokens },
     });
     return { userId: row.id, revokedTokens };
+  });
+}
+
+export interface AccessRevocation extends TokenRevocation {
+  /** Whose access ended, by name. */
+  name: string;
+  /** How many web sessions (signed-in browsers) ended. */
+  endedSessions: number;
+}
+
+/**
+ * An admin locks a user out of everything a credential opened (someone leaving, a shared laptop): every
+ * API token and every web session ends at once, in one transaction. The password still works, so the
+ * user can sign in again unless the admin also changes it.
+ */
+export function revokeUserAccess(
+  ctx: ServiceContext,
+  userId: string,
+): AccessRevocation {
+  requireRole(ctx, 'admin');
+  return inTransaction(ctx.store, () => {
+    const row = existingUser(ctx, userId);
+    const now = ctx.clock();
+    const revokedTokens = revokeAllTokensOf(ctx.store, row.id, now);
+    const endedSessions = revokeSessionsOf(ctx.store, row.id, now);
+    recordAudit(ctx, {
+      action: 'user.access-revoked',
+      entityType: 'user',
+      entityId: row.id,
+      after: { revokedTokens, endedSessions },
+    });
+    return { userId: row.id, name: row.name, revokedTokens, endedSessions };
   });
 }
 

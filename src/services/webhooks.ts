@@ -2,19 +2,7 @@
  * Webhooks (API.md): admins register receivers; a change announces itself with `enqueueWebhookEvent`
  * inside its own transaction, which writes the outbox that `webhook-delivery.ts` works through.
  */
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  gt,
-  inArray,
-  lt,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { inTransaction, type Store } from '../db/client';
 import { webhookAttempts, webhookDeliveries, webhooks } from '../db/schema';
 import { formatInstant } from '../domain/time';
@@ -22,12 +10,10 @@ import type { WebhookEvent, WebhookEventType } from '../domain/webhooks';
 import { notFound } from '../errors';
 import { groupBy } from '../lib/collections';
 import type {
-  PageCursor,
   Webhook,
   WebhookAttempt,
   WebhookDelivery,
   WebhookInput,
-  WebhookPageQuery,
 } from '../schemas/webhooks';
 import {
   newId,
@@ -35,46 +21,24 @@ import {
   requireRole,
   type ServiceContext,
 } from './context';
+import { type Page, type PageRequest, TableOrder } from './paging';
 
 type WebhookRow = typeof webhooks.$inferSelect;
 type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 type AttemptRow = typeof webhookAttempts.$inferSelect;
 
-export interface Page<T> {
-  items: T[];
-  /** Where the next page starts; null on the last page. */
-  next: PageCursor | null;
-}
-
-export function pageOf<R extends { createdAt: number; id: string }, T>(
-  rows: R[],
-  limit: number,
-  map: (rows: R[]) => T[],
-): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items: map(items),
-    next:
-      rows.length > limit && last
-        ? { createdAt: last.createdAt, id: last.id }
-        : null,
-  };
-}
-
-/** The rows after the cursor in (createdAt, id) order, ascending or descending. */
-export function pastCursor(
-  table: { createdAt: SQLiteColumn; id: SQLiteColumn },
-  cursor: PageCursor | undefined,
-  order: 'asc' | 'desc',
-): SQL | undefined {
-  if (cursor === undefined) return undefined;
-  const beyond = order === 'asc' ? gt : lt;
-  return or(
-    beyond(table.createdAt, cursor.createdAt),
-    and(eq(table.createdAt, cursor.createdAt), beyond(table.id, cursor.id)),
-  );
-}
+const WEBHOOKS_BY_CREATION = new TableOrder(
+  webhooks,
+  'webhooks',
+  [webhooks.createdAt, webhooks.id],
+  'asc',
+);
+const DELIVERIES_NEWEST_FIRST = new TableOrder(
+  webhookDeliveries,
+  'webhook-deliveries',
+  [webhookDeliveries.createdAt, webhookDeliveries.id],
+  'desc',
+);
 
 function webhookOf(row: WebhookRow): Webhook {
   return {
@@ -157,27 +121,33 @@ export function createWebhook(
   });
 }
 
+export function getWebhook(ctx: ServiceContext, id: string): Webhook {
+  requireRole(ctx, 'admin');
+  const row = ctx.store.db
+    .select()
+    .from(webhooks)
+    .where(eq(webhooks.id, id))
+    .get();
+  if (!row) throw notFound('webhook', id);
+  return webhookOf(row);
+}
+
 /** Oldest first. */
 export function listWebhooks(
   ctx: ServiceContext,
-  query: WebhookPageQuery,
+  page: PageRequest,
 ): Page<Webhook> {
   requireRole(ctx, 'admin');
-  const rows = ctx.store.db
-    .select()
-    .from(webhooks)
-    .where(pastCursor(webhooks, query.cursor, 'asc'))
-    .orderBy(asc(webhooks.createdAt), asc(webhooks.id))
-    .limit(query.limit + 1)
-    .all();
-  return pageOf(rows, query.limit, (page) => page.map(webhookOf));
+  return WEBHOOKS_BY_CREATION.pageOf(ctx.store.db, page, undefined, (rows) =>
+    rows.map(webhookOf),
+  );
 }
 
 /** Newest first, each with every attempt made. */
 export function listWebhookDeliveries(
   ctx: ServiceContext,
   webhookId: string,
-  query: WebhookPageQuery,
+  page: PageRequest,
 ): Page<WebhookDelivery> {
   requireRole(ctx, 'admin');
   const { db } = ctx.store;
@@ -187,36 +157,29 @@ export function listWebhookDeliveries(
     .where(eq(webhooks.id, webhookId))
     .get();
   if (!webhook) throw notFound('webhook', webhookId);
-  const rows = db
-    .select()
-    .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.webhookId, webhookId),
-        pastCursor(webhookDeliveries, query.cursor, 'desc'),
-      ),
-    )
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(query.limit + 1)
-    .all();
-  return pageOf(rows, query.limit, (page) => {
-    const attempts =
-      page.length === 0
-        ? []
-        : db
-            .select()
-            .from(webhookAttempts)
-            .where(
-              inArray(
-                webhookAttempts.deliveryId,
-                page.map((row) => row.id),
-              ),
-            )
-            .orderBy(asc(webhookAttempts.number))
-            .all();
-    const byDelivery = groupBy(attempts, (attempt) => attempt.deliveryId);
-    return page.map((row) => deliveryOf(row, byDelivery.get(row.id) ?? []));
-  });
+  return DELIVERIES_NEWEST_FIRST.pageOf(
+    db,
+    page,
+    eq(webhookDeliveries.webhookId, webhookId),
+    (rows) => {
+      const attempts =
+        rows.length === 0
+          ? []
+          : db
+              .select()
+              .from(webhookAttempts)
+              .where(
+                inArray(
+                  webhookAttempts.deliveryId,
+                  rows.map((row) => row.id),
+                ),
+              )
+              .orderBy(asc(webhookAttempts.number))
+              .all();
+      const byDelivery = groupBy(attempts, (attempt) => attempt.deliveryId);
+      return rows.map((row) => deliveryOf(row, byDelivery.get(row.id) ?? []));
+    },
+  );
 }
 
 /**

@@ -55,6 +55,16 @@ export function formatDate(lang: Lang, date: string): string {
   ).format(Date.parse(`${date}T00:00:00Z`));
 }
 
+/** A month `YYYY-MM` (a notice's billing month): 2026年1月 or January 2026. */
+export function formatMonth(lang: Lang, month: string): string {
+  const time = DateTime.fromISO(`${month}-01`, { zone: 'UTC' });
+  return time.isValid
+    ? time.toFormat(lang === 'ja' ? 'yyyy年M月' : 'LLLL yyyy', {
+        locale: LOCALE[lang],
+      })
+    : month;
+}
+
 /** Integer yen: ¥6,666 (the yen has no minor unit). */
 export function formatYen(lang: Lang, amount: number): string {
   return cached(

@@ -19,6 +19,7 @@ import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
 import type { Instant } from '../domain/time';
 import { ServiceError } from '../errors';
+import type { NoticePrinting } from '../services/notice-printing';
 import { CsrfRefused, csrfProtection } from './csrf';
 import { hasMessage, translate } from './i18n';
 import { PageContext, type WebDeps } from './page';
@@ -70,6 +71,8 @@ export function webRouter(deps: {
   clock: () => Instant;
   config: AppConfig;
   logger: Logger;
+  /** The notice templates and PDF printer the API uses too. */
+  printing: NoticePrinting;
   web?: Partial<WebSettings>;
 }): Router {
   const web: WebDeps = {
@@ -77,6 +80,7 @@ export function webRouter(deps: {
     clock: deps.clock,
     config: deps.config,
     logger: deps.logger,
+    printing: deps.printing,
     views: createViews(),
     csrf: csrfProtection(deps.web?.csrfSecret),
     sessionTtlMs: deps.web?.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,

@@ -8,6 +8,7 @@ import type { Instant } from '../domain/time';
 import { ServiceError } from '../errors';
 import type { FieldError } from '../schemas/common';
 import type { ServiceContext } from '../services/context';
+import type { NoticePrinting } from '../services/notice-printing';
 import type { SessionUser } from '../services/sessions';
 import type { CsrfProtection } from './csrf';
 import { hasMessage, type Lang, translate } from './i18n';
@@ -19,6 +20,7 @@ export interface WebDeps {
   clock: () => Instant;
   config: AppConfig;
   logger: Logger;
+  printing: NoticePrinting;
   views: Views;
   csrf: CsrfProtection;
   sessionTtlMs: number;
@@ -43,7 +45,18 @@ const NAV: { href: string; key: string; roles: Role[] }[] = [
   },
   { href: '/portal', key: 'nav.myContracts', roles: ['customer'] },
   { href: '/portal/claims', key: 'nav.myClaims', roles: ['customer'] },
+  { href: '/portal/notices', key: 'nav.myNotices', roles: ['customer'] },
   { href: '/finance', key: 'nav.finance', roles: ['finance', 'admin'] },
+  {
+    href: '/finance/notices',
+    key: 'nav.notices',
+    roles: ['finance', 'admin'],
+  },
+  {
+    href: '/finance/report',
+    key: 'nav.report',
+    roles: ['finance', 'admin'],
+  },
   {
     href: '/finance/deadlines',
     key: 'nav.deadlines',
@@ -51,6 +64,7 @@ const NAV: { href: string; key: string; roles: Role[] }[] = [
   },
   { href: '/admin/customers', key: 'nav.customers', roles: ['admin'] },
   { href: '/admin/users', key: 'nav.users', roles: ['admin'] },
+  { href: '/admin/webhooks', key: 'nav.webhooks', roles: ['admin'] },
 ];
 
 /** The landing page of each role. */

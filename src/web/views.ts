@@ -10,6 +10,7 @@ import {
   formatDate,
   formatDateTime,
   formatDuration,
+  formatMonth,
   formatNumber,
   formatYen,
   toLocalInput,
@@ -41,6 +42,9 @@ function registerHelpers(hb: typeof Handlebars) {
   );
   hb.registerHelper('date', (value: unknown, options) =>
     typeof value === 'string' ? formatDate(langOf(options), value) : '',
+  );
+  hb.registerHelper('month', (value: unknown, options) =>
+    typeof value === 'string' ? formatMonth(langOf(options), value) : '',
   );
   hb.registerHelper('yen', (value: unknown, options) =>
     typeof value === 'number' ? formatYen(langOf(options), value) : '',

@@ -4,7 +4,12 @@
  */
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectProblem, makeTestApp, type TestApp } from '../support/app';
+import {
+  asBytes,
+  expectProblem,
+  makeTestApp,
+  type TestApp,
+} from '../support/app';
 
 let t: TestApp;
 afterEach(() => t?.close());
@@ -169,11 +174,7 @@ describe('the credit report', () => {
       .get('/reports/credits?month=2026-02')
       .set('Accept', 'text/csv')
       .buffer(true)
-      .parse((response, done) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(asBytes)
       .expect(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe(

@@ -4,6 +4,8 @@
  * between page requests; a cursor that the list did not give out is refused naming `cursor`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/db/client';
+import { enqueueWebhookEvent } from '../../src/services/webhooks';
 import {
   expectProblem,
   makeTestApp,
@@ -103,6 +105,30 @@ async function contractWithOutages(): Promise<{
   };
 }
 
+/** Claims for the twelve outages, one by one; each ended outage's claim gets its credit notice at once. */
+async function claimsOneByOne() {
+  const { contractId, starts } = await contractWithOutages();
+  const addOne = async () => {
+    await t
+      .as('support')
+      .post('/claims', { contractId, outageStart: starts.shift() })
+      .expect(201);
+  };
+  return { addOne };
+}
+
+async function createWebhook(): Promise<string> {
+  const created = await t
+    .as('admin')
+    .post('/webhooks', {
+      url: 'https://hooks.example.jp/gengaku',
+      events: ['credit-notice.approved'],
+      secret: 'whsec_0123456789abcdef',
+    })
+    .expect(201);
+  return created.body.id;
+}
+
 interface ListCase {
   path: string;
   role: Staff;
@@ -188,17 +214,8 @@ const LISTS: ListCase[] = [
     path: '/claims',
     role: 'support',
     rows: 7,
-    async setUp() {
-      const { contractId, starts } = await contractWithOutages();
-      // All filed at the same instant (the test clock stands still): the id breaks the ties.
-      const addOne = async () => {
-        await t
-          .as('support')
-          .post('/claims', { contractId, outageStart: starts.shift() })
-          .expect(201);
-      };
-      return { addOne };
-    },
+    // All filed at the same instant (the test clock stands still): the id breaks the ties.
+    setUp: claimsOneByOne,
   },
   {
     path: '/usage',
@@ -237,6 +254,43 @@ const LISTS: ListCase[] = [
           .expect(201);
       };
       return { path: `/contracts/${contractId}/usage`, addOne };
+    },
+  },
+  {
+    path: '/credit-notices',
+    role: 'finance',
+    rows: 7,
+    // Each claim of an ended outage gets its notice at once, all at the same instant: the id breaks the ties.
+    setUp: claimsOneByOne,
+  },
+  {
+    path: '/webhooks',
+    role: 'admin',
+    rows: 7,
+    async setUp() {
+      const addOne = async () => {
+        await createWebhook();
+      };
+      return { addOne };
+    },
+  },
+  {
+    path: '/webhooks/:id/deliveries',
+    role: 'admin',
+    rows: 7,
+    async setUp() {
+      const webhookId = await createWebhook();
+      // One delivery per event; all made at the same instant: the id breaks the ties.
+      const addOne = async () => {
+        inTransaction(t.store, () =>
+          enqueueWebhookEvent(
+            { store: t.store, clock: t.now },
+            'credit-notice.approved',
+            { id: 'notice' },
+          ),
+        );
+      };
+      return { path: `/webhooks/${webhookId}/deliveries`, addOne };
     },
   },
   {

@@ -1,10 +1,17 @@
 /**
  * Each role's main story, end to end in Chromium against the real server: support logs an incident
- * after previewing its effect, the customer sees the outage and claims it (in Japanese, and once in
- * English); finance and admin walk their pages. axe-core checks every page visited.
+ * after previewing its effect, the customer sees the outage and claims it, finance reviews the notice
+ * beside its computation and approves it, and the customer downloads it as HTML and PDF (in Japanese,
+ * and once in English); two finance users give a large notice its two approvals; finance and admin
+ * walk their other pages. axe-core checks every page visited.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoLogin } from '../../src/demo-data';
+import { type Receiver, startReceiver } from '../support/receiver';
 import { browse, logIn, loginOf, startWorld, type World } from './harness';
 
 /** A datetime-local value in Japan time, `hoursAgo` before `from`. */
@@ -23,6 +30,13 @@ const WORDS = {
     filed: '減額請求を受け付けました。',
     pending: '承認待ち',
     langButton: 'English',
+    review: '確認する',
+    approveIssue: '承認して発行する',
+    approveFirst: '1人目として承認する',
+    approved: '承認しました。',
+    approvalRecorded: '1人目の承認を記録しました。',
+    waitingForSecond: 'あなたは承認済みです。',
+    documentTitle: '返還インボイス',
   },
   en: {
     preview: 'Preview the effect',
@@ -33,8 +47,46 @@ const WORDS = {
     filed: 'Your claim was received.',
     pending: 'Pending approval',
     langButton: '日本語',
+    review: 'Review',
+    approveIssue: 'Approve and issue',
+    approveFirst: 'Approve as the first approver',
+    approved: 'Approved: the notice was numbered and issued.',
+    approvalRecorded: 'Your approval was recorded as the first.',
+    waitingForSecond: 'You have approved it.',
+    documentTitle: 'Credit Note',
   },
 } as const;
+
+const NOTICE_NUMBER = /CN-\d{4}-\d{6}/;
+
+/** Logs in, in `lang` (the switch on the login page sticks). */
+async function logInAs(
+  page: Page,
+  origin: string,
+  login: DemoLogin,
+  lang: 'ja' | 'en',
+) {
+  await page.goto(`${origin}/login`);
+  if (lang === 'en')
+    await page.click(`button:has-text("${WORDS.ja.langButton}")`);
+  await logIn(page, origin, login);
+}
+
+/** Clicks what starts a download and gives the downloaded bytes and the file's suggested name. */
+async function download(page: Page, click: () => Promise<void>) {
+  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  return {
+    name: file.suggestedFilename(),
+    bytes: readFileSync((await file.path())!),
+  };
+}
+
+/** The text of a PDF, as poppler reads it. */
+const pdfText = (bytes: Buffer) =>
+  execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], {
+    input: bytes,
+    encoding: 'utf8',
+  });
 
 for (const lang of ['ja', 'en'] as const) {
   describe(`support logs an incident, the customer claims its outage (${lang})`, () => {
@@ -157,6 +209,90 @@ for (const lang of ['ja', 'en'] as const) {
       }
     });
 
+    it('finance reviews the notice beside its computation and approves it; the customer downloads it', async () => {
+      const origin = world.server.url;
+      const finance = await browse(origin, { lang });
+      let number: string;
+      try {
+        const { page } = finance;
+        await logInAs(page, origin, loginOf(world, 'finance'), lang);
+        expect(new URL(page.url()).pathname).toBe('/finance');
+        await finance.check(`${lang}-10-finance-queue`);
+
+        // The notice the customer's claim just got: the newest of FM-2025-0101, the last of the queue.
+        const row = page.locator('table.queue tbody tr', {
+          hasText: 'FM-2025-0101',
+        });
+        await expect.poll(() => row.count()).toBe(1);
+        await row.locator(`a:has-text("${words.review}")`).click();
+        await page.waitForURL(/\/finance\/notices\/[0-9a-f-]+$/);
+        // The document as it will be issued, framed from our origin, beside its computation.
+        const document = page.frameLocator('iframe.notice-frame');
+        await expect
+          .poll(() => document.locator('h1').textContent())
+          .toBe(words.documentTitle);
+        await expect
+          .poll(() => page.locator('dl.computation').textContent())
+          .toContain(lang === 'ja' ? '28時間' : '28 h');
+        await expect
+          .poll(() => page.locator('dl.computation').textContent())
+          .toMatch(
+            lang === 'ja'
+              ? /1日 × 月額費用 ￥[\d,]+ ÷ 30 = ￥[\d,]+/
+              : /1 day × monthly fee ¥[\d,]+ ÷ 30 = ¥[\d,]+/,
+          );
+        await finance.check(`${lang}-11-finance-review`);
+
+        await page.click(`button:has-text("${words.approveIssue}")`);
+        await page.waitForURL(/notice=noticeApproved/);
+        await expect
+          .poll(() => page.locator('.notice').textContent())
+          .toContain(words.approved);
+        number = NOTICE_NUMBER.exec(
+          (await page.locator('h1').textContent()) ?? '',
+        )![0];
+        // The frozen document now carries the number.
+        await expect
+          .poll(() => document.locator('body').textContent())
+          .toContain(number);
+        await finance.check(`${lang}-12-finance-approved`);
+      } finally {
+        await finance.close();
+      }
+
+      const customer = await browse(origin, { lang });
+      try {
+        const { page } = customer;
+        await logInAs(page, origin, loginOf(world, 'customer'), lang);
+        await page.click('.site-nav a[href="/portal/notices"]');
+        const row = page.locator('tbody tr', { hasText: number });
+        await expect.poll(() => row.count()).toBe(1);
+        await customer.check(`${lang}-13-customer-notices`);
+
+        const links = row.locator('.downloads li').nth(lang === 'ja' ? 0 : 1);
+        const html = await download(page, () =>
+          links.locator('a', { hasText: 'HTML' }).click(),
+        );
+        expect(html.name).toBe(`${number}.${lang}.html`);
+        expect(html.bytes.toString('utf8')).toContain(number);
+        const pdf = await download(page, () =>
+          links.locator('a', { hasText: 'PDF' }).click(),
+        );
+        expect(pdf.name).toBe(`${number}.${lang}.pdf`);
+        expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+        expect(pdfText(pdf.bytes)).toContain(number);
+
+        // The claim shows its notice's number.
+        await page.click('.site-nav a[href="/portal/claims"]');
+        await expect
+          .poll(() => page.locator('main').textContent())
+          .toContain(number);
+        await customer.check(`${lang}-14-customer-claims-notice`);
+      } finally {
+        await customer.close();
+      }
+    });
+
     if (lang === 'ja') {
       it('the customer portal reads on a phone', async () => {
         const origin = world.server.url;
@@ -170,7 +306,7 @@ for (const lang of ['ja', 'en'] as const) {
             'document.documentElement.scrollWidth',
           );
           expect(width).toBeLessThanOrEqual(390);
-          await b.check('ja-10-customer-phone');
+          await b.check('ja-15-customer-phone');
         } finally {
           await b.close();
         }
@@ -181,35 +317,148 @@ for (const lang of ['ja', 'en'] as const) {
 
 describe('finance and admin walk their pages (ja)', () => {
   let world: World;
+  let receiver: Receiver;
   beforeAll(async () => {
     world = await startWorld();
+    receiver = await startReceiver();
   });
   afterAll(async () => {
     await world?.close();
+    await receiver?.close();
   });
 
-  it('finance: pending claims, unclaimed deadlines soonest first, the audit log', async () => {
+  it('admin registers a webhook; its secret is shown once', async () => {
     const origin = world.server.url;
     const b = await browse(origin);
     try {
       const { page } = b;
-      await logIn(page, origin, loginOf(world, 'finance'));
-      expect(new URL(page.url()).pathname).toBe('/finance');
-      await b.check('ja-11-finance');
-      await page.click('.site-nav a[href="/finance/deadlines"]');
-      const deadlines = await page
-        .locator('tbody tr .deadline > span:first-child')
-        .allTextContents();
-      expect(deadlines.length).toBeGreaterThan(0);
-      await b.check('ja-12-finance-deadlines');
-      await page.goto(`${origin}/finance/audit`);
-      await b.check('ja-13-finance-audit');
+      await logIn(page, origin, loginOf(world, 'admin'));
+      await page.click('.site-nav a[href="/admin/webhooks"]');
+      await page.fill('#url', receiver.url);
+      await page.click('button:has-text("登録する")');
+      // Left empty, the secret was made for us: shown now, and never again.
+      const secret = (await page.locator('code.secret').textContent())!;
+      expect(secret.length).toBeGreaterThanOrEqual(16);
+      await b.check('ja-19-admin-webhooks');
+      await page.goto(`${origin}/admin/webhooks`);
+      expect(await page.locator('main').textContent()).not.toContain(secret);
     } finally {
       await b.close();
     }
   });
 
-  it('admin: adds a customer, a contract for it, and a user', async () => {
+  it('two finance users give a large notice its two approvals', async () => {
+    const origin = world.server.url;
+    const [ito, tanaka] = world.logins.filter(
+      (login) => login.role === 'finance',
+    );
+    let reviewPath: string;
+    const first = await browse(origin);
+    try {
+      const { page } = first;
+      await logIn(page, origin, tanaka!);
+      // The demo's fibre-ring notice for FM-2024-0999: ¥1,408,000 with tax, no approval yet of the two it needs.
+      const row = page.locator('table.queue tbody tr', { hasText: '0 / 2' });
+      await expect.poll(() => row.count()).toBe(1);
+      await row.locator(`a:has-text("${WORDS.ja.review}")`).click();
+      await page.waitForURL(/\/finance\/notices\/[0-9a-f-]+$/);
+      reviewPath = new URL(page.url()).pathname;
+      await expect
+        .poll(() => page.locator('.decision').textContent())
+        .toContain('異なる経理担当者2名の承認が必要です');
+      await page.click(`button:has-text("${WORDS.ja.approveFirst}")`);
+      await page.waitForURL(/notice=approvalRecorded/);
+      await expect
+        .poll(() => page.locator('.decision').textContent())
+        .toContain(WORDS.ja.waitingForSecond);
+      // Still unnumbered, and no second approval from the same person.
+      expect(await page.locator('h1').textContent()).not.toMatch(NOTICE_NUMBER);
+      expect(await page.locator('form[action$="/approve"]').count()).toBe(0);
+      await first.check('ja-20a-finance-first-approval');
+      // Back in the queue, the notice says it waits for someone else.
+      await page.click('.back a');
+      await expect
+        .poll(() =>
+          page
+            .locator('table.queue tbody tr', { hasText: '1 / 2' })
+            .filter({ hasText: '1,408,000' })
+            .textContent(),
+        )
+        .toContain('あなたは承認済み');
+      await first.check('ja-20b-finance-queue-waiting');
+    } finally {
+      await first.close();
+    }
+
+    const second = await browse(origin);
+    try {
+      const { page } = second;
+      await logIn(page, origin, ito!);
+      await page.goto(`${origin}${reviewPath}`);
+      await expect
+        .poll(() => page.locator('.decision').textContent())
+        .toContain('Tanaka Yui');
+      await second.check('ja-21-finance-second-approver');
+      await page.click(`button:has-text("${WORDS.ja.approveIssue}")`);
+      await page.waitForURL(/notice=noticeApproved/);
+      expect(await page.locator('h1').textContent()).toMatch(NOTICE_NUMBER);
+      await expect
+        .poll(() => page.locator('.decision dd').allTextContents())
+        .toEqual(
+          expect.arrayContaining([
+            expect.stringContaining('Tanaka Yui'),
+            expect.stringContaining('Ito Kenji'),
+          ]),
+        );
+      await second.check('ja-22-finance-issued');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('finance: notices by status, the month’s report and its CSV, unclaimed deadlines, the audit log', async () => {
+    const origin = world.server.url;
+    const b = await browse(origin);
+    try {
+      const { page } = b;
+      await logIn(page, origin, loginOf(world, 'finance'));
+      await page.click('.site-nav a[href="/finance/notices"]');
+      await expect
+        .poll(() => page.locator('tbody tr').first().textContent())
+        .toMatch(NOTICE_NUMBER);
+      await b.check('ja-23-finance-notices');
+      await page.click('.tabs a[href="/finance/notices?status=void"]');
+      await expect
+        .poll(() => page.locator('main').textContent())
+        .toContain('無効');
+      await b.check('ja-24-finance-void-notices');
+
+      await page.click('.site-nav a[href="/finance/report"]');
+      await expect
+        .poll(() => page.locator('tbody tr').count())
+        .toBeGreaterThan(0);
+      await b.check('ja-25-finance-report');
+      const csv = await download(page, () =>
+        page.click('a[href^="/finance/report.csv"]'),
+      );
+      // UTF-8 with a BOM, as Excel in Japan opens it.
+      expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(csv.bytes.toString('utf8')).toMatch(NOTICE_NUMBER);
+
+      await page.click('.site-nav a[href="/finance/deadlines"]');
+      const deadlines = await page
+        .locator('tbody tr .deadline > span:first-child')
+        .allTextContents();
+      expect(deadlines.length).toBeGreaterThan(0);
+      await b.check('ja-26-finance-deadlines');
+      await page.goto(`${origin}/finance/audit`);
+      await b.check('ja-27-finance-audit');
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('admin: adds a customer, a contract for it and a user, revokes a user’s access, sees the webhook’s deliveries', async () => {
     const origin = world.server.url;
     const b = await browse(origin);
     try {
@@ -220,14 +469,14 @@ describe('finance and admin walk their pages (ja)', () => {
       await page.fill('#email', 'it@hamakaze.example');
       await page.click('button:has-text("追加する")');
       await page.waitForURL(/notice=customerCreated/);
-      await b.check('ja-14-admin-customers');
+      await b.check('ja-30-admin-customers');
 
       await page.goto(`${origin}/admin/contracts/new`);
       await page.selectOption('#customerId', { label: '浜風運輸株式会社' });
       await page.fill('#contractNumber', 'FM-2026-0500');
       await page.fill('#billingStartDate', '2026-04-01');
       await page.fill('#monthlyFee', '150,000');
-      await b.check('ja-15-admin-new-contract');
+      await b.check('ja-31-admin-new-contract');
       await page.click('button:has-text("登録する")');
       await page.waitForURL(/notice=contractCreated/);
       await expect
@@ -242,7 +491,32 @@ describe('finance and admin walk their pages (ja)', () => {
       await page.fill('#password', 'a-long-enough-password');
       await page.click('button:has-text("追加する")');
       await expect.poll(() => page.locator('code.secret').count()).toBe(1);
-      await b.check('ja-16-admin-users');
+      await b.check('ja-32-admin-users');
+
+      // Support's demo user: every API token and signed-in session ends at once.
+      await page
+        .locator('tbody tr', { hasText: 'support@gengaku.local' })
+        .locator('button')
+        .click();
+      await expect
+        .poll(() => page.locator('.notice').textContent())
+        .toContain('Sato Haruka (support)');
+      await b.check('ja-33-admin-revoked');
+
+      // The approval earlier in this story was announced to the webhook: delivered, every attempt listed.
+      await page.goto(`${origin}/admin/webhooks`);
+      await page.click(`a:has-text("${receiver.url}")`);
+      await expect
+        .poll(
+          async () => {
+            await page.reload();
+            return page.locator('.delivery').first().textContent();
+          },
+          { timeout: 30_000 },
+        )
+        .toContain('配信済み');
+      expect(receiver.received.length).toBeGreaterThan(0);
+      await b.check('ja-34-admin-webhook-deliveries');
     } finally {
       await b.close();
     }
@@ -256,7 +530,7 @@ describe('finance and admin walk their pages (ja)', () => {
       await expect
         .poll(() => b.page.locator('body').textContent(), { timeout: 30_000 })
         .toContain('Gengaku API');
-      await b.check('ja-17-api-docs');
+      await b.check('ja-35-api-docs');
     } finally {
       await b.close();
     }

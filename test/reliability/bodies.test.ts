@@ -163,6 +163,10 @@ function bodies(base: object): fc.Arbitrary<object | { raw: string }> {
 const writesWithBodies = endpoints.filter(
   (endpoint) => isWrite(endpoint) && endpoint.body !== undefined,
 );
+/** Approving a notice, ending a token: writes whose request is the path alone. */
+const writesWithoutBodies = endpoints.filter(
+  (endpoint) => isWrite(endpoint) && endpoint.body === undefined,
+);
 
 describe('generated bodies on every write endpoint', () => {
   it('has a sample call for every write endpoint that takes a body', () => {
@@ -232,6 +236,40 @@ describe('generated bodies on every write endpoint', () => {
           },
         ),
         { numRuns: 20 },
+      );
+    });
+  }
+});
+
+describe('generated bodies on the write endpoints that take none', () => {
+  it('there are some (approving a credit notice among them)', () => {
+    expect(
+      writesWithoutBodies.map((endpoint) => endpoint.operationId),
+    ).toContain('approveCreditNotice');
+  });
+
+  for (const endpoint of writesWithoutBodies) {
+    const name = `${endpoint.method.toUpperCase()} ${endpoint.path}`;
+
+    it(`${name}: a body is not read: never a 5xx, and the call does what it does without one`, async () => {
+      const role = servedRole(endpoint);
+      await fc.assert(
+        fc.asyncProperty(bodies({}), async (body) => {
+          // A fresh target and token for each run: each call can succeed (a notice is approved once).
+          const sample: Call = (await SAMPLES[endpoint.operationId]?.(w)) ?? {};
+          const token = role ? freshToken(w, role) : undefined;
+          const res = await send(
+            w,
+            endpoint,
+            pathOf(endpoint, w, sample.params),
+            token,
+            body,
+          );
+          const shown = `${name} ${JSON.stringify(body).slice(0, 300)} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+          expect(res.status, shown).toBeGreaterThanOrEqual(200);
+          expect(res.status, shown).toBeLessThan(300);
+        }),
+        { numRuns: 25 },
       );
     });
   }

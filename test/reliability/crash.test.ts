@@ -1,19 +1,26 @@
 /**
- * SIGKILL while several clients write: claims and incident corrections at once. After a restart on the
- * same database every acknowledged write is there, `integrity_check` is ok, and no audit row is missing.
+ * SIGKILL while several clients write: claims, incident corrections and two finance users' approvals of
+ * credit notices (some needing both) at once. After a restart on the same database every acknowledged
+ * write is there, approved notices keep their numbers (consecutive, no gap, no repeat) and their frozen
+ * documents, `integrity_check` is ok, and no audit row is missing.
  *
  * Each kind of write is one entry of STREAMS: how to prepare its targets, how one client makes one write
- * and remembers it once acknowledged, and what must hold after the crash. Approvals of credit notices
- * become one more stream once notices exist.
+ * and remembers it once acknowledged, and what must hold after the crash.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   contractWithOutage,
   HOUR,
+  inspect,
   type Server,
   scratch,
+  userOf,
 } from '../support/server';
+import {
+  type AcknowledgedApproval,
+  expectNoticesIntact,
+} from './support/notices';
 
 const space = scratch('crash');
 afterAll(() => space.cleanUp());
@@ -32,6 +39,47 @@ interface Stream {
   verify(db: Database.Database): void;
 }
 
+/** `count` separate qualifying outages of 24 h each, the newest ending `daysAgo` days before now. */
+function dailyOutages(count: number, daysAgo: number) {
+  const day = Math.floor(Date.now() / HOUR) * HOUR - daysAgo * 24 * HOUR;
+  return Array.from({ length: count }, (_, i) => ({
+    start: new Date(day - (i + 1) * 25 * HOUR).toISOString(),
+    end: new Date(day - (i + 1) * 25 * HOUR + 24 * HOUR).toISOString(),
+  }));
+}
+
+/** A contract of the customer with the outages as one incident. */
+async function contractWithOutages(
+  server: Server,
+  customerId: string,
+  contractNumber: string,
+  intervals: { start: string; end: string }[],
+  monthlyFee = 30_000,
+): Promise<string> {
+  const contract = await server.call('POST', '/contracts', {
+    customerId,
+    contractNumber,
+    licenses: 100,
+    concurrentDevices: 2000,
+    servers: 1,
+    region: 'jp-east',
+    redundancy: false,
+    billingStartDate: '2025-01-01',
+    monthlyFee,
+  });
+  expect(contract.status, JSON.stringify(contract.body)).toBe(201);
+  const incident = await server.call('POST', '/incidents', {
+    title: `outages of ${contractNumber}`,
+    cause: 'provider',
+    severity: 'total',
+    scope: { contractIds: [contract.body.id] },
+    awareAt: intervals[intervals.length - 1]!.start,
+    intervals,
+  });
+  expect(incident.status, JSON.stringify(incident.body)).toBe(201);
+  return contract.body.id;
+}
+
 function claimStream(): Stream {
   const targets: { contractId: string; outageStart: string }[] = [];
   const acknowledged: string[] = [];
@@ -41,26 +89,14 @@ function claimStream(): Stream {
     clients: 3,
     async prepare(server, customerId) {
       // Eight contracts, each with a dozen separate qualifying outages of 24 h in the last weeks.
-      const day = Math.floor(Date.now() / HOUR) * HOUR - 20 * 24 * HOUR;
       for (let c = 0; c < 8; c++) {
-        const { contractId } = await contractWithOutage(
+        const intervals = dailyOutages(12, 20);
+        const contractId = await contractWithOutages(
           server,
           customerId,
           `CLAIMS-${c}`,
-        );
-        const intervals = Array.from({ length: 12 }, (_, i) => ({
-          start: new Date(day - (i + 1) * 25 * HOUR).toISOString(),
-          end: new Date(day - (i + 1) * 25 * HOUR + 24 * HOUR).toISOString(),
-        }));
-        const incident = await server.call('POST', '/incidents', {
-          title: `claims ${c}`,
-          cause: 'provider',
-          severity: 'total',
-          scope: { contractIds: [contractId] },
-          awareAt: intervals[intervals.length - 1]!.start,
           intervals,
-        });
-        expect(incident.status, JSON.stringify(incident.body)).toBe(201);
+        );
         for (const interval of intervals)
           targets.push({ contractId, outageStart: interval.start });
       }
@@ -169,6 +205,105 @@ function correctionStream(): Stream {
   };
 }
 
+/** A monthly fee whose one credit day (¥1,000,000, ¥1,100,000 with tax) reaches dualApprovalFromYen. */
+const DUAL_APPROVAL_FEE = 30_000_000;
+
+function approvalStream(): Stream {
+  /** One approval each: a small notice by either finance user, a large one by each of the two. */
+  const steps: { noticeId: string; approver: 0 | 1 }[] = [];
+  const finance: { id: string; token: string }[] = [];
+  const acknowledged: AcknowledgedApproval[] = [];
+  let next = 0;
+  async function noticesOf(
+    server: Server,
+    contractId: string,
+    intervals: { start: string }[],
+  ) {
+    const ids: string[] = [];
+    for (const interval of intervals) {
+      const claim = await server.call('POST', '/claims', {
+        contractId,
+        outageStart: interval.start,
+      });
+      expect(claim.status, JSON.stringify(claim.body)).toBe(201);
+      ids.push(claim.body.creditNoticeId);
+    }
+    return ids;
+  }
+  return {
+    name: 'approvals',
+    clients: 3,
+    async prepare(server, customerId) {
+      finance.push(
+        await userOf(server, 'finance', 'finance-a@crash.test'),
+        await userOf(server, 'finance', 'finance-b@crash.test'),
+      );
+      // Two contracts of small notices and two of notices that need both finance users, 12 each.
+      const single: string[] = [];
+      const dual: string[] = [];
+      for (let c = 0; c < 4; c++) {
+        const large = c % 2 === 1;
+        const outages = dailyOutages(12, 10);
+        const contractId = await contractWithOutages(
+          server,
+          customerId,
+          `APPROVALS-${c}`,
+          outages,
+          large ? DUAL_APPROVAL_FEE : 30_000,
+        );
+        (large ? dual : single).push(
+          ...(await noticesOf(server, contractId, outages)),
+        );
+      }
+      const required = await server.call('GET', `/credit-notices/${dual[0]}`);
+      expect(required.body.approvalsRequired).toBe(2);
+      // Interleaved, and a large notice's two approvals next to each other: they may well run at once.
+      for (let i = 0; i < Math.max(single.length, dual.length); i++) {
+        if (single[i])
+          steps.push({ noticeId: single[i]!, approver: (i % 2) as 0 | 1 });
+        if (dual[i])
+          steps.push(
+            { noticeId: dual[i]!, approver: 0 },
+            { noticeId: dual[i]!, approver: 1 },
+          );
+      }
+    },
+    async writeOne(server) {
+      const step = steps[next++];
+      if (!step) return false;
+      const user = finance[step.approver]!;
+      const reply = await server.call(
+        'POST',
+        `/credit-notices/${step.noticeId}/approve`,
+        undefined,
+        { token: user.token },
+      );
+      if (reply.status !== 200)
+        throw new Error(
+          `approval: ${reply.status} ${JSON.stringify(reply.body)}`,
+        );
+      acknowledged.push({
+        noticeId: step.noticeId,
+        userId: user.id,
+        number: reply.body.status === 'approved' ? reply.body.number : null,
+      });
+      return true;
+    },
+    acknowledged: () => acknowledged.length,
+    verify(db) {
+      expectNoticesIntact(db, acknowledged);
+      // The premise: some of the acknowledged approvals issued a notice that needed two.
+      const issuedDual = acknowledged.filter(
+        (approval) =>
+          approval.number !== null &&
+          acknowledged.filter((a) => a.noticeId === approval.noticeId)
+            .length === 2,
+      );
+      expect(issuedDual.length).toBeGreaterThan(0);
+    },
+  };
+}
+
 describe('SIGKILL while several clients write', () => {
   it('keeps every acknowledged write, an intact database and every audit row', async () => {
     const databasePath = space.path('crash.db');
@@ -176,16 +311,21 @@ describe('SIGKILL while several clients write', () => {
     const customer = await first.call('POST', '/customers', {
       name: 'Crash K.K.',
     });
-    const streams = [claimStream(), correctionStream()];
+    const streams = [claimStream(), correctionStream(), approvalStream()];
     for (const stream of streams) await stream.prepare(first, customer.body.id);
 
     let killed = false;
+    /** Streams a client found empty before the kill: then no write of theirs was cut short by it. */
+    const ranDry = new Set<string>();
     const total = () =>
       streams.reduce((sum, stream) => sum + stream.acknowledged(), 0);
     const client = async (stream: Stream) => {
       while (!killed) {
         try {
-          if (!(await stream.writeOne(first))) return;
+          if (!(await stream.writeOne(first))) {
+            if (!killed) ranDry.add(stream.name);
+            return;
+          }
         } catch (error) {
           if (!killed) throw error;
           return;
@@ -202,6 +342,7 @@ describe('SIGKILL while several clients write', () => {
       ),
     );
     expect(killed, 'the writes ran out before the kill').toBe(true);
+    expect([...ranDry], 'streams that ran out before the kill').toEqual([]);
     for (const stream of streams)
       expect(stream.acknowledged(), stream.name).toBeGreaterThan(0);
 
@@ -210,12 +351,9 @@ describe('SIGKILL while several clients write', () => {
     expect((await second.call('GET', '/claims')).status).toBe(200);
     expect(await second.stop()).toBe(0);
 
-    const db = new Database(databasePath, { readonly: true });
-    try {
+    inspect(databasePath, (db) => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       for (const stream of streams) stream.verify(db);
-    } finally {
-      db.close();
-    }
+    });
   }, 180_000);
 });

@@ -2,10 +2,6 @@
  * 50 credit notices approved at once get 50 consecutive numbers, with no gap and no repeat: over HTTP
  * against a real server, and from three server processes sharing one database file.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ServerSettings, settingsFromEnv } from '../../src/config';
 import { openStore } from '../../src/db/client';
@@ -19,15 +15,11 @@ import { createCustomer } from '../../src/services/customers';
 import { createIncident } from '../../src/services/incidents';
 import { createUser, ensureFirstAdmin } from '../../src/services/users';
 import { NO_CHROMIUM, TEST_ISSUER } from '../support/app';
+import { HOUR, type Server, scratch } from '../support/server';
 
 const NOTICES = 50;
-const HOUR = 3_600_000;
-const dir = mkdtempSync(join(tmpdir(), 'gengaku-numbering-'));
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
+const space = scratch('numbering');
+afterAll(() => space.cleanUp());
 
 const ISSUER_ENV = {
   SLA_ISSUER_NAME: TEST_ISSUER.name,
@@ -113,37 +105,9 @@ function expectConsecutive(numbers: string[]) {
   );
 }
 
-/** A server process on `databasePath`, once it says where it serves. */
-async function spawnServer(databasePath: string): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
-    env: {
-      ...process.env,
-      ...ISSUER_ENV,
-      PORT: '0',
-      DATABASE_PATH: databasePath,
-      SLA_CHROMIUM_PATH: NO_CHROMIUM,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:[^"]+)"/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) =>
-      reject(new Error(`server exited with ${code}:\n${output}`)),
-    );
-  });
-}
-
 describe('credit notice numbers under concurrent approvals', () => {
   it('gives 50 notices approved at once over HTTP 50 consecutive numbers', async () => {
-    const databasePath = join(dir, 'one-server.db');
+    const databasePath = space.path('one-server.db');
     const { token, noticeIds } = seed(databasePath);
     const settings: ServerSettings = {
       ...settingsFromEnv(ISSUER_ENV),
@@ -165,16 +129,18 @@ describe('credit notice numbers under concurrent approvals', () => {
   }, 120_000);
 
   it('gives 50 consecutive numbers when three server processes on one database file approve at once', async () => {
-    const databasePath = join(dir, 'three-servers.db');
+    const databasePath = space.path('three-servers.db');
     const { token, noticeIds } = seed(databasePath);
     // One after the other: each applies the (already applied) migrations as it opens the file.
-    const urls: string[] = [];
-    for (let i = 0; i < 3; i++) urls.push(await spawnServer(databasePath));
+    const servers: Server[] = [];
+    for (let i = 0; i < 3; i++) servers.push(await space.start(databasePath));
     const numbers = await Promise.all(
-      noticeIds.map((id, i) => approve(urls[i % urls.length]!, token, id)),
+      noticeIds.map((id, i) =>
+        approve(servers[i % servers.length]!.url, token, id),
+      ),
     );
     expectConsecutive(numbers);
-    for (const child of children.splice(0)) child.kill('SIGTERM');
+    for (const server of servers) expect(await server.stop()).toBe(0);
     const store = openStore(databasePath);
     try {
       const { last } = store.sqlite

@@ -218,6 +218,18 @@ export async function seedOutage(
   return new Date(start).toISOString();
 }
 
+/** A supertest parser that keeps an answer's body as its bytes (a CSV's BOM, a PDF), as `res.body`. */
+export function asBytes(
+  res: request.Response,
+  done: (error: Error | null, body: Buffer) => void,
+) {
+  // Under Node, what supertest hands a parser is the response stream itself.
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
 /** The answer is an RFC 9457 problem with this status and code. */
 export function expectProblem(
   res: request.Response,

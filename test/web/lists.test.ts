@@ -211,7 +211,7 @@ describe('lists with filters', () => {
 });
 
 describe('figures beside a list', () => {
-  it('finance counts and sums every pending claim, while the list shows one page', async () => {
+  it('finance counts and sums every notice pending approval, while the queue shows one page', async () => {
     // ¥30,000 a month: one credit day is ¥1,000.
     const a = await seedContract(t, {
       contractNumber: 'A-1',
@@ -237,12 +237,11 @@ describe('figures beside a list', () => {
     const stats = [...home.text.matchAll(/<span class="value">([^<]+)</g)].map(
       (m) => m[1],
     );
-    expect(stats.slice(0, 3)).toEqual(['2', '￥3,000', '0']);
+    // One and two credit days of ¥1,000, and 10 % tax: ¥3,300 in all; nobody has approved either yet.
+    expect(stats.slice(0, 3)).toEqual(['2', '￥3,300', '0']);
     const pending = (html: string) =>
-      [...html.matchAll(/<th scope="row"[^>]*>([AB]-1)<\/th>/g)].map(
-        (m) => m[1]!,
-      );
-    // The oldest claim first: the approval queue.
+      [...html.matchAll(/<th scope="row"[^>]*>([AB]-1)</g)].map((m) => m[1]!);
+    // The oldest notice first: the approval queue.
     expect(await pagesOf(agent, '/finance?limit=1', pending)).toEqual([
       ['A-1'],
       ['B-1'],

@@ -1,17 +1,34 @@
-/** Admin's pages: users (created with a password for the pages; the API token shown once), customers, new contracts. */
+/**
+ * Admin's pages: users (created with a password for the pages, the API token shown once; access revoked),
+ * customers, new contracts, webhooks (the secret shown once) and their deliveries.
+ */
+import { randomBytes } from 'node:crypto';
 import type { Router } from 'express';
 import { ROLES } from '../../domain/roles';
 import { CONCURRENT_DEVICE_CHOICES } from '../../domain/terms';
+import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 import { ServiceError } from '../../errors';
 import { ContractInput, CustomerInput, UserInput } from '../../schemas/api';
 import { type FieldError, fieldErrorsOf } from '../../schemas/common';
+import { WebhookInput } from '../../schemas/webhooks';
 import { createContract } from '../../services/contracts';
 import {
   createCustomer,
   customerNamesOf,
   listCustomers,
 } from '../../services/customers';
-import { createUser, listUsers } from '../../services/users';
+import {
+  type AccessRevocation,
+  createUser,
+  listUsers,
+  revokeUserAccess,
+} from '../../services/users';
+import {
+  createWebhook,
+  getWebhook,
+  listWebhookDeliveries,
+  listWebhooks,
+} from '../../services/webhooks';
 import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
 import { everyItem, listPage } from '../paging';
 
@@ -56,6 +73,7 @@ function renderUsers(
     errors?: FieldError[];
     problem?: string;
     created?: { email: string; token: string };
+    revoked?: AccessRevocation;
     status?: number;
   } = {},
 ) {
@@ -89,6 +107,7 @@ function renderUsers(
       errors: fieldErrorsFor(p.lang, extra.errors),
       problem: extra.problem,
       created: extra.created,
+      revoked: extra.revoked,
     },
     { status: extra.status },
   );
@@ -168,6 +187,46 @@ function renderNewContract(
         })),
       ),
       problem: extra.problem,
+    },
+    { status: extra.status },
+  );
+}
+
+/** A webhook secret when the form leaves it empty: 32 random characters, well inside the accepted length. */
+const newWebhookSecret = () => `whsec_${randomBytes(20).toString('base64url')}`;
+
+function renderWebhooks(
+  p: PageContext,
+  extra: {
+    values?: { url: string; events: string[] };
+    errors?: FieldError[];
+    problem?: string;
+    created?: { url: string; secret: string };
+    status?: number;
+  } = {},
+) {
+  const shown = listPage(p, (request) => listWebhooks(p.ctx, request));
+  const chosen = extra.values?.events ?? [...WEBHOOK_EVENT_TYPES];
+  p.render(
+    'admin/webhooks',
+    {
+      titleKey: 'webhooks.title',
+      webhooks: shown.items,
+      pager: shown.pager,
+      url: extra.values?.url ?? '',
+      events: WEBHOOK_EVENT_TYPES.map((type) => ({
+        value: type,
+        checked: chosen.includes(type),
+      })),
+      errors: fieldErrorsFor(
+        p.lang,
+        extra.errors?.map((error) => ({
+          ...error,
+          path: error.path.replace(/^events\[\d+\]$/, 'events'),
+        })),
+      ),
+      problem: extra.problem,
+      created: extra.created,
     },
     { status: extra.status },
   );
@@ -325,6 +384,74 @@ export function adminRoutes(router: Router, deps: WebDeps) {
           status: error.status,
         });
       }
+    }),
+  );
+
+  router.post(
+    '/admin/users/:id/revoke',
+    page(deps, ADMIN, (p) => {
+      renderUsers(p, {
+        revoked: revokeUserAccess(p.ctx, p.req.params.id as string),
+      });
+    }),
+  );
+
+  router.get(
+    '/admin/webhooks',
+    page(deps, ADMIN, (p) => renderWebhooks(p)),
+  );
+  router.post(
+    '/admin/webhooks',
+    page(deps, ADMIN, (p) => {
+      const values = { url: p.field('url') ?? '', events: p.fields('events') };
+      const secret = p.field('secret') ?? newWebhookSecret();
+      const parsed = parseWith(WebhookInput, {
+        url: p.field('url'),
+        events: values.events,
+        secret,
+      });
+      if (parsed.errors)
+        return renderWebhooks(p, {
+          values,
+          errors: parsed.errors,
+          status: 422,
+        });
+      const webhook = createWebhook(p.ctx, parsed.data);
+      // The secret exists in clear only in this answer and the receiver's configuration.
+      renderWebhooks(p, {
+        created: { url: webhook.url, secret },
+        status: 201,
+      });
+    }),
+  );
+
+  router.get(
+    '/admin/webhooks/:id',
+    page(deps, ADMIN, (p) => {
+      const webhook = getWebhook(p.ctx, p.req.params.id as string);
+      const shown = listPage(p, (request) =>
+        listWebhookDeliveries(p.ctx, webhook.id, request),
+      );
+      p.render('admin/webhook', {
+        titleKey: 'webhookDeliveries.title',
+        webhook,
+        deliveries: shown.items.map((delivery) => ({
+          ...delivery,
+          statusLabel: p.t(`deliveryStatuses.${delivery.status}`),
+          statusBadge:
+            delivery.status === 'delivered'
+              ? 'ok'
+              : delivery.status === 'failed'
+                ? 'danger'
+                : 'warn',
+          attempts: delivery.attempts.map((attempt) => ({
+            ...attempt,
+            outcomeLabel: p.t(`attemptOutcomes.${attempt.outcome}`),
+            succeeded: attempt.outcome === 'succeeded',
+          })),
+        })),
+        pager: shown.pager,
+      });
     }),
   );
 }

@@ -1,4 +1,7 @@
-/** The customer portal: my contracts, their outages with credits and claim deadlines, claiming, my claims. */
+/**
+ * The customer portal: my contracts, their outages with credits and claim deadlines, claiming, my claims,
+ * and my credit notices to download.
+ */
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { ServiceError } from '../../errors';
@@ -10,8 +13,14 @@ import {
   getContract,
   listContracts,
 } from '../../services/contracts';
+import {
+  listCreditNotices,
+  noticeSummariesOf,
+} from '../../services/credit-notices';
 import { listUnclaimedOutages } from '../../services/deadlines';
 import { contractPageData } from '../contract-page';
+import { sendNoticeDocument } from '../notice-document';
+import { noticeRow, noticeStatusView } from '../notice-view';
 import { BANNER_DAYS, claimView, outageView } from '../outage-view';
 import { type PageContext, page, type WebDeps } from '../page';
 import { listPage } from '../paging';
@@ -28,16 +37,30 @@ function closingSoon(p: PageContext) {
     }));
 }
 
-/** Claims as rows, each with its contract's number. */
+/** Claims as rows, each with its contract's number and, once issued, its credit notice's number. */
 function claimRows(p: PageContext, claims: readonly Claim[]) {
   const numbers = contractNumbersOf(
     p.ctx,
     claims.map((claim) => claim.contractId),
   );
-  return claims.map((claim) => ({
-    ...claimView(p.lang, claim),
-    contractNumber: numbers.get(claim.contractId) ?? claim.contractId,
-  }));
+  const notices = noticeSummariesOf(
+    p.ctx,
+    claims.flatMap((claim) => claim.creditNoticeId ?? []),
+  );
+  return claims.map((claim) => {
+    const notice =
+      claim.creditNoticeId === null
+        ? undefined
+        : notices.get(claim.creditNoticeId);
+    return {
+      ...claimView(p.lang, claim),
+      contractNumber: numbers.get(claim.contractId) ?? claim.contractId,
+      notice: notice && {
+        ...notice,
+        ...noticeStatusView(p.lang, notice.status),
+      },
+    };
+  });
 }
 
 /** How many of my claims the home page names: the recent ones shown, with a link to all. */
@@ -152,5 +175,51 @@ export function portalRoutes(router: Router, deps: WebDeps) {
         pager: shown.pager,
       });
     }),
+  );
+
+  router.get(
+    '/portal/notices',
+    page(deps, CUSTOMER, (p) => {
+      const shown = listPage(p, (request) => listCreditNotices(p.ctx, request));
+      const numbers = contractNumbersOf(
+        p.ctx,
+        shown.items.map((notice) => notice.contractId),
+      );
+      // The notices these correct, and those correcting them, where issued: named by their numbers.
+      const related = noticeSummariesOf(
+        p.ctx,
+        shown.items.flatMap((notice) =>
+          [notice.correctsNoticeId, notice.correctedByNoticeId].filter(
+            (id): id is string => id !== null,
+          ),
+        ),
+      );
+      const numberOf = (id: string | null) =>
+        id === null ? null : (related.get(id)?.number ?? null);
+      p.render('portal/notices', {
+        titleKey: 'myNotices.title',
+        notices: shown.items.map((notice) => ({
+          ...noticeRow(p.lang, notice),
+          contractNumber: numbers.get(notice.contractId) ?? notice.contractId,
+          correctsNumber: numberOf(notice.correctsNoticeId),
+          correctedByNumber: numberOf(notice.correctedByNoticeId),
+          documents: (['ja', 'en'] as const).map((lang) => ({
+            lang,
+            label: p.t(`myNotices.documentIn.${lang}`),
+            html: `/portal/notices/${notice.id}/document?lang=${lang}&format=html`,
+            pdf: `/portal/notices/${notice.id}/document?lang=${lang}&format=pdf`,
+          })),
+        })),
+        anyVoid: shown.items.some((notice) => notice.status === 'void'),
+        pager: shown.pager,
+      });
+    }),
+  );
+
+  router.get(
+    '/portal/notices/:id/document',
+    page(deps, CUSTOMER, (p) =>
+      sendNoticeDocument(p, p.req.params.id as string, 'attachment'),
+    ),
   );
 }

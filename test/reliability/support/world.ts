@@ -17,7 +17,8 @@ import { createUser } from '../../../src/services/users';
 import { makeTestApp, type TestApp } from '../../support/app';
 
 export const PASSWORD = 'correct horse battery staple';
-const OUTAGE = {
+/** The world's outage: 48 h in January, claimable as the world's clock stands. */
+export const OUTAGE = {
   start: '2026-01-10T10:00:00+09:00',
   end: '2026-01-12T10:00:00+09:00',
   startUtc: '2026-01-10T01:00:00.000Z',
@@ -41,7 +42,8 @@ export interface World {
 let serial = 0;
 export const unique = (prefix: string) => `${prefix}-${++serial}`;
 
-const incidentBody = (contractId: string) => ({
+/** An incident taking down the contract for OUTAGE. */
+export const incidentBody = (contractId: string) => ({
   title: 'Gateway down',
   cause: 'provider',
   severity: 'total',
@@ -192,7 +194,8 @@ export interface Call {
 }
 
 /** A new contract of the world's customer with a claimed outage: its credit notice, approved if asked. */
-async function freshNotice(w: World, approved = false): Promise<string> {
+/** A new credit notice of the world's customer, pending approval, or approved. */
+export async function freshNotice(w: World, approved = false): Promise<string> {
   const { contractId } = await freshContract(w);
   await w.t
     .as('support')
@@ -289,7 +292,11 @@ export const SAMPLES: Record<string, (w: World) => Promise<Call> | Call> = {
 };
 
 /** A new user of the role (a customer belongs to the world's customer) and its token. */
-export function freshToken(w: World, role: Role): string {
+export const freshToken = (w: World, role: Role): string =>
+  freshUser(w, role).token;
+
+/** A new user of the role (a customer belongs to the world's customer): its id and API token. */
+export function freshUser(w: World, role: Role): { id: string; token: string } {
   return createUser(
     {
       store: w.t.store,
@@ -307,7 +314,7 @@ export function freshToken(w: World, role: Role): string {
       role,
       ...(role === 'customer' ? { customerId: w.customerId } : {}),
     },
-  ).token;
+  );
 }
 
 /** Sends `body` (an object, or raw text) to the endpoint as JSON, with the token if any. */
