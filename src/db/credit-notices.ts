@@ -4,6 +4,7 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { NoticeState, StoredNotice } from '../domain/claim-plan';
 import type { Discrepancy, NoticeFacts } from '../domain/credit-notices';
 import type { Db } from './client';
+import { inList } from './in-list';
 import {
   creditNoticeApprovals,
   creditNoticeDocuments,
@@ -121,13 +122,13 @@ export function storedNoticesByIds(
   const rows = db
     .select()
     .from(creditNotices)
-    .where(inArray(creditNotices.id, [...ids]))
+    .where(inList(creditNotices.id, ids))
     .all();
   const approvals = new Map(
     db
       .select({ noticeId: creditNoticeApprovals.noticeId, n: count() })
       .from(creditNoticeApprovals)
-      .where(inArray(creditNoticeApprovals.noticeId, [...ids]))
+      .where(inList(creditNoticeApprovals.noticeId, ids))
       .groupBy(creditNoticeApprovals.noticeId)
       .all()
       .map((row) => [row.noticeId, row.n]),
