@@ -1,6 +1,9 @@
 /** Stored contracts: rows with their fee changes (Art. 5) and options (Art. 6), and the rules core's view of them. */
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { ContractTerms } from '../domain/contract';
+import { yen } from '../domain/money';
+import { storedBusinessDate } from '../domain/time';
+import { orNull } from '../lib/nullable';
 import type { Db } from './client';
 import { contractFeeChanges, contractOptions, contracts } from './schema';
 
@@ -57,20 +60,23 @@ export function termsOf({
 }: ContractRecord): ContractTerms {
   return {
     id: row.id,
-    billingStartDate: row.billingStartDate,
-    terminationEffectiveDate: row.terminationEffectiveDate,
-    monthlyFee: row.monthlyFee,
+    billingStartDate: storedBusinessDate(row.billingStartDate),
+    terminationEffectiveDate: orNull(
+      row.terminationEffectiveDate,
+      storedBusinessDate,
+    ),
+    monthlyFee: yen(row.monthlyFee),
     feeChanges: feeChanges.map((change) => ({
-      effectiveDate: change.effectiveDate,
-      monthlyFee: change.monthlyFee,
+      effectiveDate: storedBusinessDate(change.effectiveDate),
+      monthlyFee: yen(change.monthlyFee),
     })),
     region: row.region,
     options: options.map((option) => ({
       kind: option.kind,
       regions: option.regions,
-      monthlyFee: option.monthlyFee,
-      billingStartDate: option.billingStartDate,
-      endDate: option.endDate,
+      monthlyFee: yen(option.monthlyFee),
+      billingStartDate: storedBusinessDate(option.billingStartDate),
+      endDate: orNull(option.endDate, storedBusinessDate),
     })),
   };
 }

@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { ContractTerms } from '../domain/contract';
 import type { IncidentFacts } from '../domain/incident';
-import type { Instant } from '../domain/time';
+import { type Instant, storedInstant } from '../domain/time';
 import { groupBy } from '../lib/collections';
 import type { Db } from './client';
 import { incidentIntervals, incidentScope, incidents } from './schema';
@@ -48,10 +48,10 @@ export function loadIncidents(db: Db, rows: IncidentRow[]): StoredIncident[] {
       description: row.description,
       cause: row.cause,
       severity: row.severity,
-      awareAt: row.awareAt,
+      awareAt: storedInstant(row.awareAt),
       intervals: (intervalsById.get(row.id) ?? []).map((interval) => ({
-        start: interval.start,
-        end: interval.end,
+        start: storedInstant(interval.start),
+        end: interval.end === null ? null : storedInstant(interval.end),
       })),
       scope: {
         regions: values('region'),
@@ -59,8 +59,8 @@ export function loadIncidents(db: Db, rows: IncidentRow[]): StoredIncident[] {
         excludeContractIds: values('exclude'),
       },
       createdBy: row.createdBy,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
+      createdAt: storedInstant(row.createdAt),
+      updatedAt: storedInstant(row.updatedAt),
       version: row.version,
     };
   });

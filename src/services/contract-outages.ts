@@ -49,7 +49,7 @@ import {
 import { taxRatePercentOf } from '../domain/credit-notices';
 import type { IncidentFacts } from '../domain/incident';
 import { deriveOutages, type Outage } from '../domain/outages';
-import { formatInstant, type Instant } from '../domain/time';
+import { formatInstant, type Instant, storedInstant } from '../domain/time';
 import { notFound } from '../errors';
 import { timedDerivation } from '../lib/metrics';
 import {
@@ -296,7 +296,7 @@ function applyNoticeUpdate(
       entityId: noticeId,
       before: withdrawn.map((approval) => ({
         userId: approval.userId,
-        at: formatInstant(approval.at),
+        at: formatInstant(storedInstant(approval.at)),
       })),
       after: [],
       reason: 'the approvals were given to a notice that showed other figures',

@@ -15,6 +15,7 @@ import {
   findNoticeRow,
   freezeNoticeDocument,
   type NoticeDocumentRow,
+  noticeFactsOfRow,
 } from '../db/credit-notices';
 import {
   claims,
@@ -40,9 +41,16 @@ import {
   type NoticeStatus,
   numberingYearOf,
 } from '../domain/credit-notices';
+import { yen } from '../domain/money';
 import type { Policy } from '../domain/policy';
-import { businessDateOf, formatInstant } from '../domain/time';
+import {
+  businessDateOf,
+  formatInstant,
+  type Instant,
+  storedInstant,
+} from '../domain/time';
 import { notFound, ServiceError } from '../errors';
+import { orNull } from '../lib/nullable';
 import {
   type CreditNotice,
   type CreditNoticeListFilters,
@@ -81,7 +89,7 @@ function resolutionOf(row: CreditNoticeRow): string | null {
 }
 
 const instantOrNull = (instant: number | null) =>
-  instant === null ? null : formatInstant(instant);
+  instant === null ? null : formatInstant(storedInstant(instant));
 
 function noticeJsonOf(
   ctx: Pick<ServiceContext, 'config'>,
@@ -105,19 +113,19 @@ function noticeJsonOf(
     totalAmount: row.totalAmount,
     billingMonth: row.billingMonth,
     outage: {
-      start: formatInstant(row.outageStart),
-      end: formatInstant(row.outageEnd),
-      clockStart: formatInstant(row.outageClockStart),
+      start: formatInstant(storedInstant(row.outageStart)),
+      end: formatInstant(storedInstant(row.outageEnd)),
+      clockStart: formatInstant(storedInstant(row.outageClockStart)),
       unavailableMs: row.outageUnavailableMs,
       incidentIds: row.outageIncidentIds,
     },
     computation: row.computation as Computation,
     approvals: approvals.map((approval) => ({
       userId: approval.userId,
-      at: formatInstant(approval.at),
+      at: formatInstant(storedInstant(approval.at)),
     })),
     approvalsRequired: approvalsRequired(
-      row.totalAmount,
+      yen(row.totalAmount),
       ctx.config.policy.dualApprovalFromYen,
     ),
     approvedAt: instantOrNull(row.approvedAt),
@@ -130,8 +138,8 @@ function noticeJsonOf(
     voidedBy: row.voidedBy,
     voidedAt: instantOrNull(row.voidedAt),
     discrepancy: discrepancyJsonOf(discrepancyOfRow(row)),
-    createdAt: formatInstant(row.createdAt),
-    updatedAt: formatInstant(row.updatedAt),
+    createdAt: formatInstant(storedInstant(row.createdAt)),
+    updatedAt: formatInstant(storedInstant(row.updatedAt)),
   };
 }
 
@@ -310,7 +318,7 @@ function notPending(row: CreditNoticeRow, action: string): ServiceError {
 function documentOf(
   ctx: ServiceContext,
   row: CreditNoticeRow,
-  approval?: { number: string; approvedAt: number },
+  approval?: { number: string; approvedAt: Instant },
 ): CreditNoticeDocument {
   const { db } = ctx.store;
   const customer = db
@@ -327,7 +335,9 @@ function documentOf(
     row.correctsNoticeId === null
       ? undefined
       : findNoticeRow(db, row.correctsNoticeId);
-  const approvedAt = approval?.approvedAt ?? row.approvedAt;
+  const approvedAt =
+    approval?.approvedAt ?? orNull(row.approvedAt, storedInstant);
+  const { outage, figures } = noticeFactsOfRow(row);
   return {
     issuer: ctx.config.issuer ?? null,
     number: approval?.number ?? row.number,
@@ -337,23 +347,23 @@ function documentOf(
     customer,
     contractNumber: contract.contractNumber,
     outage: {
-      start: row.outageStart,
-      end: row.outageEnd,
-      clockStart: row.outageClockStart,
-      unavailableMs: row.outageUnavailableMs,
+      start: outage.start,
+      end: outage.end,
+      clockStart: outage.clockStart,
+      unavailableMs: outage.unavailableMs,
     },
-    creditDays: row.creditDays,
-    monthlyFeeBase: row.monthlyFeeBase,
-    amount: row.amount,
-    taxRatePercent: row.taxRatePercent,
-    taxAmount: row.taxAmount,
-    totalAmount: row.totalAmount,
+    creditDays: figures.creditDays,
+    monthlyFeeBase: figures.monthlyFeeBase,
+    amount: figures.amount,
+    taxRatePercent: figures.taxRatePercent,
+    taxAmount: figures.taxAmount,
+    totalAmount: figures.totalAmount,
     rounding: (row.computation as Computation).policy.rounding,
     corrects:
       corrected?.number != null && corrected.approvedAt !== null
         ? {
             number: corrected.number,
-            noticeDate: businessDateOf(corrected.approvedAt),
+            noticeDate: businessDateOf(storedInstant(corrected.approvedAt)),
           }
         : null,
     voidReason: row.voidReason,
@@ -361,7 +371,7 @@ function documentOf(
 }
 
 /** The next number of the approval's JST year, taken in the caller's transaction: consecutive, no gaps. */
-function nextNoticeNumber(ctx: ServiceContext, approvedAt: number): string {
+function nextNoticeNumber(ctx: ServiceContext, approvedAt: Instant): string {
   const year = numberingYearOf(businessDateOf(approvedAt));
   const { lastNumber } = ctx.store.db
     .insert(creditNoticeNumberSequences)
@@ -465,7 +475,7 @@ export function approveCreditNotice(
       .values({ noticeId: id, userId: ctx.actor.userId, at: ctx.clock() })
       .run();
     const required = approvalsRequired(
-      row.totalAmount,
+      yen(row.totalAmount),
       ctx.config.policy.dualApprovalFromYen,
     );
     if (approvals.length + 1 < required) {

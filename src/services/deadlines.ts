@@ -47,10 +47,10 @@ export function listUnclaimedOutages(
     .all();
   const found: UnclaimedOutage[] = [];
   for (const { contract, customerName } of rows) {
-    for (const outage of outageJsonsOf(
-      contractOutagesAsOf(ctx, contract.id, asOf),
-    )) {
-      if (outage.claimStatus !== 'claimable') continue;
+    const reading = contractOutagesAsOf(ctx, contract.id, asOf);
+    outageJsonsOf(reading).forEach((outage, index) => {
+      if (outage.claimStatus !== 'claimable') return;
+      const { claimDeadline } = reading.outages[index]!;
       found.push({
         contractId: contract.id,
         contractNumber: contract.contractNumber,
@@ -58,11 +58,9 @@ export function listUnclaimedOutages(
         customerName,
         outage,
         daysLeft:
-          outage.claimDeadline === null
-            ? null
-            : daysToDeadline(outage.claimDeadline, asOf),
+          claimDeadline === null ? null : daysToDeadline(claimDeadline, asOf),
       });
-    }
+    });
   }
   // Stable: the contract order of `rows` breaks ties.
   const rank = (entry: UnclaimedOutage) =>

@@ -34,6 +34,7 @@ import {
   isInScope,
   isQualifying,
 } from '../domain/incident';
+import { ZERO_YEN } from '../domain/money';
 import { formatInstant, type Instant } from '../domain/time';
 import { notFound, ServiceError } from '../errors';
 import { groupBy } from '../lib/collections';
@@ -104,7 +105,7 @@ function scopeIndex(ctx: Pick<ServiceContext, 'store'>): ScopeIndexEntry[] {
       options: (options.get(row.id) ?? []).map((option) => ({
         kind: 'multi-region' as const,
         regions: option.regions,
-        monthlyFee: 0,
+        monthlyFee: ZERO_YEN,
         billingStartDate: null,
         endDate: null,
       })),

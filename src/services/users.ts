@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { inTransaction, type Store } from '../db/client';
 import { inList } from '../db/in-list';
 import { apiTokens, customers, users } from '../db/schema';
-import { formatInstant, type Instant } from '../domain/time';
+import { formatInstant, type Instant, storedInstant } from '../domain/time';
 import { invalid, notFound, quoted, ServiceError } from '../errors';
 import type { TokenRevocation, User, UserInput } from '../schemas/api';
 import {
@@ -26,7 +26,7 @@ export function userOf(row: UserRow): User {
     email: row.email,
     role: row.role,
     customerId: row.customerId,
-    createdAt: formatInstant(row.createdAt),
+    createdAt: formatInstant(storedInstant(row.createdAt)),
   };
 }
 
