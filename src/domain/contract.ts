@@ -102,7 +102,9 @@ export function monthlyFeeBaseOn(
 }
 
 /** Every region the contract can ever use: its own plus its options'. */
-export function allRegionsOf(contract: ContractTerms): Set<string> {
+export function allRegionsOf(
+  contract: Pick<ContractTerms, 'region' | 'options'>,
+): Set<string> {
   const regions = new Set<string>();
   if (contract.region !== null) regions.add(contract.region);
   for (const option of contract.options)

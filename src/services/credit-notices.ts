@@ -42,7 +42,6 @@ import {
   numberingYearOf,
 } from '../domain/credit-notices';
 import { yen } from '../domain/money';
-import type { Policy } from '../domain/policy';
 import {
   businessDateOf,
   formatInstant,
@@ -55,9 +54,9 @@ import {
   type CreditNotice,
   type CreditNoticeListFilters,
   discrepancyJsonOf,
+  NoticeComputation,
   type NoticeDocumentQuery,
 } from '../schemas/credit-notices';
-import type { OutageJson } from '../schemas/outage';
 import {
   canSeeCustomer,
   recordAudit,
@@ -76,11 +75,6 @@ export interface NoticeRenderers {
 
 /** What a customer may see of its own notices: those issued (approved, and approved then voided). */
 const ISSUED: readonly NoticeStatus[] = ['approved', 'void'];
-
-interface Computation {
-  outage: OutageJson;
-  policy: Policy;
-}
 
 function resolutionOf(row: CreditNoticeRow): string | null {
   if (row.withdrawalCode !== null)
@@ -119,7 +113,7 @@ function noticeJsonOf(
       unavailableMs: row.outageUnavailableMs,
       incidentIds: row.outageIncidentIds,
     },
-    computation: row.computation as Computation,
+    computation: NoticeComputation.parse(row.computation),
     approvals: approvals.map((approval) => ({
       userId: approval.userId,
       at: formatInstant(storedInstant(approval.at)),
@@ -358,7 +352,7 @@ function documentOf(
     taxRatePercent: figures.taxRatePercent,
     taxAmount: figures.taxAmount,
     totalAmount: figures.totalAmount,
-    rounding: (row.computation as Computation).policy.rounding,
+    rounding: NoticeComputation.parse(row.computation).policy.rounding,
     corrects:
       corrected?.number != null && corrected.approvedAt !== null
         ? {
