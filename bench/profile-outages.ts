@@ -1,10 +1,11 @@
 /**
- * `npx tsx bench/profile-outages.ts [seconds] [incidents]`: where an outage read spends its time. Seeds the
- * HTTP benchmark's database (`bench/seed.ts`), then calls the use case behind `GET /contracts/:id/outages`,
- * rotating over the contracts (with `incidents`: the one behind the first page of `GET /incidents`), under
- * the V8 CPU profiler for a few seconds (5 by default), and prints the functions with the most time of
- * their own and the time spent inside the parts of the read. Evidence for tuning, not a benchmark: it
- * compares with nothing.
+ * `npx tsx bench/profile-outages.ts [seconds] [incidents|cold]`: where an outage read spends its time.
+ * Seeds the HTTP benchmark's database (`bench/seed.ts`), then calls the use case behind
+ * `GET /contracts/:id/outages`, rotating over the contracts (with `incidents`: the one behind the first
+ * page of `GET /incidents`; with `cold`: outage reads with the read model's cache off, so every read loads
+ * its sources), under the V8 CPU profiler for a few seconds (5 by default), and prints the functions with
+ * the most time of their own and the time spent inside the parts of the read. Evidence for tuning, not a
+ * benchmark: it compares with nothing.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -29,6 +30,7 @@ const now = systemClock();
 const ctx = adminContext(store, () => now, {
   policy: DEFAULT_POLICY,
   regions: DEFAULT_REGIONS,
+  ...(process.argv[3] === 'cold' ? { outageCacheContracts: 0 } : {}),
 });
 const read =
   process.argv[3] === 'incidents'
@@ -116,20 +118,22 @@ for (const [id, us] of selfUs) {
 console.log('\nTime inside the parts of a read:');
 for (const name of [
   'contractOutages',
-  'listIncidents',
-  'affectedContractCounts',
-  'contractsWithRegion',
-  'incidentOf',
-  'findVisibleContract',
-  'loadRecords',
-  'incidentsForContract',
-  'loadIncidents',
+  'sourcesOf',
+  'incidentFactsBearingOn',
+  'findContractRecord',
+  'outagesAsOf',
   'deriveOutages',
-  'claimsAgainst',
-  'withClaimStatus',
+  'claimRowsInTheRunning',
+  'outageJsonsOf',
+  'catchUp',
+  'listIncidents',
+  'incidentSummariesOf',
+  'findIncidents',
+  'affectedContractCounts',
+  'incidentOf',
   'prepare',
   'all',
   'get',
-  'values',
+  'iterate',
 ])
   console.log(`  ${percent(inside.get(name) ?? 0).padStart(6)}  ${name}`);

@@ -15,6 +15,9 @@ export const REGISTRATION_NUMBER = /^T\d{13}$/;
 /** How long a token from `POST /auth/tokens` lives when SLA_TOKEN_TTL_DAYS is not set. */
 export const DEFAULT_TOKEN_TTL_DAYS = 30;
 
+/** How many contracts' outage sources the read model keeps when OUTAGE_CACHE_CONTRACTS does not say. */
+export const DEFAULT_OUTAGE_CACHE_CONTRACTS = 5_000;
+
 /** What the use cases are configured with. */
 export interface AppConfig {
   policy: Policy;
@@ -27,6 +30,12 @@ export interface AppConfig {
    * previewed, but approval answers 409 issuer-not-configured.
    */
   issuer?: NoticeIssuer;
+  /**
+   * OUTAGE_CACHE_CONTRACTS: how many contracts' outage sources the read model keeps in memory, the most
+   * recently read (DEFAULT_OUTAGE_CACHE_CONTRACTS when absent; 0 keeps none). About 55 KB a contract on the
+   * benchmark portfolios (docs/scaling.md).
+   */
+  outageCacheContracts?: number;
 }
 
 /** The issuer from the environment: undefined until both are set; a malformed number stops the start. */
@@ -104,6 +113,13 @@ export function settingsFromEnv(
     throw new Error(
       `SLA_SESSION_TTL_HOURS must be a number of hours above 0 (at most 2160), got ${env.SLA_SESSION_TTL_HOURS}`,
     );
+  const outageCacheContracts = Number(
+    env.OUTAGE_CACHE_CONTRACTS || DEFAULT_OUTAGE_CACHE_CONTRACTS,
+  );
+  if (!Number.isSafeInteger(outageCacheContracts) || outageCacheContracts < 0)
+    throw new Error(
+      `OUTAGE_CACHE_CONTRACTS must be a whole number of contracts, 0 or more, got ${env.OUTAGE_CACHE_CONTRACTS}`,
+    );
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -118,6 +134,7 @@ export function settingsFromEnv(
       regions,
       tokenTtlDays,
       issuer: issuerFromEnv(env),
+      outageCacheContracts,
     },
     trustProxy: env.TRUST_PROXY,
     sessionTtlMs: Math.round(sessionHours * 3_600_000),

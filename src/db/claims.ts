@@ -16,6 +16,8 @@ import {
 } from '../domain/time';
 import { orNull } from '../lib/nullable';
 import type { Db } from './client';
+import { type ContractSelection, selectedContract } from './contracts';
+import { preparedPerConnection } from './prepared';
 import { claims } from './schema';
 
 export type ClaimRow = typeof claims.$inferSelect;
@@ -149,14 +151,39 @@ const inTheRunning = or(
   isNull(claims.resolvedBy),
 );
 
-/** A contract's claims still in the running for an outage, in the order they were filed. */
-export function claimRowsInTheRunning(db: Db, contractId: string): ClaimRow[] {
-  return db
+const statements = preparedPerConnection((db) => ({
+  inTheRunning: db
     .select()
     .from(claims)
-    .where(and(eq(claims.contractId, contractId), inTheRunning))
+    .where(
+      and(eq(claims.contractId, sql.placeholder('contractId')), inTheRunning),
+    )
     .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
-    .all();
+    .prepare(),
+}));
+
+/** A contract's claims still in the running for an outage, in the order they were filed (read on every outage read). */
+export function claimRowsInTheRunning(db: Db, contractId: string): ClaimRow[] {
+  return statements(db).inTheRunning.all({ contractId });
+}
+
+/** The selected contracts' claims still in the running, by contract, each contract's in the order filed. */
+export function claimRowsInTheRunningOf(
+  db: Db,
+  selection: ContractSelection,
+): Map<string, ClaimRow[]> {
+  const byContract = new Map<string, ClaimRow[]>();
+  for (const row of db
+    .select()
+    .from(claims)
+    .where(and(selectedContract(claims.contractId, selection), inTheRunning))
+    .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
+    .all()) {
+    const list = byContract.get(row.contractId);
+    if (list === undefined) byContract.set(row.contractId, [row]);
+    else list.push(row);
+  }
+  return byContract;
 }
 
 /** Those of `contractIds` that have claims in the running. */

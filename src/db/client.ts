@@ -10,7 +10,9 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { MIGRATIONS_DIR } from '../paths';
 import * as schema from './schema';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = BetterSQLite3Database<typeof schema> & {
+  $client: Database.Database;
+};
 
 export interface Store {
   db: Db;

@@ -7,6 +7,7 @@ import type { Discrepancy, NoticeFacts } from '../domain/credit-notices';
 import { yen } from '../domain/money';
 import { storedInstant } from '../domain/time';
 import type { Db } from './client';
+import { inList } from './in-list';
 import {
   creditNoticeApprovals,
   creditNoticeDocuments,
@@ -140,13 +141,13 @@ export function storedNoticesByIds(
   const rows = db
     .select()
     .from(creditNotices)
-    .where(inArray(creditNotices.id, [...ids]))
+    .where(inList(creditNotices.id, ids))
     .all();
   const approvals = new Map(
     db
       .select({ noticeId: creditNoticeApprovals.noticeId, n: count() })
       .from(creditNoticeApprovals)
-      .where(inArray(creditNoticeApprovals.noticeId, [...ids]))
+      .where(inList(creditNoticeApprovals.noticeId, ids))
       .groupBy(creditNoticeApprovals.noticeId)
       .all()
       .map((row) => [row.noticeId, row.n]),

@@ -213,7 +213,16 @@ export const incidentIntervals = sqliteTable(
     /** Null while still down. */
     end: integer('end'),
   },
-  (table) => [index('intervals_incident_idx').on(table.incidentId)],
+  (table) => [
+    // Holds every column a read of an incident's intervals needs: a contract's reads check overlap and load
+    // the intervals from the index alone.
+    index('intervals_incident_idx').on(
+      table.incidentId,
+      table.position,
+      table.start,
+      table.end,
+    ),
+  ],
 );
 
 /** One row per region named, contract named, or contract excluded: lets SQL find the incidents of a contract. */
@@ -232,7 +241,12 @@ export const incidentScope = sqliteTable(
       table.kind,
       table.value,
     ),
-    index('incident_scope_value_idx').on(table.kind, table.value),
+    // The incidents naming a contract or a region, found from the index alone.
+    index('incident_scope_value_idx').on(
+      table.kind,
+      table.value,
+      table.incidentId,
+    ),
   ],
 );
 

@@ -40,12 +40,19 @@ export interface IncidentFacts {
  * Rule 1: only the provider's fault (当社の責に帰すべき事由) with the service 全く利用し得ない or
  * in a state of the same degree counts. Everything else is recorded and shown, and counts for nothing.
  */
+export const QUALIFYING_CAUSE: Cause = 'provider';
+export const QUALIFYING_SEVERITIES: readonly Severity[] = [
+  'total',
+  'equivalent',
+];
+
+/** Rule 1 (above). */
 export function isQualifying(
   incident: Pick<IncidentFacts, 'cause' | 'severity'>,
 ): boolean {
   return (
-    incident.cause === 'provider' &&
-    (incident.severity === 'total' || incident.severity === 'equivalent')
+    incident.cause === QUALIFYING_CAUSE &&
+    QUALIFYING_SEVERITIES.includes(incident.severity)
   );
 }
 

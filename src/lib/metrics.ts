@@ -8,7 +8,7 @@ export const processRegistry = new Registry();
 
 const outageDerivationSeconds = new Histogram({
   name: 'gengaku_outage_derivation_seconds',
-  help: "Time to load one contract's incidents and derive its outages (on reads, after changes, and for the gauges)",
+  help: "Time to derive one contract's outages from its incidents (on reads the read model's cache cannot answer, after changes, and for the gauges)",
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   registers: [processRegistry],
 });

@@ -6,25 +6,35 @@
  * - `contractOutagesAsOf(ctx, contractId, asOf)`: the outages of a contract as of an instant, the claims
  *   received by then, and the plan of what those claims should become.
  * - `contractOutagesWithDraft(ctx, contractId, draft, asOf)`: the same were an incident saved as drafted.
+ * - `portfolioOutages(ctx, asOf, selection, each)`: the same for many contracts, read in one pass (the
+ *   deadlines list, the claim-window gauge, reports).
  * - `applyClaimPlan(ctx, reading)`: the save of a plan made as of now.
  * - `refreshClaims(ctx, contractIds)`: every write that can change contracts' outages (incident create and
  *   correct, fee changes, cancellations) calls it inside its transaction, naming them; so does the minute
  *   re-check.
  *
- * What outages derive from (the contract with its fees and options, and the incidents that can bear on it)
- * is loaded in one place, `sourcesOf`: a cache keyed by contract belongs there, forgotten for the contracts
- * named to `refreshClaims`. Claims are read afresh for every reading, so filing one needs no forgetting.
+ * What outages derive from (the contract with its fees and options, and the incidents that can bear on
+ * it: qualifying, in its scope, with an interval in its active period) is loaded in one place,
+ * `sourcesOf`, and kept per contract in memory (`outage-cache.ts`), with the outages once they are
+ * settled. The cache forgets a contract as soon as any write touches what its outages derive from,
+ * whichever code writes it (the change feed's triggers), or another process commits. Claims are read
+ * afresh for every reading, so filing one needs no forgetting.
  */
 
 import { and, eq } from 'drizzle-orm';
+import { DEFAULT_OUTAGE_CACHE_CONTRACTS } from '../config';
 import {
+  type ClaimRow,
   claimRowsInTheRunning,
+  claimRowsInTheRunningOf,
   contractIdsWithClaims,
   storedClaimOf,
   updateClaimState,
 } from '../db/claims';
 import {
   type ContractRecord,
+  type ContractSelection,
+  contractRecordsOf,
   findContractRecord,
   termsOf,
 } from '../db/contracts';
@@ -33,7 +43,12 @@ import {
   noticeStateColumns,
   storedNoticesByIds,
 } from '../db/credit-notices';
-import { incidentsForContract, type StoredIncident } from '../db/incidents';
+import {
+  incidentFactsBearingOn,
+  incidentsNamingContracts,
+  type LoggedIncidentFacts,
+  regionalIncidents,
+} from '../db/incidents';
 import { claims, creditNoticeApprovals, creditNotices } from '../db/schema';
 import {
   type ClaimPlan,
@@ -45,11 +60,20 @@ import {
   noticeUpdateText,
   planClaimUpdates,
   type StoredClaim,
+  type StoredNotice,
 } from '../domain/claim-plan';
+import { allRegionsOf, type ContractTerms } from '../domain/contract';
 import { taxRatePercentOf } from '../domain/credit-notices';
 import type { IncidentFacts } from '../domain/incident';
-import { deriveOutages, type Outage } from '../domain/outages';
-import { formatInstant, type Instant, storedInstant } from '../domain/time';
+import { claimStatusAsOf, deriveOutages, type Outage } from '../domain/outages';
+import {
+  endOfBusinessDate,
+  formatInstant,
+  type Instant,
+  startOfBusinessDate,
+  storedBusinessDate,
+  storedInstant,
+} from '../domain/time';
 import { notFound } from '../errors';
 import { timedDerivation } from '../lib/metrics';
 import {
@@ -58,6 +82,7 @@ import {
   outageJsonOf,
 } from '../schemas/outage';
 import { newId, recordAudit, type ServiceContext } from './context';
+import { type OutageSources, outageCacheOf } from './outage-cache';
 
 export interface ContractOutageReading {
   contract: ContractRecord;
@@ -72,59 +97,154 @@ export interface ContractOutageReading {
 
 type ReadContext = Pick<ServiceContext, 'store' | 'config'>;
 
-/** What a contract's outages derive from: the contract and every incident that could bear on it. */
-function sourcesOf(
-  ctx: ReadContext,
-  contractId: string,
-): { contract: ContractRecord; incidents: StoredIncident[] } {
-  const contract = findContractRecord(ctx.store.db, contractId);
-  if (contract === undefined) throw notFound('contract', contractId);
+/**
+ * Rule 3: only time in the active period counts, from 00:00 JST of the billing start to the end of the
+ * termination date at the latest (`activeThroughTerminationDay` may end it a day sooner; the wider span
+ * serves either policy).
+ */
+function widestActivePeriod(contract: ContractRecord): {
+  from: Instant;
+  until: Instant | null;
+} {
+  const { billingStartDate, terminationEffectiveDate } = contract.row;
   return {
-    contract,
-    incidents: incidentsForContract(ctx.store.db, termsOf(contract)),
+    from: startOfBusinessDate(storedBusinessDate(billingStartDate)),
+    until:
+      terminationEffectiveDate === null
+        ? null
+        : endOfBusinessDate(storedBusinessDate(terminationEffectiveDate)),
   };
 }
 
-/** A claim counts from the instant it had been both received and recorded: a read at an earlier asOf never sees it. */
-function claimsKnownAt(
+/** The latest instant the intervals reach; Infinity while one is open. */
+function lastInstantOf(incidents: readonly IncidentFacts[]): number {
+  let last = -Infinity;
+  for (const incident of incidents)
+    for (const interval of incident.intervals)
+      last = Math.max(last, interval.start, interval.end ?? Infinity);
+  return last;
+}
+
+/**
+ * What a contract's outages as of `asOf` derive from: the contract and the incidents that can bear on
+ * them (in its scope, with an interval in its active period). From the cache when it has them; otherwise
+ * read in one snapshot and kept, unless a transaction is open (then only those before `asOf` are read).
+ */
+function sourcesOf(
   ctx: ReadContext,
   contractId: string,
   asOf: Instant,
-): StoredClaim[] {
-  const rows = claimRowsInTheRunning(ctx.store.db, contractId).filter(
-    (row) => row.receivedAt <= asOf && row.createdAt <= asOf,
+): OutageSources {
+  const cache = outageCacheOf(
+    ctx.store,
+    ctx.config.outageCacheContracts ?? DEFAULT_OUTAGE_CACHE_CONTRACTS,
   );
-  const notices = storedNoticesByIds(
-    ctx.store.db,
-    rows.flatMap((row) =>
-      row.creditNoticeId === null ? [] : [row.creditNoticeId],
-    ),
-  );
-  return rows.map((row) =>
-    storedClaimOf(
-      row,
-      row.creditNoticeId === null
-        ? null
-        : (notices.get(row.creditNoticeId) ?? null),
-    ),
-  );
+  const cached = cache.get(contractId);
+  if (cached !== undefined) return cached;
+  const kept = cache.canKeep();
+  const read = (): OutageSources => {
+    const contract = findContractRecord(ctx.store.db, contractId);
+    if (contract === undefined) throw notFound('contract', contractId);
+    const active = widestActivePeriod(contract);
+    const until =
+      kept || (active.until !== null && active.until <= asOf)
+        ? active.until
+        : asOf;
+    const terms = termsOf(contract);
+    const incidents = incidentFactsBearingOn(ctx.store.db, terms, {
+      from: active.from,
+      until,
+    });
+    return {
+      contract,
+      terms,
+      incidents,
+      settledFrom: lastInstantOf(incidents),
+    };
+  };
+  if (!kept) return read();
+  return cache.keep(contractId, ctx.store.sqlite.transaction(read).deferred());
 }
 
-function readingOf(
+/** Rules 2–9 over the sources, recording the time it takes. */
+const derived = (
   ctx: ReadContext,
-  contract: ContractRecord,
+  terms: ContractTerms,
   incidents: readonly IncidentFacts[],
   asOf: Instant,
-): ContractOutageReading {
-  const outages = timedDerivation(() =>
+) =>
+  timedDerivation(() =>
     deriveOutages({
-      contract: termsOf(contract),
+      contract: terms,
       incidents,
       asOf,
       policy: ctx.config.policy,
     }),
   );
-  const claims = claimsKnownAt(ctx, contract.row.id, asOf);
+
+/**
+ * The outages as of `asOf`. Once every interval is over, they no longer change with `asOf` but for the
+ * claim status, which depends on the day: derived once, the status then set for each read.
+ */
+function outagesAsOf(
+  ctx: ReadContext,
+  sources: OutageSources,
+  asOf: Instant,
+): readonly Outage[] {
+  const { policy } = ctx.config;
+  if (asOf < sources.settledFrom)
+    return derived(ctx, sources.terms, sources.incidents, asOf);
+  if (sources.settled?.policy !== policy)
+    sources.settled = {
+      policy,
+      outages: derived(ctx, sources.terms, sources.incidents, asOf),
+    };
+  return sources.settled.outages.map((outage) => {
+    const claimStatus = claimStatusAsOf(outage, asOf);
+    return claimStatus === outage.claimStatus
+      ? outage
+      : { ...outage, claimStatus };
+  });
+}
+
+/**
+ * The claims of `rows` known at `asOf`, with their notices (from `notices`, or read when not given). A
+ * claim counts from the instant it had been both received and recorded: a read at an earlier asOf never
+ * sees it.
+ */
+function claimsKnownAt(
+  ctx: ReadContext,
+  rows: readonly ClaimRow[],
+  asOf: Instant,
+  notices?: ReadonlyMap<string, StoredNotice>,
+): StoredClaim[] {
+  const known = rows.filter(
+    (row) => row.receivedAt <= asOf && row.createdAt <= asOf,
+  );
+  const noticeOf =
+    notices ?? storedNoticesByIds(ctx.store.db, noticeIdsOf(known));
+  return known.map((row) =>
+    storedClaimOf(
+      row,
+      row.creditNoticeId === null
+        ? null
+        : (noticeOf.get(row.creditNoticeId) ?? null),
+    ),
+  );
+}
+
+const noticeIdsOf = (rows: readonly ClaimRow[]) =>
+  rows.flatMap((row) =>
+    row.creditNoticeId === null ? [] : [row.creditNoticeId],
+  );
+
+function readingOf(
+  ctx: ReadContext,
+  contract: ContractRecord,
+  outages: readonly Outage[],
+  claims: readonly StoredClaim[],
+  asOf: Instant,
+): ContractOutageReading {
   return {
     contract,
     asOf,
@@ -139,14 +259,24 @@ function readingOf(
   };
 }
 
+/** The claims in the running on a contract known at `asOf`. */
+const claimsOn = (ctx: ReadContext, contractId: string, asOf: Instant) =>
+  claimsKnownAt(ctx, claimRowsInTheRunning(ctx.store.db, contractId), asOf);
+
 /** The outages of a contract as of `asOf`, with the claims known then; not found when there is no such contract. */
 export function contractOutagesAsOf(
   ctx: ReadContext,
   contractId: string,
   asOf: Instant,
 ): ContractOutageReading {
-  const { contract, incidents } = sourcesOf(ctx, contractId);
-  return readingOf(ctx, contract, incidents, asOf);
+  const sources = sourcesOf(ctx, contractId, asOf);
+  return readingOf(
+    ctx,
+    sources.contract,
+    outagesAsOf(ctx, sources, asOf),
+    claimsOn(ctx, contractId, asOf),
+    asOf,
+  );
 }
 
 /** The outages of a contract as of `asOf` were `draft` saved, in place of the stored incident of its id if any. */
@@ -156,13 +286,129 @@ export function contractOutagesWithDraft(
   draft: IncidentFacts,
   asOf: Instant,
 ): ContractOutageReading {
-  const { contract, incidents } = sourcesOf(ctx, contractId);
+  const { contract, terms, incidents } = sourcesOf(ctx, contractId, asOf);
   const withDraft: IncidentFacts[] = incidents.some(
     (incident) => incident.id === draft.id,
   )
     ? incidents.map((incident) => (incident.id === draft.id ? draft : incident))
     : [...incidents, draft];
-  return readingOf(ctx, contract, withDraft, asOf);
+  return readingOf(
+    ctx,
+    contract,
+    derived(ctx, terms, withDraft, asOf),
+    claimsOn(ctx, contractId, asOf),
+    asOf,
+  );
+}
+
+/**
+ * The outages of many contracts as of `asOf` with the claims known then (`contractOutagesAsOf` for each),
+ * read in one pass rather than contract by contract: the contracts with their fees and options, every
+ * regional incident, the claims and their notices, each read once; then one scan of the incidents
+ * naming the contracts, in the order of contract id, each contract derived and handed to `each` as the
+ * scan reaches it (one the scan could not read is read alone after it). `each` must not read the
+ * database while the scan holds the connection; the whole read is one snapshot. The cache is neither used
+ * nor filled: a pass over every contract would only push out the contracts read one by one.
+ */
+export function portfolioOutages(
+  ctx: ReadContext,
+  asOf: Instant,
+  selection: ContractSelection,
+  each: (reading: ContractOutageReading) => void,
+): void {
+  const read = () => {
+    const { db } = ctx.store;
+    const contracts = contractRecordsOf(db, selection);
+    const regionalByRegion = new Map<string, LoggedIncidentFacts[]>();
+    for (const incident of regionalIncidents(db))
+      for (const region of incident.scope!.regions) {
+        const list = regionalByRegion.get(region);
+        if (list === undefined) regionalByRegion.set(region, [incident]);
+        else list.push(incident);
+      }
+    const claimRows = claimRowsInTheRunningOf(db, selection);
+    const notices = storedNoticesByIds(
+      db,
+      [...claimRows.values()].flatMap(noticeIdsOf),
+    );
+    const reading = (
+      contract: ContractRecord,
+      terms: ContractTerms,
+      incidents: readonly IncidentFacts[],
+    ) =>
+      readingOf(
+        ctx,
+        contract,
+        derived(ctx, terms, incidents, asOf),
+        claimsKnownAt(ctx, claimRows.get(contract.row.id) ?? [], asOf, notices),
+        asOf,
+      );
+    const readAlone: ContractRecord[] = [];
+    const named = incidentsNamingContracts(db, selection);
+    let nextNamed = named.next();
+    for (const contract of contracts) {
+      const id = contract.row.id;
+      // Both come in order of contract id.
+      let incidents: LoggedIncidentFacts[] | null = [];
+      if (!nextNamed.done && nextNamed.value[0] === id) {
+        incidents = nextNamed.value[1];
+        nextNamed = named.next();
+      }
+      if (incidents === null) {
+        readAlone.push(contract);
+        continue;
+      }
+      const terms = termsOf(contract);
+      if (regionalByRegion.size > 0) {
+        const seen = new Set(incidents.map((incident) => incident.id));
+        for (const region of allRegionsOf(terms))
+          for (const incident of regionalByRegion.get(region) ?? [])
+            if (!seen.has(incident.id)) {
+              seen.add(incident.id);
+              incidents.push(incident);
+            }
+      }
+      incidents.sort(inOrderLogged);
+      each(reading(contract, terms, incidents));
+    }
+    for (const contract of readAlone) {
+      const terms = termsOf(contract);
+      each(
+        reading(
+          contract,
+          terms,
+          incidentFactsBearingOn(db, terms, {
+            from: widestActivePeriod(contract).from,
+            until: null,
+          }),
+        ),
+      );
+    }
+  };
+  if (ctx.store.sqlite.inTransaction) read();
+  else ctx.store.sqlite.transaction(read).deferred();
+}
+
+/** The order incidents were logged in: by creation, then id (ids are ASCII: the database's order too). */
+function inOrderLogged(a: LoggedIncidentFacts, b: LoggedIncidentFacts): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Each outage in the API's shape, made once per outage object: the settled outages of a contract are
+ * shared by every read of it, and formatting their instants again was a tenth of a read. Frozen, since
+ * every reader shares it.
+ */
+const jsonOfOutage = new WeakMap<Outage, OutageJson>();
+
+function sharedJsonOf(outage: Outage): OutageJson {
+  let json = jsonOfOutage.get(outage);
+  if (json === undefined) {
+    json = Object.freeze(outageJsonOf(outage));
+    jsonOfOutage.set(outage, json);
+  }
+  return json;
 }
 
 /** The outages as the API shows them, `claimed` where a claim holds them. */
@@ -170,10 +416,11 @@ export function outageJsonsOf({
   outages,
   plan,
 }: Pick<ContractOutageReading, 'outages' | 'plan'>): OutageJson[] {
-  return outages.map((outage) => ({
-    ...outageJsonOf(outage),
-    ...(plan.holders.has(outage) ? { claimStatus: 'claimed' as const } : {}),
-  }));
+  return outages.map((outage) =>
+    plan.holders.has(outage)
+      ? { ...sharedJsonOf(outage), claimStatus: 'claimed' as const }
+      : sharedJsonOf(outage),
+  );
 }
 
 /** A claim's state as the audit log records it. */

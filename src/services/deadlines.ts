@@ -1,6 +1,6 @@
 /** Qualifying outages nobody has claimed yet, the claim deadline nearest first (finance's follow-up list, a customer's warnings). */
-import { asc, eq } from 'drizzle-orm';
-import { contracts, customers } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { customers } from '../db/schema';
 import {
   type BusinessDate,
   businessDateOf,
@@ -9,7 +9,7 @@ import {
 } from '../domain/time';
 import type { OutageJson } from '../schemas/outage';
 import type { ServiceContext } from './context';
-import { contractOutagesAsOf, outageJsonsOf } from './contract-outages';
+import { outageJsonsOf, portfolioOutages } from './contract-outages';
 
 export interface UnclaimedOutage {
   contractId: string;
@@ -28,26 +28,30 @@ export function daysToDeadline(deadline: BusinessDate, asOf: Instant): number {
 
 /**
  * Every outage still `claimable` as of `asOf`: qualifying, unclaimed, its window open. A customer sees its
- * own contracts only. Ordered by deadline (those without one yet, still ongoing, last), then contract.
+ * own contracts only. Ordered by deadline (those without one yet, still ongoing, last), then contract
+ * number. Every contract is read in one pass (`portfolioOutages`).
  */
 export function listUnclaimedOutages(
   ctx: ServiceContext,
   asOf: Instant = ctx.clock(),
 ): UnclaimedOutage[] {
-  const query = ctx.store.db
-    .select({ contract: contracts, customerName: customers.name })
-    .from(contracts)
-    .innerJoin(customers, eq(customers.id, contracts.customerId));
-  const rows = (
-    ctx.actor.role === 'customer'
-      ? query.where(eq(contracts.customerId, ctx.actor.customerId!))
-      : query
-  )
-    .orderBy(asc(contracts.contractNumber))
-    .all();
+  const selection =
+    ctx.actor.role === 'customer' ? { customerId: ctx.actor.customerId! } : {};
+  const customerNames = new Map(
+    ctx.store.db
+      .select({ id: customers.id, name: customers.name })
+      .from(customers)
+      .where(
+        selection.customerId === undefined
+          ? undefined
+          : eq(customers.id, selection.customerId),
+      )
+      .all()
+      .map((row) => [row.id, row.name]),
+  );
   const found: UnclaimedOutage[] = [];
-  for (const { contract, customerName } of rows) {
-    const reading = contractOutagesAsOf(ctx, contract.id, asOf);
+  portfolioOutages(ctx, asOf, selection, (reading) => {
+    const contract = reading.contract.row;
     outageJsonsOf(reading).forEach((outage, index) => {
       if (outage.claimStatus !== 'claimable') return;
       const { claimDeadline } = reading.outages[index]!;
@@ -55,15 +59,23 @@ export function listUnclaimedOutages(
         contractId: contract.id,
         contractNumber: contract.contractNumber,
         customerId: contract.customerId,
-        customerName,
+        customerName: customerNames.get(contract.customerId)!,
         outage,
         daysLeft:
           claimDeadline === null ? null : daysToDeadline(claimDeadline, asOf),
       });
     });
-  }
-  // Stable: the contract order of `rows` breaks ties.
+  });
   const rank = (entry: UnclaimedOutage) =>
     entry.daysLeft ?? Number.MAX_SAFE_INTEGER;
-  return found.sort((a, b) => rank(a) - rank(b));
+  // Stable: a contract's outages stay in order of start.
+  return found.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.contractNumber < b.contractNumber
+        ? -1
+        : a.contractNumber > b.contractNumber
+          ? 1
+          : 0),
+  );
 }

@@ -1,7 +1,6 @@
 /** Incidents: logged by support, corrected with a reason, each change audited and claims recomputed. */
 import {
   and,
-  asc,
   eq,
   gt,
   inArray,
@@ -16,7 +15,9 @@ import { inTransaction } from '../db/client';
 import { inList } from '../db/in-list';
 import {
   findIncident,
-  loadIncidents,
+  findIncidents,
+  type IncidentKey,
+  newestIncidentKeys,
   type StoredIncident,
 } from '../db/incidents';
 import {
@@ -27,17 +28,14 @@ import {
   incidents,
 } from '../db/schema';
 import { claimResolutionText } from '../domain/claim-plan';
-import type { ContractTerms } from '../domain/contract';
 import {
   type Cause,
   type IncidentFacts,
   isInScope,
   isQualifying,
 } from '../domain/incident';
-import { ZERO_YEN } from '../domain/money';
 import { formatInstant, type Instant } from '../domain/time';
 import { notFound, ServiceError } from '../errors';
-import { groupBy } from '../lib/collections';
 import type {
   Incident,
   IncidentInput,
@@ -61,6 +59,8 @@ import {
   outageJsonsOf,
   refreshClaims,
 } from './contract-outages';
+import { type ContractRegions, regionIndexOf } from './contract-regions';
+import { incidentSummariesOf } from './incident-summaries';
 import {
   DerivedOrder,
   type Page,
@@ -68,53 +68,14 @@ import {
   TableOrder,
 } from './paging';
 
-interface ScopeIndexEntry {
-  id: string;
-  contractNumber: string;
-  terms: Pick<ContractTerms, 'id' | 'region' | 'options'>;
-}
+type ScopeIndexEntry = ContractRegions;
 
-/** Every contract's id, number and regions: enough to resolve any incident's scope (rule 2). */
-function scopeIndex(ctx: Pick<ServiceContext, 'store'>): ScopeIndexEntry[] {
-  const db = ctx.store.db;
-  const rows = db
-    .select({
-      id: contracts.id,
-      contractNumber: contracts.contractNumber,
-      region: contracts.region,
-    })
-    .from(contracts)
-    .orderBy(asc(contracts.contractNumber))
-    .all();
-  const options = groupBy(
-    db
-      .select({
-        contractId: contractOptions.contractId,
-        regions: contractOptions.regions,
-      })
-      .from(contractOptions)
-      .all(),
-    (option) => option.contractId,
-  );
-  return rows.map((row) => ({
-    id: row.id,
-    contractNumber: row.contractNumber,
-    terms: {
-      id: row.id,
-      region: row.region,
-      options: (options.get(row.id) ?? []).map((option) => ({
-        kind: 'multi-region' as const,
-        regions: option.regions,
-        monthlyFee: ZERO_YEN,
-        billingStartDate: null,
-        endDate: null,
-      })),
-    },
-  }));
-}
+/** Every contract's id, number and regions, by number: enough to resolve any incident's scope (rule 2). */
+const scopeIndex = (ctx: Pick<ServiceContext, 'store'>) =>
+  regionIndexOf(ctx.store).contracts;
 
 function affectedBy(
-  index: ScopeIndexEntry[],
+  index: readonly ScopeIndexEntry[],
   incident: Pick<IncidentFacts, 'scope'>,
 ): ScopeIndexEntry[] {
   return index.filter((entry) => isInScope(incident, entry.terms));
@@ -154,7 +115,7 @@ export function incidentOf(
 function checkAgainstStore(
   ctx: ServiceContext,
   input: IncidentInput,
-  index: ScopeIndexEntry[],
+  index: readonly ScopeIndexEntry[],
 ) {
   const known = new Set(index.map((entry) => entry.id));
   const errors: { path: string; message: string }[] = [];
@@ -354,7 +315,7 @@ function claimPlanOf({ plan }: ContractOutageReading) {
  */
 function previewOf(
   ctx: ServiceContext,
-  index: ScopeIndexEntry[],
+  index: readonly ScopeIndexEntry[],
   draft: IncidentFacts,
   alsoContractIds: readonly string[] = [],
 ): IncidentPreview {
@@ -495,18 +456,38 @@ export function listIncidents(
   }
   if (filter.contractId !== undefined)
     conditions.push(affectingContract(ctx, filter.contractId));
-  return INCIDENTS_NEWEST_FIRST.pageOf(
+  const listed = (keys: Partial<IncidentKey>[]) =>
+    incidentSummariesOf(
+      ctx.store,
+      keys.map((key) => key.id!),
+      (missing) => {
+        const made = findIncidents(ctx.store.db, missing).map((incident) =>
+          withoutAffectedIds(incidentOf(incident, [])),
+        );
+        const counts = affectedContractCounts(ctx, made);
+        return made.map((incident, i) => ({
+          ...incident,
+          affectedContractCount: counts[i]!,
+        }));
+      },
+    );
+  // The whole list, the page everyone opens, by a statement prepared once.
+  if (conditions.length === 0)
+    return INCIDENTS_NEWEST_FIRST.page(
+      filter,
+      ({ limit }, after) =>
+        newestIncidentKeys(
+          db,
+          limit,
+          after as [number, string] | undefined,
+        ) as (typeof incidents.$inferSelect)[],
+      listed,
+    );
+  return INCIDENTS_NEWEST_FIRST.keysPageOf(
     db,
     filter,
     and(...conditions),
-    (rows) => {
-      const stored = loadIncidents(ctx.store.db, rows);
-      const counts = affectedContractCounts(ctx, stored);
-      return stored.map((incident, i) => ({
-        ...withoutAffectedIds(incidentOf(incident, [])),
-        affectedContractCount: counts[i]!,
-      }));
-    },
+    listed,
   );
 }
 
@@ -573,85 +554,41 @@ function affectingContract(
 /**
  * How many contracts each incident is in scope for (rule 2), without resolving its scope against every
  * contract: (contracts with one of its regions, counted once per set of regions) + (named contracts
- * outside those regions) − (excluded contracts among either). Only the named and excluded contracts are
- * loaded one by one.
+ * outside those regions) − (excluded contracts among either), from the contracts' regions kept in memory.
  */
 function affectedContractCounts(
   ctx: Pick<ServiceContext, 'store'>,
-  stored: readonly StoredIncident[],
+  incidents: readonly Pick<Incident, 'scope'>[],
 ): number[] {
-  const db = ctx.store.db;
-  const listed = [
-    ...new Set(
-      stored.flatMap(({ scope }) => [
-        ...scope!.contractIds,
-        ...scope!.excludeContractIds,
-      ]),
-    ),
-  ];
-  const regionsOf = new Map<string, Set<string>>();
-  if (listed.length > 0) {
-    for (const row of db
-      .select({ id: contracts.id, region: contracts.region })
-      .from(contracts)
-      .where(inArray(contracts.id, listed))
-      .all())
-      regionsOf.set(row.id, new Set([row.region]));
-    for (const option of db
-      .select({
-        contractId: contractOptions.contractId,
-        regions: contractOptions.regions,
-      })
-      .from(contractOptions)
-      .where(inArray(contractOptions.contractId, listed))
-      .all())
-      for (const region of option.regions)
-        regionsOf.get(option.contractId)?.add(region);
-  }
-  const withRegion = new Map<string, number>();
-  const countWithRegion = (regions: readonly string[]): number => {
-    const key = regions.join('\n');
-    let count = withRegion.get(key);
-    if (count === undefined) {
-      count = contractsWithRegion(ctx, regions);
-      withRegion.set(key, count);
+  const index = regionIndexOf(ctx.store);
+  const counts: number[] = [];
+  for (const { scope } of incidents) {
+    const { regions, contractIds, excludeContractIds } = scope;
+    let count = regions.length === 0 ? 0 : index.countWithAnyOf(regions);
+    for (const id of contractIds) {
+      const contract = index.get(id);
+      if (contract !== undefined && !hasAnyOf(contract.regions, regions))
+        count++;
     }
-    return count;
-  };
-  return stored.map(({ scope }) => {
-    const { regions, contractIds, excludeContractIds } = scope!;
-    const hasRegion = (id: string) =>
-      regions.some((region) => regionsOf.get(id)!.has(region));
-    let count = regions.length === 0 ? 0 : countWithRegion(regions);
-    for (const id of contractIds)
-      if (regionsOf.has(id) && !hasRegion(id)) count++;
-    for (const id of excludeContractIds)
-      if (regionsOf.has(id) && (hasRegion(id) || contractIds.includes(id)))
+    for (const id of excludeContractIds) {
+      const contract = index.get(id);
+      if (
+        contract !== undefined &&
+        (hasAnyOf(contract.regions, regions) || contractIds.includes(id))
+      )
         count--;
-    return count;
-  });
+    }
+    counts.push(count);
+  }
+  return counts;
 }
 
-/** The number of contracts one of whose regions (their own, or an option's) is among `regions`. */
-function contractsWithRegion(
-  ctx: Pick<ServiceContext, 'store'>,
-  regions: readonly string[],
-): number {
-  const list = sql.join(
-    regions.map((region) => sql`${region}`),
-    sql`, `,
-  );
-  // Those whose own region is among them (counted from an index), plus those that have one only through an option.
-  const row = ctx.store.db.get<{ own: number; throughOption: number }>(sql`
-    select
-      (select count(*) from ${contracts} where ${contracts.region} in (${list})) as own,
-      (select count(distinct ${contractOptions.contractId})
-         from ${contractOptions}
-         join json_each(${contractOptions.regions}) as option_region
-         join ${contracts} on ${contracts.id} = ${contractOptions.contractId}
-        where option_region.value in (${list}) and ${contracts.region} not in (${list})
-      ) as throughOption`);
-  return row.own + row.throughOption;
+function hasAnyOf(
+  regions: ReadonlySet<string>,
+  wanted: readonly string[],
+): boolean {
+  for (const region of wanted) if (regions.has(region)) return true;
+  return false;
 }
 
 export function getIncident(ctx: ServiceContext, id: string): Incident {
@@ -839,7 +776,7 @@ function sameIncident(a: IncidentFacts, b: IncidentFacts): boolean {
 function correctedInput(
   ctx: ServiceContext,
   stored: StoredIncident,
-  index: ScopeIndexEntry[],
+  index: readonly ScopeIndexEntry[],
   changes: Omit<IncidentPatch, 'reason'>,
 ): IncidentInput {
   const current = incidentOf(stored, []);

@@ -115,12 +115,16 @@ export class KeysetOrder<Row> {
   }
 
   /**
-   * One page: `fetch` runs the list's query with `slice` (its own filters `and`-ed with `slice.after`),
-   * `items` turns the page's rows into what the list answers.
+   * One page: `fetch` runs the list's query with `slice` (its own filters `and`-ed with `slice.after`;
+   * or a statement of its own with the key the page starts after, undefined for the first page), `items`
+   * turns the page's rows into what the list answers.
    */
   page<Item>(
     request: PageRequest,
-    fetch: (slice: KeysetSlice) => Row[],
+    fetch: (
+      slice: KeysetSlice,
+      after: readonly KeyValue[] | undefined,
+    ) => Row[],
     items: (rows: Row[]) => Item[],
   ): Page<Item> {
     const after =
@@ -129,11 +133,14 @@ export class KeysetOrder<Row> {
         : this.cursors.decode(request.cursor);
     const order = this.direction === 'asc' ? asc : desc;
     // One row more than asked: whether it comes back says whether there is a next page.
-    const rows = fetch({
-      after: after === undefined ? undefined : this.beyond(after),
-      orderBy: this.columns.map((column) => order(column)),
-      limit: request.limit + 1,
-    });
+    const rows = fetch(
+      {
+        after: after === undefined ? undefined : this.beyond(after),
+        orderBy: this.columns.map((column) => order(column)),
+        limit: request.limit + 1,
+      },
+      after,
+    );
     if (rows.length <= request.limit)
       return { items: items(rows), nextCursor: null };
     const kept = rows.slice(0, request.limit);
@@ -221,6 +228,9 @@ export class DerivedOrder<T> {
 export class TableOrder<T extends SQLiteTable> extends KeysetOrder<
   T['$inferSelect']
 > {
+  /** The order's columns by their field names (the last one the id). */
+  private readonly keyColumns: Record<string, SQLiteColumn>;
+
   constructor(
     private readonly table: T,
     list: string,
@@ -233,6 +243,34 @@ export class TableOrder<T extends SQLiteTable> extends KeysetOrder<
     );
     super(list, columns, direction, (row) =>
       keys.map((key) => (row as Record<string, KeyValue>)[key]!),
+    );
+    this.keyColumns = Object.fromEntries(
+      keys.map((key, i) => [key, columns[i]!]),
+    );
+  }
+
+  /**
+   * One page of the rows that match `where`, read as their keys alone (the order's columns, which its
+   * index holds): for a list that keeps what it shows of each row in memory, and reads only the rows it
+   * has not kept.
+   */
+  keysPageOf<Item>(
+    db: Db,
+    request: PageRequest,
+    where: SQL | undefined,
+    items: (keys: Partial<T['$inferSelect']>[]) => Item[],
+  ): Page<Item> {
+    return this.page(
+      request,
+      ({ after, orderBy, limit }) =>
+        db
+          .select(this.keyColumns)
+          .from(this.table as SQLiteTable)
+          .where(and(where, after))
+          .orderBy(...orderBy)
+          .limit(limit)
+          .all() as T['$inferSelect'][],
+      items,
     );
   }
 

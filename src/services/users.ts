@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { inTransaction, type Store } from '../db/client';
 import { inList } from '../db/in-list';
 import { apiTokens, customers, users } from '../db/schema';
+import { tokenHolder } from '../db/tokens';
 import { formatInstant, type Instant, storedInstant } from '../domain/time';
 import { invalid, notFound, quoted, ServiceError } from '../errors';
 import type { TokenRevocation, User, UserInput } from '../schemas/api';
@@ -186,18 +187,7 @@ export function checkToken(
   token: string,
   now: Instant,
 ): TokenVerdict {
-  const row = store.db
-    .select({
-      userId: users.id,
-      role: users.role,
-      customerId: users.customerId,
-      expiresAt: apiTokens.expiresAt,
-      revokedAt: apiTokens.revokedAt,
-    })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.tokenHash, hashToken(token)))
-    .get();
+  const row = tokenHolder(store.db, hashToken(token));
   if (!row) return { refused: 'unknown' };
   if (row.revokedAt !== null) return { refused: 'revoked' };
   if (row.expiresAt !== null && row.expiresAt <= now)

@@ -2,14 +2,13 @@
  * What people have to act on, counted for the operations gauges (GET /metrics): claims not yet decided,
  * and qualifying outages nobody has claimed whose claim window is about to close.
  */
-import { count, eq, gte, isNull, or } from 'drizzle-orm';
-import { loadContractRecords } from '../db/contracts';
-import { loadIncidents } from '../db/incidents';
-import { claims, contracts, incidentIntervals, incidents } from '../db/schema';
+import { count } from 'drizzle-orm';
+import { contractsTouchedSince } from '../db/incidents';
+import { claims } from '../db/schema';
 import { CLAIM_STATUSES } from '../domain/claim-plan';
-import { addDays, businessDateOf, MS_PER_DAY } from '../domain/time';
+import { addDays, addMs, businessDateOf, MS_PER_DAY } from '../domain/time';
 import type { ServiceContext } from './context';
-import { contractOutagesAsOf } from './contract-outages';
+import { portfolioOutages } from './contract-outages';
 
 type ReadContext = Pick<ServiceContext, 'store' | 'clock' | 'config'>;
 
@@ -48,52 +47,22 @@ export function countUnclaimedOutagesClosingWithin(
   const now = ctx.clock();
   const today = businessDateOf(now);
   const lastDeadline = addDays(today, days - 1);
-  const recent = loadIncidents(
+  const contractIds = contractsTouchedSince(
     ctx.store.db,
-    ctx.store.db
-      .selectDistinct({ incident: incidents })
-      .from(incidents)
-      .innerJoin(
-        incidentIntervals,
-        eq(incidentIntervals.incidentId, incidents.id),
-      )
-      .where(
-        or(
-          isNull(incidentIntervals.end),
-          gte(incidentIntervals.end, now - LONGEST_OPEN_WINDOW_MS),
-        ),
-      )
-      .all()
-      .map((row) => row.incident),
+    addMs(now, -LONGEST_OPEN_WINDOW_MS),
   );
-  if (recent.length === 0) return 0;
-  // Only contracts an incident of those months names, or one of whose regions it names, can have such an outage.
-  const named = new Set(
-    recent.flatMap((incident) => incident.scope?.contractIds ?? []),
-  );
-  const regions = new Set(
-    recent.flatMap((incident) => incident.scope?.regions ?? []),
-  );
-  const records = loadContractRecords(
-    ctx.store.db,
-    ctx.store.db.select().from(contracts).all(),
-  ).filter(
-    ({ row, options }) =>
-      named.has(row.id) ||
-      regions.has(row.region) ||
-      options.some((option) => option.regions.some((r) => regions.has(r))),
-  );
+  if (contractIds.length === 0) return 0;
   let closing = 0;
-  for (const record of records) {
-    const { outages, plan } = contractOutagesAsOf(ctx, record.row.id, now);
-    closing += outages.filter(
-      (outage) =>
+  portfolioOutages(ctx, now, { contractIds }, ({ outages, plan }) => {
+    for (const outage of outages)
+      if (
         outage.qualifies &&
         !plan.holders.has(outage) &&
         outage.claimDeadline !== null &&
         outage.claimDeadline >= today &&
-        outage.claimDeadline <= lastDeadline,
-    ).length;
-  }
+        outage.claimDeadline <= lastDeadline
+      )
+        closing++;
+  });
   return closing;
 }
