@@ -28,6 +28,8 @@ import {
   noticeView,
   readNoticeTemplates,
 } from '../src/documents/notice-renderer';
+import { yen } from '../src/domain/money';
+import { instantOf, parseBusinessDate } from '../src/domain/time';
 import { type BenchRow, meets, recordBench } from './report';
 
 const DOCS = 1_000;
@@ -68,7 +70,7 @@ function makeDocs(): CreditNoticeDocument[] {
             },
       number: approved ? `CN-2026-${String(i + 1).padStart(6, '0')}` : null,
       status,
-      noticeDate: approved ? '2026-02-03' : null,
+      noticeDate: approved ? parseBusinessDate('2026-02-03') : null,
       billingMonth: '2026-01',
       customer: {
         name:
@@ -79,23 +81,23 @@ function makeDocs(): CreditNoticeDocument[] {
       },
       contractNumber: `FM-2025-${String(i).padStart(4, '0')}`,
       outage: {
-        start,
-        end: start + unavailableMs + 30 * 60_000,
-        clockStart: start + 30 * 60_000,
+        start: instantOf(start),
+        end: instantOf(start + unavailableMs + 30 * 60_000),
+        clockStart: instantOf(start + 30 * 60_000),
         unavailableMs,
       },
       creditDays,
-      monthlyFeeBase,
-      amount,
+      monthlyFeeBase: yen(monthlyFeeBase),
+      amount: yen(amount),
       taxRatePercent: 10,
-      taxAmount,
-      totalAmount: amount + taxAmount,
+      taxAmount: yen(taxAmount),
+      totalAmount: yen(amount + taxAmount),
       rounding: 'floor',
       corrects:
         i % 7 === 0
           ? {
               number: `CN-2026-${String(i).padStart(6, '0')}`,
-              noticeDate: '2026-01-20',
+              noticeDate: parseBusinessDate('2026-01-20'),
             }
           : null,
       voidReason: status === 'void' ? 'インシデントの訂正により' : null,

@@ -14,10 +14,14 @@ import type {
   IncidentFacts,
   Severity,
 } from '../src/domain/incident';
+import { yen } from '../src/domain/money';
 import {
+  type BusinessDate,
   type Instant,
+  instantOf,
   MS_PER_DAY,
   MS_PER_HOUR,
+  parseBusinessDate,
   parseInstant,
 } from '../src/domain/time';
 
@@ -52,8 +56,10 @@ export const pick = <T>(items: readonly T[]): T =>
   items[Math.floor(random() * items.length)]!;
 
 /** The JST business date of an instant (JST is UTC+9 throughout the generated range). */
-const jstDate = (instant: Instant) =>
-  new Date(instant + 9 * MS_PER_HOUR).toISOString().slice(0, 10);
+const jstDate = (instant: number): BusinessDate =>
+  parseBusinessDate(
+    new Date(instant + 9 * MS_PER_HOUR).toISOString().slice(0, 10),
+  );
 
 export const REGIONS = ['tokyo', 'osaka', 'nagoya', 'fukuoka'] as const;
 const FEES = [48_000, 96_000, 150_000, 300_000, 640_000, 1_200_000] as const;
@@ -73,7 +79,7 @@ export function makeContract(index: number): ContractTerms {
   for (let i = between(0, 3); i > 0; i--) {
     feeChanges.push({
       effectiveDate: jstDate(billingStart + between(30, 1000) * MS_PER_DAY),
-      monthlyFee: pick(FEES),
+      monthlyFee: yen(pick(FEES)),
     });
   }
   const options: MultiRegionOption[] = [];
@@ -81,7 +87,7 @@ export function makeContract(index: number): ContractTerms {
     options.push({
       kind: 'multi-region',
       regions: [pick(REGIONS.filter((r) => r !== region))],
-      monthlyFee: 30_000,
+      monthlyFee: yen(30_000),
       billingStartDate: jstDate(billingStart + between(0, 600) * MS_PER_DAY),
       endDate:
         random() < 0.3 ? jstDate(ASOF - between(0, 300) * MS_PER_DAY) : null,
@@ -93,7 +99,7 @@ export function makeContract(index: number): ContractTerms {
     // A few contracts end, some before asOf (their later outages are cut), some after.
     terminationEffectiveDate:
       random() < 0.05 ? jstDate(ASOF + between(-90, 60) * MS_PER_DAY) : null,
-    monthlyFee: pick(FEES),
+    monthlyFee: yen(pick(FEES)),
     feeChanges,
     region,
     options,
@@ -118,7 +124,7 @@ export function makeIncidents(
   // About 5% of contracts have an incident still going on at asOf, logged last.
   const openAtEnd = random() < 0.05 ? 1 : 0;
   remaining -= openAtEnd;
-  const drafts: { firstStart: Instant; intervals: DownInterval[] }[] = [];
+  const drafts: { firstStart: number; intervals: DownInterval[] }[] = [];
   while (remaining > 0) {
     const roll = random();
     const count = Math.min(
@@ -135,7 +141,7 @@ export function makeIncidents(
     const intervals: DownInterval[] = [];
     for (let i = 0; i < count; i++) {
       const end = start + logUniform(2 * MS_PER_MINUTE, 3 * MS_PER_DAY);
-      intervals.push({ start, end });
+      intervals.push({ start: instantOf(start), end: instantOf(end) });
       const next = random();
       // Flapping: the next interval touches (20%), overlaps (15%) or follows after minutes to hours.
       start =
@@ -153,7 +159,9 @@ export function makeIncidents(
       firstStart: 0,
       intervals: [
         {
-          start: ASOF - logUniform(10 * MS_PER_MINUTE, 3 * MS_PER_DAY),
+          start: instantOf(
+            ASOF - logUniform(10 * MS_PER_MINUTE, 3 * MS_PER_DAY),
+          ),
           end: null,
         },
       ],
@@ -179,7 +187,7 @@ export function makeIncidents(
       id: `INC-${contractIndex}-${i}`,
       cause,
       severity,
-      awareAt,
+      awareAt: instantOf(awareAt),
       intervals,
       scope: null,
     });

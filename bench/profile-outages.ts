@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { openStore } from '../src/db/client';
 import { DEFAULT_POLICY } from '../src/domain/policy';
 import { DEFAULT_REGIONS } from '../src/domain/terms';
+import { systemClock } from '../src/services/context';
 import { listIncidents } from '../src/services/incidents';
 import { contractOutages } from '../src/services/outages';
 import { adminContext, seedHttpDatabase } from './seed';
@@ -25,7 +26,7 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const path = join(work, 'profile.db');
 const seeded = seedHttpDatabase(path);
 const store = openStore(path);
-const now = Date.now();
+const now = systemClock();
 const ctx = adminContext(store, () => now, {
   policy: DEFAULT_POLICY,
   regions: DEFAULT_REGIONS,

@@ -8,18 +8,18 @@ import { DEFAULT_POLICY } from '../src/domain/policy';
 import { DEFAULT_REGIONS } from '../src/domain/terms';
 import {
   addDays,
-  formatInstant,
   type Instant,
   laterDate,
   MS_PER_DAY,
   MS_PER_HOUR,
+  parseBusinessDate,
 } from '../src/domain/time';
 import {
   ContractInput,
   FeeChangeInput,
   IncidentInput,
 } from '../src/schemas/api';
-import type { ServiceContext } from '../src/services/context';
+import { type ServiceContext, systemClock } from '../src/services/context';
 import {
   addFeeChange,
   cancelContract,
@@ -63,6 +63,9 @@ export function adminContext(
   };
 }
 
+/** An instant as the API's bodies write it. */
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /** Runs `work` in one outer transaction: the use cases' own transactions become savepoints in it. */
 const inOneCommit = <T>(store: Store, work: () => T): T =>
   store.sqlite.transaction(work).immediate();
@@ -77,14 +80,14 @@ export interface Seeded {
 export function seedHttpDatabase(path: string): Seeded {
   const t0 = performance.now();
   const store = openStore(path);
-  const now = Date.now();
+  const now = systemClock();
   const config: AppConfig = {
     policy: DEFAULT_POLICY,
     regions: DEFAULT_REGIONS,
   };
   ensureFirstAdmin(store, now, TOKEN);
   const ctx = adminContext(store, () => now, config);
-  const today = formatInstant(now).slice(0, 10);
+  const today = parseBusinessDate(iso(now).slice(0, 10));
   const contractIds = inOneCommit(store, () => {
     const customers = Array.from(
       { length: HTTP_CUSTOMERS },
@@ -131,8 +134,8 @@ export function seedHttpDatabase(path: string): Seeded {
       for (let k = 0; k < count; k++) {
         const end = start + logUniform(10 * 60_000, 3 * MS_PER_DAY);
         intervals.push({
-          start: formatInstant(start),
-          end: formatInstant(Math.min(end, now - MS_PER_HOUR)),
+          start: iso(start),
+          end: iso(Math.min(end, now - MS_PER_HOUR)),
         });
         start = end + logUniform(60_000, 12 * MS_PER_HOUR);
         if (start >= now - 2 * MS_PER_HOUR) break;
@@ -149,7 +152,7 @@ export function seedHttpDatabase(path: string): Seeded {
                 regions: pick([['jp-east'], ['jp-west'], [...DEFAULT_REGIONS]]),
               }
             : { contractIds: [pick(contractIds)] },
-          awareAt: formatInstant(first + logUniform(60_000, 2 * MS_PER_HOUR)),
+          awareAt: iso(first + logUniform(60_000, 2 * MS_PER_HOUR)),
           intervals,
         }),
       );

@@ -16,7 +16,11 @@ import { join } from 'node:path';
 import { openStore } from '../src/db/client';
 import { DEFAULT_POLICY } from '../src/domain/policy';
 import { DEFAULT_REGIONS } from '../src/domain/terms';
-import { formatInstant, MS_PER_HOUR } from '../src/domain/time';
+import { MS_PER_HOUR, parseInstant } from '../src/domain/time';
+import { systemClock } from '../src/services/context';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
 import { IncidentInput } from '../src/schemas/api';
 import { createClaim } from '../src/services/claims';
 import { createIncident } from '../src/services/incidents';
@@ -32,7 +36,7 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const path = join(work, 'limits.db');
 const seeded = seedHttpDatabase(path);
 const store = openStore(path);
-const ctx = adminContext(store, () => Date.now(), {
+const ctx = adminContext(store, systemClock, {
   policy: DEFAULT_POLICY,
   regions: DEFAULT_REGIONS,
 });
@@ -69,11 +73,11 @@ const incidentsPerSecond = perSecond(WRITES, (i) => {
                 seeded.contractIds[Math.floor(random() * HTTP_CONTRACTS)],
               ],
             },
-      awareAt: formatInstant(start),
+      awareAt: iso(start),
       intervals: [
         {
-          start: formatInstant(start),
-          end: formatInstant(start + 2 * MS_PER_HOUR),
+          start: iso(start),
+          end: iso(start + 2 * MS_PER_HOUR),
         },
       ],
     }),
@@ -85,7 +89,7 @@ const claimsPerSecond = perSecond(claims.length, (i) => {
   const { contractId, outageStart } = claims[i]!;
   createClaim(
     ctx,
-    { contractId, outageStart: Date.parse(outageStart) },
+    { contractId, outageStart: parseInstant(outageStart) },
     undefined,
   );
 });

@@ -13,12 +13,13 @@ import { openStore } from '../src/db/client';
 import { DEFAULT_POLICY } from '../src/domain/policy';
 import { DEFAULT_REGIONS } from '../src/domain/terms';
 import { createApp } from '../src/http/app';
+import { systemClock } from '../src/services/context';
 
 async function servedDocument(): Promise<unknown> {
   const store = openStore(':memory:');
   const app = createApp({
     store,
-    clock: Date.now,
+    clock: systemClock,
     config: { policy: DEFAULT_POLICY, regions: [...DEFAULT_REGIONS] },
     logger: pino({ level: 'silent' }),
   });

@@ -9,8 +9,13 @@ import type { AppConfig } from './config';
 import type { Store } from './db/client';
 import type { NoticeRenderer } from './documents/notice-renderer';
 import type { Role } from './domain/roles';
-import { formatInstant, MS_PER_HOUR } from './domain/time';
-import { ContractInput, IncidentInput, IncidentPatch } from './schemas/api';
+import { addMs, formatInstant, type Instant, MS_PER_HOUR } from './domain/time';
+import {
+  ContractInput,
+  FeeChangeInput,
+  IncidentInput,
+  IncidentPatch,
+} from './schemas/api';
 import { createClaim } from './services/claims';
 import type { ServiceContext } from './services/context';
 import { addFeeChange, createContract } from './services/contracts';
@@ -42,7 +47,7 @@ export const DEMO_ISSUER = {
 export async function seedDemo(
   store: Store,
   config: AppConfig,
-  now: number,
+  now: Instant,
   html: NoticeRenderer,
 ): Promise<DemoLogin[]> {
   const admin = ensureFirstAdmin(store, now, 'gk_demo_admin');
@@ -147,10 +152,11 @@ export async function seedDemo(
     monthlyFee: 90000,
     redundancy: false,
   });
-  addFeeChange(root, east.id, {
-    effectiveDate: '2026-10-01',
-    monthlyFee: 200000,
-  });
+  addFeeChange(
+    root,
+    east.id,
+    FeeChangeInput.parse({ effectiveDate: '2026-10-01', monthlyFee: 200000 }),
+  );
 
   // The first admin holds the API token only; this one logs in to the pages.
   const manager = await createUser(root, {
@@ -218,7 +224,8 @@ export async function seedDemo(
   );
 
   const desk = as(support.id, 'support');
-  const at = (hoursAgo: number) => formatInstant(now - hoursAgo * HOUR);
+  const ago = (ms: number) => addMs(now, -ms);
+  const at = (hoursAgo: number) => formatInstant(ago(hoursAgo * HOUR));
   const incident = (input: Record<string, unknown>) =>
     createIncident(desk, IncidentInput.parse(input));
   // Nearly three months ago and never claimed: its deadline is days away (the portal's banner, finance's list).
@@ -296,7 +303,7 @@ export async function seedDemo(
     as(customer.id, 'customer', aozora.id),
     {
       contractId: westBranch.id,
-      outageStart: now - 26 * 24 * HOUR,
+      outageStart: ago(26 * 24 * HOUR),
       note: 'Our Osaka branch lost VPN access for over a day.',
     },
     'demo-claim-1',
@@ -305,8 +312,8 @@ export async function seedDemo(
     desk,
     {
       contractId: west.id,
-      outageStart: now - 30.5 * HOUR,
-      receivedAt: now - 2 * HOUR,
+      outageStart: ago(30.5 * HOUR),
+      receivedAt: ago(2 * HOUR),
       note: 'Received by phone from the clinic office.',
     },
     undefined,
@@ -317,7 +324,7 @@ export async function seedDemo(
   const claim = (
     by: ServiceContext,
     contractId: string,
-    outageStart: number,
+    outageStart: Instant,
     note: string,
   ) =>
     createClaim(
@@ -325,14 +332,14 @@ export async function seedDemo(
       {
         contractId,
         outageStart,
-        ...(by.actor.role === 'customer' ? {} : { receivedAt: now - HOUR }),
+        ...(by.actor.role === 'customer' ? {} : { receivedAt: ago(HOUR) }),
         note,
       },
       undefined,
     ).claim;
   const ito = as(finance.id, 'finance');
   const tanaka = as(secondFinance.id, 'finance');
-  const certificateStart = now - 9 * 24 * HOUR;
+  const certificateStart = ago(9 * 24 * HOUR);
   // Approved: Aozora's head office, one day of the certificate outage.
   const approved = claim(
     aozoraDesk,
@@ -365,7 +372,7 @@ export async function seedDemo(
   const kitakazeClaim = claim(
     desk,
     kitakazeContract.id,
-    now - 6 * 24 * HOUR,
+    ago(6 * 24 * HOUR),
     'Received by email from the Kanazawa plant.',
   );
   const voided = approveCreditNotice(ito, kitakazeClaim.creditNoticeId!, html);
@@ -395,7 +402,7 @@ export async function seedDemo(
   const railClaim = claim(
     desk,
     rail.id,
-    now - 14 * 24 * HOUR,
+    ago(14 * 24 * HOUR),
     'Formal claim letter from the railway operator.',
   );
   approveCreditNotice(tanaka, railClaim.creditNoticeId!, html);
@@ -411,16 +418,16 @@ export async function seedDemo(
   claim(
     desk,
     rail.id,
-    now - 22 * 24 * HOUR,
+    ago(22 * 24 * HOUR),
     'Second claim letter from the railway operator (fibre ring).',
   );
 
   recordUsage(desk, east.id, {
-    month: formatInstant(now - 40 * 24 * HOUR).slice(0, 7),
+    month: formatInstant(ago(40 * 24 * HOUR)).slice(0, 7),
     peakConcurrentDevices: 4_650,
   });
   recordUsage(desk, west.id, {
-    month: formatInstant(now - 40 * 24 * HOUR).slice(0, 7),
+    month: formatInstant(ago(40 * 24 * HOUR)).slice(0, 7),
     peakConcurrentDevices: 2_310,
   });
   return logins;

@@ -4,6 +4,7 @@ import { settingsFromEnv } from './config';
 import { openStore } from './db/client';
 import { DEMO_ISSUER, seedDemo } from './demo-data';
 import { createNoticeRenderer } from './documents/notice-renderer';
+import { instantOf } from './domain/time';
 import { startServer } from './server';
 
 async function main() {
@@ -19,7 +20,7 @@ async function main() {
   const logins = await seedDemo(
     store,
     settings.app,
-    Math.floor(Date.now() / 60_000) * 60_000,
+    instantOf(Math.floor(Date.now() / 60_000) * 60_000),
     createNoticeRenderer(),
   );
   store.close();

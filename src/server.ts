@@ -10,6 +10,7 @@ import type { Instant } from './domain/time';
 import { ServiceError } from './errors';
 import { createApp } from './http/app';
 import { refreshAwaitingClaims } from './services/claims';
+import { systemClock } from './services/context';
 import {
   createNoticePrinting,
   type NoticePrinting,
@@ -63,7 +64,7 @@ export async function startServer(
       { holder: hold.previous },
       `another server may still hold ${settings.databasePath}: ${describeHolder(hold.previous)}`,
     );
-  const clock = options.clock ?? (() => Date.now());
+  const clock = options.clock ?? systemClock;
   const first = await ensureFirstAdmin(store, clock(), settings.bootstrapToken);
   if (first.kind === 'token')
     logger.info(

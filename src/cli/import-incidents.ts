@@ -8,6 +8,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { AppConfig } from '../config';
 import { inTransaction, type Store } from '../db/client';
 import { contracts, users } from '../db/schema';
+import type { Instant } from '../domain/time';
 import { ServiceError } from '../errors';
 import { IncidentInput } from '../schemas/api';
 import { fieldErrorsOf } from '../schemas/common';
@@ -49,7 +50,7 @@ const list = (cell: string) =>
 export function importIncidents(
   store: Store,
   config: AppConfig,
-  clock: () => number,
+  clock: () => Instant,
   csv: string,
   asEmail: string,
 ): { incidentIds: string[] } {

@@ -10,6 +10,7 @@ import { ROLES } from '../domain/roles';
 import { ServiceError } from '../errors';
 import { UserInput } from '../schemas/api';
 import { fieldErrorsOf } from '../schemas/common';
+import { systemClock } from '../services/context';
 import { createUser, rotateUserTokens } from '../services/users';
 import {
   backupDatabase,
@@ -55,7 +56,7 @@ const operator = (
   settings: ReturnType<typeof settingsFromEnv>,
 ) => ({
   store,
-  clock: Date.now,
+  clock: systemClock,
   config: settings.app,
   actor: {
     userId: 'operator:cli',
@@ -252,7 +253,7 @@ program
       const { incidentIds } = importIncidents(
         store,
         settings.app,
-        Date.now,
+        systemClock,
         csv,
         options.as,
       );

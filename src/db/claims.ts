@@ -8,7 +8,13 @@ import type {
   StoredClaim,
   StoredNotice,
 } from '../domain/claim-plan';
-import type { Instant } from '../domain/time';
+import { yen } from '../domain/money';
+import {
+  type Instant,
+  storedBusinessDate,
+  storedInstant,
+} from '../domain/time';
+import { orNull } from '../lib/nullable';
 import type { Db } from './client';
 import { type ContractSelection, selectedContract } from './contracts';
 import { preparedPerConnection } from './prepared';
@@ -49,17 +55,17 @@ function resolutionColumns(
 
 export function followedOutageOfRow(row: ClaimRow): FollowedOutage {
   return {
-    start: row.outageStart,
-    end: row.outageEnd,
-    knownUpTo: row.outageKnownUpTo,
-    clockStart: row.outageClockStart,
+    start: storedInstant(row.outageStart),
+    end: orNull(row.outageEnd, storedInstant),
+    knownUpTo: storedInstant(row.outageKnownUpTo),
+    clockStart: orNull(row.outageClockStart, storedInstant),
     qualifies: row.outageQualifies,
     unavailableMs: row.outageUnavailableMs,
     creditDays: row.outageCreditDays,
-    monthlyFeeBase: row.outageMonthlyFeeBase,
-    creditAmount: row.outageCreditAmount,
-    claimableFrom: row.outageClaimableFrom,
-    claimDeadline: row.outageClaimDeadline,
+    monthlyFeeBase: yen(row.outageMonthlyFeeBase),
+    creditAmount: yen(row.outageCreditAmount),
+    claimableFrom: orNull(row.outageClaimableFrom, storedBusinessDate),
+    claimDeadline: orNull(row.outageClaimDeadline, storedBusinessDate),
     incidentIds: row.outageIncidentIds,
   };
 }

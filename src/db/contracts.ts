@@ -2,6 +2,9 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { ContractTerms } from '../domain/contract';
+import { yen } from '../domain/money';
+import { storedBusinessDate } from '../domain/time';
+import { orNull } from '../lib/nullable';
 import type { Db } from './client';
 import { inList } from './in-list';
 import { preparedPerConnection } from './prepared';
@@ -84,20 +87,23 @@ export function termsOf({
 }: ContractRecord): ContractTerms {
   return {
     id: row.id,
-    billingStartDate: row.billingStartDate,
-    terminationEffectiveDate: row.terminationEffectiveDate,
-    monthlyFee: row.monthlyFee,
+    billingStartDate: storedBusinessDate(row.billingStartDate),
+    terminationEffectiveDate: orNull(
+      row.terminationEffectiveDate,
+      storedBusinessDate,
+    ),
+    monthlyFee: yen(row.monthlyFee),
     feeChanges: feeChanges.map((change) => ({
-      effectiveDate: change.effectiveDate,
-      monthlyFee: change.monthlyFee,
+      effectiveDate: storedBusinessDate(change.effectiveDate),
+      monthlyFee: yen(change.monthlyFee),
     })),
     region: row.region,
     options: options.map((option) => ({
       kind: option.kind,
       regions: option.regions,
-      monthlyFee: option.monthlyFee,
-      billingStartDate: option.billingStartDate,
-      endDate: option.endDate,
+      monthlyFee: yen(option.monthlyFee),
+      billingStartDate: storedBusinessDate(option.billingStartDate),
+      endDate: orNull(option.endDate, storedBusinessDate),
     })),
   };
 }

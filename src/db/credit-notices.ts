@@ -1,8 +1,11 @@
 /** Stored credit notices: rows, and the rules core's view of them (what each shows, its approvals). */
 import { createHash } from 'node:crypto';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import type { NoticeState, StoredNotice } from '../domain/claim-plan';
 import type { Discrepancy, NoticeFacts } from '../domain/credit-notices';
+import { yen } from '../domain/money';
+import { storedInstant } from '../domain/time';
 import type { Db } from './client';
 import { inList } from './in-list';
 import {
@@ -17,27 +20,43 @@ export type CreditNoticeApprovalRow = typeof creditNoticeApprovals.$inferSelect;
 export function noticeFactsOfRow(row: CreditNoticeRow): NoticeFacts {
   return {
     outage: {
-      start: row.outageStart,
-      end: row.outageEnd,
-      clockStart: row.outageClockStart,
+      start: storedInstant(row.outageStart),
+      end: storedInstant(row.outageEnd),
+      clockStart: storedInstant(row.outageClockStart),
       unavailableMs: row.outageUnavailableMs,
       incidentIds: row.outageIncidentIds,
     },
     figures: {
       creditDays: row.creditDays,
-      monthlyFeeBase: row.monthlyFeeBase,
-      amount: row.amount,
+      monthlyFeeBase: yen(row.monthlyFeeBase),
+      amount: yen(row.amount),
       taxRatePercent: row.taxRatePercent,
-      taxAmount: row.taxAmount,
-      totalAmount: row.totalAmount,
+      taxAmount: yen(row.taxAmount),
+      totalAmount: yen(row.totalAmount),
       billingMonth: row.billingMonth,
     },
   };
 }
 
-/** The discrepancy as stored: the rules core's own shape (instants in epoch ms). */
+const StoredInstant = z.number().transform(storedInstant);
+const StoredYen = z.number().transform(yen);
+const StoredDiscrepancySide = z.object({
+  start: StoredInstant,
+  end: StoredInstant.nullable(),
+  creditDays: z.number(),
+  monthlyFeeBase: StoredYen,
+  amount: StoredYen,
+});
+const StoredDiscrepancy = z
+  .object({
+    before: StoredDiscrepancySide,
+    after: StoredDiscrepancySide.nullable(),
+  })
+  .nullable();
+
+/** The discrepancy as stored: the rules core's own shape (instants in epoch ms), read through its checks. */
 export const discrepancyOfRow = (row: CreditNoticeRow): Discrepancy | null =>
-  (row.discrepancy as Discrepancy | null) ?? null;
+  StoredDiscrepancy.parse(row.discrepancy ?? null);
 
 export function storedNoticeOf(
   row: CreditNoticeRow,

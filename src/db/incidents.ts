@@ -7,8 +7,9 @@ import {
   QUALIFYING_CAUSE,
   QUALIFYING_SEVERITIES,
 } from '../domain/incident';
-import type { Instant } from '../domain/time';
+import { type Instant, storedInstant } from '../domain/time';
 import { groupBy } from '../lib/collections';
+import { orNull } from '../lib/nullable';
 import type { Db } from './client';
 import { type ContractSelection, selectedContractSql } from './contracts';
 import { preparedPerConnection } from './prepared';
@@ -33,7 +34,10 @@ export function loadIncidents(db: Db, rows: IncidentRow[]): StoredIncident[] {
   const intervalsById = new Map<string, DownInterval[]>();
   for (const interval of intervals.iterate(ids)) {
     const list = intervalsById.get(interval.incidentId);
-    const down = { start: interval.start, end: interval.end };
+    const down = {
+      start: storedInstant(interval.start),
+      end: orNull(interval.end, storedInstant),
+    };
     if (list === undefined) intervalsById.set(interval.incidentId, [down]);
     else list.push(down);
   }
@@ -63,7 +67,7 @@ function assembled(
       description: row.description,
       cause: row.cause,
       severity: row.severity,
-      awareAt: row.awareAt,
+      awareAt: storedInstant(row.awareAt),
       intervals: intervalsById.get(row.id) ?? [],
       scope: {
         regions: values('region'),
@@ -71,8 +75,8 @@ function assembled(
         excludeContractIds: values('exclude'),
       },
       createdBy: row.createdBy,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
+      createdAt: storedInstant(row.createdAt),
+      updatedAt: storedInstant(row.updatedAt),
       version: row.version,
     };
   });
@@ -193,7 +197,7 @@ const statements = preparedPerConnection(({ $client: sqlite }) => ({
   /** The intervals of the incidents whose ids are in the JSON array, each incident's by position. */
   intervals: sqlite.prepare<
     [string],
-    { incidentId: string; start: Instant; end: Instant | null }
+    { incidentId: string; start: number; end: number | null }
   >(
     `select incident_id as incidentId, start, "end" from incident_intervals
       where incident_id in (select value from json_each(?))
@@ -211,8 +215,8 @@ type ScopeRow = typeof incidentScope.$inferSelect;
 /** What the rules need of an incident's row, with one of its intervals. */
 interface FactsIntervalRow
   extends Pick<IncidentRow, 'id' | 'cause' | 'severity' | 'awareAt'> {
-  start: Instant;
-  end: Instant | null;
+  start: number;
+  end: number | null;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -280,13 +284,16 @@ export function incidentFactsBearingOn(
         id: row.id,
         cause: row.cause,
         severity: row.severity,
-        awareAt: row.awareAt,
+        awareAt: storedInstant(row.awareAt),
         intervals: [],
         scope: null,
       };
       incidents.push(last);
     }
-    last.intervals.push({ start: row.start, end: row.end });
+    last.intervals.push({
+      start: storedInstant(row.start),
+      end: orNull(row.end, storedInstant),
+    });
   }
   if (incidents.length > 0)
     withScopes(
@@ -345,12 +352,12 @@ export function* incidentsNamingContracts(
         contractRow: number,
         incidentRow: number,
         position: number,
-        start: Instant,
-        end: Instant | null,
+        start: number,
+        end: number | null,
         id: string | null,
         severity: IncidentFacts['severity'] | null,
-        awareAt: Instant,
-        createdAt: Instant,
+        awareAt: number,
+        createdAt: number,
       ]
     >(
       `select c.rowid, i.rowid, v.position, v.start, v."end",
@@ -405,10 +412,10 @@ export function* incidentsNamingContracts(
             id,
             cause: QUALIFYING_CAUSE,
             severity,
-            awareAt: row[7],
+            awareAt: storedInstant(row[7]),
             intervals: [],
             scope,
-            createdAt: row[8],
+            createdAt: storedInstant(row[8]),
           };
       if (last !== undefined) incidents.push(last);
     } else if (position <= lastPosition) {
@@ -417,7 +424,10 @@ export function* incidentsNamingContracts(
       continue;
     }
     lastPosition = position;
-    last?.intervals.push({ start: row[3], end: row[4] });
+    last?.intervals.push({
+      start: storedInstant(row[3]),
+      end: orNull(row[4], storedInstant),
+    });
   }
   if (contractRow !== -1) yield [contractId, incidents];
 }
@@ -430,7 +440,7 @@ export function regionalIncidents(db: Db): LoggedIncidentFacts[] {
   for (const row of db.$client
     .prepare<
       [typeof QUALIFYING_PARAMS],
-      FactsIntervalRow & { createdAt: Instant }
+      FactsIntervalRow & { createdAt: number }
     >(
       `select i.id, i.cause, i.severity, i.aware_at as awareAt, i.created_at as createdAt,
               v.start, v."end"
@@ -444,14 +454,17 @@ export function regionalIncidents(db: Db): LoggedIncidentFacts[] {
         id: row.id,
         cause: row.cause,
         severity: row.severity,
-        awareAt: row.awareAt,
+        awareAt: storedInstant(row.awareAt),
         intervals: [],
         scope: null,
-        createdAt: row.createdAt,
+        createdAt: storedInstant(row.createdAt),
       };
       incidents.push(last);
     }
-    last.intervals.push({ start: row.start, end: row.end });
+    last.intervals.push({
+      start: storedInstant(row.start),
+      end: orNull(row.end, storedInstant),
+    });
   }
   withScopes(
     incidents,

@@ -1,7 +1,7 @@
 /** A contract as the rules see it: Art. 3 parameters do not matter here, only dates, fees and regions. */
-import type { Yen } from './money';
+import { addYen, type Yen } from './money';
 import type { Policy } from './policy';
-import type { BusinessDate, Instant } from './time';
+import type { BusinessDate } from './time';
 import { endOfBusinessDate, startOfBusinessDate } from './time';
 
 export interface FeeChange {
@@ -32,10 +32,13 @@ export interface ContractTerms {
   options: readonly MultiRegionOption[];
 }
 
-/** A half-open span of time `[start, end)`; `end` may be Infinity. */
+/**
+ * A half-open span of time `[start, end)` in epoch milliseconds. Not Instants: a span may have no bound,
+ * `start` -Infinity or `end` Infinity.
+ */
 export interface Span {
-  start: Instant;
-  end: Instant;
+  start: number;
+  end: number;
 }
 
 /** Rule 3: from 00:00 JST of the billing start date to the end of the termination effective date. */
@@ -94,12 +97,14 @@ export function monthlyFeeBaseOn(
 ): Yen {
   let base = basicFeeOn(contract, date);
   for (const option of contract.options)
-    if (isOptionActiveOn(option, date)) base += option.monthlyFee;
+    if (isOptionActiveOn(option, date)) base = addYen(base, option.monthlyFee);
   return base;
 }
 
 /** Every region the contract can ever use: its own plus its options'. */
-export function allRegionsOf(contract: ContractTerms): Set<string> {
+export function allRegionsOf(
+  contract: Pick<ContractTerms, 'region' | 'options'>,
+): Set<string> {
   const regions = new Set<string>();
   if (contract.region !== null) regions.add(contract.region);
   for (const option of contract.options)

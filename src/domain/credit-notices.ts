@@ -3,7 +3,7 @@
  * the outage it is for; the tax in integers; the number; when two approvers are needed; and how an
  * approved notice's outage differs from a recomputed one (a discrepancy). Pure.
  */
-import { mulDivRounded, wholePercentOf, type Yen } from './money';
+import { addYen, mulDivRounded, wholePercentOf, type Yen } from './money';
 import type { Outage } from './outages';
 import { type BusinessDate, businessDateOf, type Instant } from './time';
 
@@ -85,7 +85,7 @@ export function noticeFactsOf(
       amount,
       taxRatePercent,
       taxAmount,
-      totalAmount: amount + taxAmount,
+      totalAmount: addYen(amount, taxAmount),
       billingMonth: billingMonthOf(outage.clockStart),
     },
   };

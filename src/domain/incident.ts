@@ -73,7 +73,7 @@ export function relationOf(
   if (contract.id !== null && scope.contractIds.includes(contract.id))
     return 'named';
   if (scope.regions.length === 0) return 'none';
-  const regions = allRegionsOf(contract as ContractTerms);
+  const regions = allRegionsOf(contract);
   return scope.regions.some((region) => regions.has(region))
     ? 'regional'
     : 'none';

@@ -2,7 +2,29 @@
  * Money is integer yen. JPY has no minor unit, so there is no `/100` anywhere: multiply first,
  * divide once, round once by a named rule.
  */
-export type Yen = number & { readonly __brand?: 'Yen' };
+import type { Brand } from './brand';
+
+/** A safe integer of yen. Made only here: by `yen`, which checks, and by the arithmetic below. */
+export type Yen = Brand<number, 'Yen'>;
+
+/** An amount of yen, checked: a safe integer (a stored amount, a figure from outside), else RangeError. */
+export function yen(amount: number): Yen {
+  if (!Number.isSafeInteger(amount))
+    throw new RangeError(`an amount of yen is a safe integer, got ${amount}`);
+  return amount as Yen;
+}
+
+export const ZERO_YEN = yen(0);
+
+/** `a + b`, checked to stay a safe integer. */
+export const addYen = (a: Yen, b: Yen): Yen => yen(a + b);
+
+/** The sum of the amounts, checked to stay a safe integer at every step. */
+export function sumYen(amounts: Iterable<Yen>): Yen {
+  let sum = ZERO_YEN;
+  for (const amount of amounts) sum = addYen(sum, amount);
+  return sum;
+}
 
 export type Rounding = 'floor' | 'ceil' | 'half-up';
 
@@ -22,13 +44,14 @@ export function divideRounded(
     );
   const quotient = Math.floor(numerator / denominator);
   const remainder = numerator - quotient * denominator;
+  // A quotient of safe integers, plus at most one, is a safe integer: yen without a check.
   switch (rounding) {
     case 'floor':
-      return quotient;
+      return quotient as Yen;
     case 'ceil':
-      return remainder === 0 ? quotient : quotient + 1;
+      return (remainder === 0 ? quotient : quotient + 1) as Yen;
     case 'half-up':
-      return remainder * 2 >= denominator ? quotient + 1 : quotient;
+      return (remainder * 2 >= denominator ? quotient + 1 : quotient) as Yen;
   }
 }
 
@@ -69,7 +92,7 @@ export function mulDivRounded(
     throw new RangeError(
       `${a} × ${b} / ${c} exceeds the safe integer range of yen`,
     );
-  return result;
+  return result as Yen;
 }
 
 /** A rate (0.1) as the whole percent it is (10); null when it is not a whole percent from 0 to 100. */

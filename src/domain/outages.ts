@@ -18,6 +18,7 @@ import { intersectionOf, unionOf } from './spans';
 import type { BusinessDate, Instant } from './time';
 import {
   addDays,
+  addMs,
   businessDateOf,
   endOfBusinessDate,
   extendPastSundaysAndHolidays,
@@ -76,6 +77,10 @@ function grown<T extends Float64Array | Int32Array | Uint8Array>(
  * reused by every call. Sharing them is safe: `deriveOutages` is synchronous, calls nothing that could
  * call it back, and resets both when it starts. Only the returned Outage objects are allocated per
  * outage.
+ *
+ * The columns hold instants as plain numbers (epoch ms, or ±Infinity for no bound). Every finite one is
+ * an Instant of the input or of the active period, taken as it is by min and max, so `assessOutage`
+ * hands them back out as Instants without checking each again.
  */
 
 /**
@@ -105,9 +110,9 @@ class Pieces {
 
   /** Rule 3: only time in the active period counts; time after asOf is not known yet. */
   add(
-    start: Instant,
-    end: Instant,
-    knownFrom: Instant,
+    start: number,
+    end: number,
+    knownFrom: number,
     incidentIndex: number,
   ): void {
     const clippedStart = Math.max(start, this.windowStart);
@@ -156,9 +161,9 @@ class MergedOutages {
   }
 
   open(
-    start: Instant,
-    end: Instant,
-    clockStart: Instant,
+    start: number,
+    end: number,
+    clockStart: number,
     ongoing: boolean,
     piece: number,
   ): number {
@@ -449,7 +454,7 @@ function attributeRegionalIncidents(
   contract: ContractTerms,
   incidents: readonly IncidentFacts[],
   regional: readonly number[],
-  until: Instant,
+  until: number,
   policy: Policy,
 ) {
   const timeline = regionTimeline(contract, policy.multiRegionFailover);
@@ -497,11 +502,12 @@ function assessOutage(
   asOf: Instant,
   policy: Policy,
 ): Outage {
-  const start = merged.start[m]!;
-  const end = merged.end[m]!;
+  // The boundary of the columns (see above): finite numbers there are Instants.
+  const start = merged.start[m]! as Instant;
+  const end = merged.end[m]! as Instant;
   const ongoing = merged.ongoing[m] === 1;
   const clockStart = Number.isFinite(merged.clockStart[m])
-    ? merged.clockStart[m]!
+    ? (merged.clockStart[m]! as Instant)
     : null;
   // Rule 5: time before the provider knew does not count; unavailable time runs to the end (or asOf).
   const unavailableMs = clockStart === null ? 0 : end - clockStart;
@@ -517,7 +523,7 @@ function assessOutage(
     30,
     policy.rounding,
   );
-  const thresholdAt = qualifies ? clockStart! + THRESHOLD_MS : null;
+  const thresholdAt = qualifies ? addMs(clockStart!, THRESHOLD_MS) : null;
   const claimableFrom = claimableFromOf(
     { qualifies, ongoing, end, thresholdAt },
     policy,

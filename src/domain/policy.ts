@@ -3,7 +3,7 @@
  * passed into every computation and echoed in its result, so finance can see and change it.
  */
 import { z } from 'zod';
-import { wholePercentOf } from './money';
+import { wholePercentOf, yen } from './money';
 
 export const Policy = z
   .object({
@@ -37,7 +37,12 @@ export const Policy = z
     /** Annex 2: early-termination charge prorated by days of the minimum period. */
     earlyTerminationProration: z.enum(['periodDays']).default('periodDays'),
     /** Notices whose tax-inclusive total is this many yen or more need two different finance approvers. */
-    dualApprovalFromYen: z.number().int().min(0).default(1_000_000),
+    dualApprovalFromYen: z
+      .number()
+      .int()
+      .min(0)
+      .transform(yen)
+      .default(yen(1_000_000)),
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;

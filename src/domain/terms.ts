@@ -2,7 +2,7 @@
 import type { ContractTerms } from './contract';
 import { basicFeeOn } from './contract';
 import type { Yen } from './money';
-import { mulDivRounded } from './money';
+import { mulDivRounded, ZERO_YEN } from './money';
 import type { Policy } from './policy';
 import type { BusinessDate } from './time';
 import { daysBetween, daysPeriodEnd, laterDate, monthsPeriodEnd } from './time';
@@ -46,7 +46,8 @@ export function earlyTerminationCharge(
   const periodEnd = minimumPeriodEnd(billingStartDate);
   // Ended on or after the minimum period's end: nothing remains. Ended before it began (an option
   // ordered for later): nothing was billed, so nothing remains either.
-  if (effectiveDate >= periodEnd || effectiveDate < billingStartDate) return 0;
+  if (effectiveDate >= periodEnd || effectiveDate < billingStartDate)
+    return ZERO_YEN;
   const remainingDays = daysBetween(effectiveDate, periodEnd);
   const periodDays = daysBetween(billingStartDate, periodEnd) + 1;
   switch (policy.earlyTerminationProration) {

@@ -11,9 +11,18 @@
 
 import holidayJp from '@holiday-jp/holiday_jp';
 import { DateTime, IANAZone } from 'luxon';
+import type { Brand } from './brand';
 
-export type Instant = number;
-export type BusinessDate = string;
+/**
+ * UTC epoch milliseconds: a safe integer in the years below. Made only here: by parsing (`parseInstant`),
+ * by checking a number (`instantOf`, `storedInstant`), and by this module's arithmetic.
+ */
+export type Instant = Brand<number, 'Instant'>;
+/**
+ * A real Japan-time calendar date `YYYY-MM-DD` in the years below. Made only here: by parsing
+ * (`parseBusinessDate`, `storedBusinessDate`) and by this module's arithmetic.
+ */
+export type BusinessDate = Brand<string, 'BusinessDate'>;
 
 export const ZONE = 'Asia/Tokyo';
 export const MS_PER_HOUR = 3_600_000;
@@ -24,7 +33,7 @@ const INSTANT_PATTERN =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-export class InvalidTimeValue extends Error {}
+export class InvalidTimeValue extends RangeError {}
 
 /**
  * The years the product accepts: a service of the 2020s has no business before 1970 or after 2199, and
@@ -32,8 +41,14 @@ export class InvalidTimeValue extends Error {}
  */
 export const FIRST_YEAR = 1970;
 export const LAST_YEAR = 2199;
-const outOfRange = () =>
-  new InvalidTimeValue(`must fall in the years ${FIRST_YEAR} to ${LAST_YEAR}`);
+/**
+ * The rules derive dates past what they accept: a claim deadline three months after an outage of
+ * December 2199, a cancellation 30 days after a notice. So an Instant or BusinessDate may lie in the
+ * year after LAST_YEAR too; what is read back from the database is held to that.
+ */
+const LAST_DERIVED_YEAR = LAST_YEAR + 1;
+const outOfRange = (lastYear = LAST_YEAR) =>
+  new InvalidTimeValue(`must fall in the years ${FIRST_YEAR} to ${lastYear}`);
 
 const JST_OFFSET_MINUTES = 9 * 60;
 const JST_OFFSET_MS = JST_OFFSET_MINUTES * 60_000;
@@ -66,7 +81,49 @@ export function assertFixedOffset(
 // The arithmetic below is right only while Asia/Tokyo is +09:00, through the year after LAST_YEAR (a
 // deadline three months after an accepted date). A runtime whose time-zone data say otherwise (or that
 // has none) must not compute deadlines, so it fails here, at start.
-assertFixedOffset(ZONE, JST_OFFSET_MINUTES, FIRST_YEAR, LAST_YEAR + 1);
+assertFixedOffset(ZONE, JST_OFFSET_MINUTES, FIRST_YEAR, LAST_DERIVED_YEAR);
+
+// Day numbers (days since 1970-01-01) and instants bounding those years. Accepted instants run to the
+// end of LAST_YEAR, derived ones through the end of the last day of LAST_DERIVED_YEAR (the end a
+// business date of that year can have), both counted in Japan time.
+const FIRST_DAY = dayNumberOfCivil(FIRST_YEAR, 1, 1);
+const END_OF_ACCEPTED_DAYS = dayNumberOfCivil(LAST_YEAR + 1, 1, 1);
+const END_OF_DERIVED_DAYS = dayNumberOfCivil(LAST_DERIVED_YEAR + 1, 1, 1);
+const FIRST_INSTANT = FIRST_DAY * MS_PER_DAY - JST_OFFSET_MS;
+const LAST_ACCEPTED_INSTANT =
+  END_OF_ACCEPTED_DAYS * MS_PER_DAY - JST_OFFSET_MS - 1;
+const LAST_DERIVED_INSTANT = END_OF_DERIVED_DAYS * MS_PER_DAY - JST_OFFSET_MS;
+
+function checkedMilliseconds(
+  ms: number,
+  last: number,
+  lastYear: number,
+): Instant {
+  if (!Number.isSafeInteger(ms))
+    throw new InvalidTimeValue(
+      `an instant is a whole number of milliseconds, got ${ms}`,
+    );
+  if (ms < FIRST_INSTANT || ms > last) throw outOfRange(lastYear);
+  return ms as Instant;
+}
+
+/** UTC epoch milliseconds from outside (the system clock): a safe integer in the accepted years. */
+export function instantOf(ms: number): Instant {
+  return checkedMilliseconds(ms, LAST_ACCEPTED_INSTANT, LAST_YEAR);
+}
+
+/**
+ * An instant read back from storage: these rules accepted or derived it, so it is a safe integer that may
+ * lie in the year after the accepted ones (a deadline's end), never further.
+ */
+export function storedInstant(ms: number): Instant {
+  return checkedMilliseconds(ms, LAST_DERIVED_INSTANT, LAST_DERIVED_YEAR);
+}
+
+/** `ms` milliseconds after `instant` (before, when negative), checked like a stored instant. */
+export function addMs(instant: Instant, ms: number): Instant {
+  return storedInstant(instant + ms);
+}
 
 export function parseInstant(text: string): Instant {
   if (!INSTANT_PATTERN.test(text)) {
@@ -79,10 +136,8 @@ export function parseInstant(text: string): Instant {
   const parsed = DateTime.fromISO(text, { setZone: true });
   if (!parsed.isValid)
     throw new InvalidTimeValue(`${text} is not a real instant`);
-  const instant = parsed.toMillis();
-  const year = yearOfDayNumber(dayNumberOfInstant(instant));
-  if (year < FIRST_YEAR || year > LAST_YEAR) throw outOfRange();
-  return instant;
+  // Luxon keeps milliseconds: the digits past them are cut, as they always were.
+  return instantOf(parsed.toMillis());
 }
 
 /** A duration as people read it: `52 h 30 min` (whole minutes, cut down). */
@@ -95,12 +150,22 @@ export function formatInstant(instant: Instant): string {
 }
 
 export function parseBusinessDate(text: string): BusinessDate {
+  return checkedDate(text, LAST_YEAR);
+}
+
+/** A business date read back from storage: accepted or derived by these rules (see LAST_DERIVED_YEAR). */
+export function storedBusinessDate(text: string): BusinessDate {
+  return checkedDate(text, LAST_DERIVED_YEAR);
+}
+
+function checkedDate(text: string, lastYear: number): BusinessDate {
   if (!DATE_PATTERN.test(text))
     throw new InvalidTimeValue('must be a date YYYY-MM-DD');
   const fields = fieldsOf(text);
   if (fields === null) throw new InvalidTimeValue(`${text} is not a real date`);
-  if (fields.year < FIRST_YEAR || fields.year > LAST_YEAR) throw outOfRange();
-  return text;
+  if (fields.year < FIRST_YEAR || fields.year > lastYear)
+    throw outOfRange(lastYear);
+  return text as BusinessDate;
 }
 
 function isLeapYear(year: number): boolean {
@@ -191,29 +256,29 @@ function dayNumberOfInstant(instant: Instant): number {
   return Math.floor((instant + JST_OFFSET_MS) / MS_PER_DAY);
 }
 
-function yearOfDayNumber(dayNumber: number): number {
-  return new Date(dayNumber * MS_PER_DAY).getUTCFullYear();
-}
-
 /**
  * `YYYY-MM-DD` of a day number, memoised: deriving outages formats the same few hundred days over and
  * over, and handing back the same string saves formatting it and the garbage. The memo is a fixed table
  * indexed by the low bits of the day number (some eleven years of days before two share a slot),
- * cheaper than a Map and bounded by construction.
+ * cheaper than a Map and bounded by construction. Every date this module computes comes through here,
+ * and is a real date by construction; only its year needs checking.
  */
 const DATE_TEXT_SLOTS = 4096;
 const memoDayNumbers = new Float64Array(DATE_TEXT_SLOTS).fill(Number.NaN);
-const memoDateTexts: BusinessDate[] = new Array<BusinessDate>(
-  DATE_TEXT_SLOTS,
-).fill('');
+const memoDateTexts = new Array<string>(DATE_TEXT_SLOTS).fill('');
 
 function dateTextOf(dayNumber: number): BusinessDate {
+  if (dayNumber < FIRST_DAY || dayNumber >= END_OF_DERIVED_DAYS)
+    throw new RangeError(
+      `day ${dayNumber} after 1970-01-01 is outside the years ${FIRST_YEAR} to ${LAST_DERIVED_YEAR}`,
+    );
   const slot = dayNumber & (DATE_TEXT_SLOTS - 1);
-  if (memoDayNumbers[slot] === dayNumber) return memoDateTexts[slot]!;
+  if (memoDayNumbers[slot] === dayNumber)
+    return memoDateTexts[slot] as BusinessDate;
   const text = new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
   memoDayNumbers[slot] = dayNumber;
   memoDateTexts[slot] = text;
-  return text;
+  return text as BusinessDate;
 }
 
 /** The Japan-time calendar date of an instant. */
@@ -221,14 +286,17 @@ export function businessDateOf(instant: Instant): BusinessDate {
   return dateTextOf(dayNumberOfInstant(instant));
 }
 
+// A business date lies in the years of an Instant, and so do its start and its end (its end is at
+// most LAST_DERIVED_INSTANT): these two need no check.
+
 /** 00:00 Japan time at the start of a business date. */
 export function startOfBusinessDate(date: BusinessDate): Instant {
-  return dayNumberOf(date) * MS_PER_DAY - JST_OFFSET_MS;
+  return (dayNumberOf(date) * MS_PER_DAY - JST_OFFSET_MS) as Instant;
 }
 
 /** The instant a business date ends: 00:00 Japan time of the next day (exclusive). */
 export function endOfBusinessDate(date: BusinessDate): Instant {
-  return (dayNumberOf(date) + 1) * MS_PER_DAY - JST_OFFSET_MS;
+  return ((dayNumberOf(date) + 1) * MS_PER_DAY - JST_OFFSET_MS) as Instant;
 }
 
 export function addDays(date: BusinessDate, days: number): BusinessDate {

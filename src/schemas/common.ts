@@ -1,5 +1,6 @@
 /** zod building blocks shared by every edge: HTTP bodies, the calculator's scenarios, CSV imports. */
 import { z } from 'zod';
+import { yen } from '../domain/money';
 import {
   InvalidTimeValue,
   parseBusinessDate,
@@ -115,7 +116,12 @@ export const BusinessDateText = z
 /** Integer yen, never negative, at most ¥10 billion (a monthly fee far beyond any contract). */
 export const MAX_MONTHLY_FEE = 10_000_000_000;
 // The bound comes before `.int()`, so a huge number gets the one message that says what is wrong.
-export const YenAmount = z.number().min(0).max(MAX_MONTHLY_FEE).int();
+export const YenAmount = z
+  .number()
+  .min(0)
+  .max(MAX_MONTHLY_FEE)
+  .int()
+  .transform(yen);
 
 export interface FieldError {
   path: string;

@@ -6,6 +6,13 @@ import { Policy } from '../domain/policy';
 import { formatInstant } from '../domain/time';
 import { OutageJson } from './outage';
 
+/** What a notice's figures were computed with, stored with it (and read back through this schema). */
+export const NoticeComputation = z.object({
+  outage: OutageJson,
+  policy: Policy,
+});
+export type NoticeComputation = z.infer<typeof NoticeComputation>;
+
 const InstantOut = z
   .string()
   .meta({ format: 'date-time', example: '2026-01-10T01:30:00.000Z' });
@@ -91,7 +98,7 @@ export const CreditNotice = z
       unavailableMs: z.number().int(),
       incidentIds: z.array(z.string()),
     }),
-    computation: z.object({ outage: OutageJson, policy: Policy }).meta({
+    computation: NoticeComputation.meta({
       description: 'the Outage and the policy the figures were computed with',
     }),
     approvals: z.array(z.object({ userId: z.string(), at: InstantOut })),

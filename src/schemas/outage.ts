@@ -1,7 +1,7 @@
 /** The Outage as the API and the calculator show it: instants as UTC ISO strings. */
 import { z } from 'zod';
 import type { Outage } from '../domain/outages';
-import { formatInstant } from '../domain/time';
+import { formatInstant, type Instant } from '../domain/time';
 
 export const OutageJson = z
   .object({
@@ -23,7 +23,7 @@ export const OutageJson = z
   .meta({ id: 'Outage' });
 export type OutageJson = z.infer<typeof OutageJson>;
 
-const instantOrNull = (instant: number | null) =>
+const instantOrNull = (instant: Instant | null) =>
   instant === null ? null : formatInstant(instant);
 
 export function outageJsonOf(outage: Outage): OutageJson {

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { auditLog } from '../db/schema';
-import { formatInstant } from '../domain/time';
+import { formatInstant, storedInstant } from '../domain/time';
 import type { AuditEntry } from '../schemas/api';
 import { requireRole, type ServiceContext } from './context';
 import { type Page, type PageRequest, TableOrder } from './paging';
@@ -27,6 +27,7 @@ export function listAudit(
         : undefined,
       filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
     ),
-    (rows) => rows.map((row) => ({ ...row, at: formatInstant(row.at) })),
+    (rows) =>
+      rows.map((row) => ({ ...row, at: formatInstant(storedInstant(row.at)) })),
   );
 }

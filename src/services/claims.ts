@@ -16,7 +16,7 @@ import {
   openClaimState,
 } from '../domain/claim-plan';
 import { isWithinClaimWindow } from '../domain/outages';
-import { formatInstant, hoursAndMinutes } from '../domain/time';
+import { formatInstant, hoursAndMinutes, storedInstant } from '../domain/time';
 import { invalid, notFound, ServiceError } from '../errors';
 import type { Claim, ClaimInput } from '../schemas/api';
 import { discrepancyJsonOf } from '../schemas/credit-notices';
@@ -48,8 +48,8 @@ function claimOf(
     id: row.id,
     contractId: row.contractId,
     customerId,
-    outageStart: formatInstant(row.outageStart),
-    receivedAt: formatInstant(row.receivedAt),
+    outageStart: formatInstant(storedInstant(row.outageStart)),
+    receivedAt: formatInstant(storedInstant(row.receivedAt)),
     recordedBy: row.recordedBy,
     note: row.note,
     status: row.status,
@@ -63,8 +63,8 @@ function claimOf(
       resolution === null
         ? row.resolution
         : claimResolutionText(resolution, outage),
-    createdAt: formatInstant(row.createdAt),
-    updatedAt: formatInstant(row.updatedAt),
+    createdAt: formatInstant(storedInstant(row.createdAt)),
+    updatedAt: formatInstant(storedInstant(row.updatedAt)),
   };
 }
 

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
 import { auditLog } from '../db/schema';
 import type { Role } from '../domain/roles';
-import type { Instant } from '../domain/time';
+import { type Instant, instantOf } from '../domain/time';
 import { ServiceError } from '../errors';
 
 export interface Actor {
@@ -21,6 +21,9 @@ export interface ServiceContext {
   actor: Actor;
   config: AppConfig;
 }
+
+/** The system's clock, as the server and the command line read it. */
+export const systemClock = (): Instant => instantOf(Date.now());
 
 export const newId = (): string => randomUUID();
 

@@ -71,6 +71,8 @@ import {
   formatInstant,
   type Instant,
   startOfBusinessDate,
+  storedBusinessDate,
+  storedInstant,
 } from '../domain/time';
 import { notFound } from '../errors';
 import { timedDerivation } from '../lib/metrics';
@@ -106,16 +108,16 @@ function widestActivePeriod(contract: ContractRecord): {
 } {
   const { billingStartDate, terminationEffectiveDate } = contract.row;
   return {
-    from: startOfBusinessDate(billingStartDate),
+    from: startOfBusinessDate(storedBusinessDate(billingStartDate)),
     until:
       terminationEffectiveDate === null
         ? null
-        : endOfBusinessDate(terminationEffectiveDate),
+        : endOfBusinessDate(storedBusinessDate(terminationEffectiveDate)),
   };
 }
 
 /** The latest instant the intervals reach; Infinity while one is open. */
-function lastInstantOf(incidents: readonly IncidentFacts[]): Instant {
+function lastInstantOf(incidents: readonly IncidentFacts[]): number {
   let last = -Infinity;
   for (const incident of incidents)
     for (const interval of incident.intervals)
@@ -144,9 +146,10 @@ function sourcesOf(
     const contract = findContractRecord(ctx.store.db, contractId);
     if (contract === undefined) throw notFound('contract', contractId);
     const active = widestActivePeriod(contract);
-    const until = kept
-      ? active.until
-      : Math.min(active.until ?? Infinity, asOf);
+    const until =
+      kept || (active.until !== null && active.until <= asOf)
+        ? active.until
+        : asOf;
     const terms = termsOf(contract);
     const incidents = incidentFactsBearingOn(ctx.store.db, terms, {
       from: active.from,
@@ -540,7 +543,7 @@ function applyNoticeUpdate(
       entityId: noticeId,
       before: withdrawn.map((approval) => ({
         userId: approval.userId,
-        at: formatInstant(approval.at),
+        at: formatInstant(storedInstant(approval.at)),
       })),
       after: [],
       reason: 'the approvals were given to a notice that showed other figures',

@@ -10,6 +10,7 @@ import { sourceFeedOf } from '../db/change-feed';
 import type { Store } from '../db/client';
 import { contractOptions, contracts } from '../db/schema';
 import type { ContractTerms } from '../domain/contract';
+import { ZERO_YEN } from '../domain/money';
 
 export interface ContractRegions {
   id: string;
@@ -84,7 +85,7 @@ function read(store: Pick<Store, 'db'>): RegionIndex {
             options: options.map((regions) => ({
               kind: 'multi-region' as const,
               regions,
-              monthlyFee: 0,
+              monthlyFee: ZERO_YEN,
               billingStartDate: null,
               endDate: null,
             })),

@@ -16,13 +16,20 @@ import {
   customers,
 } from '../db/schema';
 import { basicFeeOn } from '../domain/contract';
+import { yen } from '../domain/money';
 import {
   cancellationEffectiveDate,
   cancelContract as contractCancellation,
   minimumPeriodEnd,
   optionEndingOn,
 } from '../domain/terms';
-import { businessDateOf, formatInstant } from '../domain/time';
+import {
+  type BusinessDate,
+  businessDateOf,
+  formatInstant,
+  storedBusinessDate,
+  storedInstant,
+} from '../domain/time';
 import { invalid, notFound, ServiceError } from '../errors';
 import type {
   Cancellation,
@@ -50,7 +57,9 @@ function optionCancellationOf(option: OptionRow): OptionCancellation | null {
     noticeReceivedDate: option.cancellationNoticeDate,
     requestedDate: option.cancellationRequestedDate,
     effectiveDate: option.endDate,
-    minimumPeriodEnd: minimumPeriodEnd(option.billingStartDate),
+    minimumPeriodEnd: minimumPeriodEnd(
+      storedBusinessDate(option.billingStartDate),
+    ),
     earlyTerminationCharge: option.earlyTerminationCharge ?? 0,
   };
 }
@@ -73,7 +82,9 @@ function cancellationOf({ row, options }: ContractRecord): Cancellation | null {
     noticeReceivedDate: row.cancellationNoticeDate,
     requestedDate: row.cancellationRequestedDate,
     effectiveDate: row.terminationEffectiveDate,
-    minimumPeriodEnd: minimumPeriodEnd(row.billingStartDate),
+    minimumPeriodEnd: minimumPeriodEnd(
+      storedBusinessDate(row.billingStartDate),
+    ),
     earlyTerminationCharge,
     options: endedWithContract,
     totalEarlyTerminationCharge: endedWithContract.reduce(
@@ -83,8 +94,12 @@ function cancellationOf({ row, options }: ContractRecord): Cancellation | null {
   };
 }
 
-export function contractOf(record: ContractRecord, today: string): Contract {
+export function contractOf(
+  record: ContractRecord,
+  today: BusinessDate,
+): Contract {
   const { row } = record;
+  const terms = termsOf(record);
   return {
     id: row.id,
     customerId: row.customerId,
@@ -96,7 +111,7 @@ export function contractOf(record: ContractRecord, today: string): Contract {
     redundancy: row.redundancy,
     billingStartDate: row.billingStartDate,
     monthlyFee: row.monthlyFee,
-    currentMonthlyFee: basicFeeOn(termsOf(record), today),
+    currentMonthlyFee: basicFeeOn(terms, today),
     feeChanges: record.feeChanges.map((change) => ({
       effectiveDate: change.effectiveDate,
       monthlyFee: change.monthlyFee,
@@ -108,13 +123,15 @@ export function contractOf(record: ContractRecord, today: string): Contract {
       monthlyFee: option.monthlyFee,
       billingStartDate: option.billingStartDate,
       endDate: option.endDate,
-      minimumPeriodEnd: minimumPeriodEnd(option.billingStartDate),
+      minimumPeriodEnd: minimumPeriodEnd(
+        storedBusinessDate(option.billingStartDate),
+      ),
       cancellation: optionCancellationOf(option),
     })),
-    minimumPeriodEnd: minimumPeriodEnd(row.billingStartDate),
+    minimumPeriodEnd: minimumPeriodEnd(terms.billingStartDate),
     terminationEffectiveDate: row.terminationEffectiveDate,
     cancellation: cancellationOf(record),
-    createdAt: formatInstant(row.createdAt),
+    createdAt: formatInstant(storedInstant(row.createdAt)),
   };
 }
 
@@ -485,7 +502,14 @@ export function cancelOption(
         'conflict',
         `option ${optionId} already ends ${option.endDate}`,
       );
-    const ending = optionEndingOn(option, effectiveDate, ctx.config.policy);
+    const ending = optionEndingOn(
+      {
+        billingStartDate: storedBusinessDate(option.billingStartDate),
+        monthlyFee: yen(option.monthlyFee),
+      },
+      effectiveDate,
+      ctx.config.policy,
+    );
     const before = contractOf(record, today(ctx));
     ctx.store.db
       .update(contractOptions)

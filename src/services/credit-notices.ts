@@ -15,6 +15,7 @@ import {
   findNoticeRow,
   freezeNoticeDocument,
   type NoticeDocumentRow,
+  noticeFactsOfRow,
 } from '../db/credit-notices';
 import {
   claims,
@@ -40,16 +41,22 @@ import {
   type NoticeStatus,
   numberingYearOf,
 } from '../domain/credit-notices';
-import type { Policy } from '../domain/policy';
-import { businessDateOf, formatInstant } from '../domain/time';
+import { yen } from '../domain/money';
+import {
+  businessDateOf,
+  formatInstant,
+  type Instant,
+  storedInstant,
+} from '../domain/time';
 import { notFound, ServiceError } from '../errors';
+import { orNull } from '../lib/nullable';
 import {
   type CreditNotice,
   type CreditNoticeListFilters,
   discrepancyJsonOf,
+  NoticeComputation,
   type NoticeDocumentQuery,
 } from '../schemas/credit-notices';
-import type { OutageJson } from '../schemas/outage';
 import {
   canSeeCustomer,
   recordAudit,
@@ -69,11 +76,6 @@ export interface NoticeRenderers {
 /** What a customer may see of its own notices: those issued (approved, and approved then voided). */
 const ISSUED: readonly NoticeStatus[] = ['approved', 'void'];
 
-interface Computation {
-  outage: OutageJson;
-  policy: Policy;
-}
-
 function resolutionOf(row: CreditNoticeRow): string | null {
   if (row.withdrawalCode !== null)
     return noticeWithdrawalText(row.withdrawalCode);
@@ -81,7 +83,7 @@ function resolutionOf(row: CreditNoticeRow): string | null {
 }
 
 const instantOrNull = (instant: number | null) =>
-  instant === null ? null : formatInstant(instant);
+  instant === null ? null : formatInstant(storedInstant(instant));
 
 function noticeJsonOf(
   ctx: Pick<ServiceContext, 'config'>,
@@ -105,19 +107,19 @@ function noticeJsonOf(
     totalAmount: row.totalAmount,
     billingMonth: row.billingMonth,
     outage: {
-      start: formatInstant(row.outageStart),
-      end: formatInstant(row.outageEnd),
-      clockStart: formatInstant(row.outageClockStart),
+      start: formatInstant(storedInstant(row.outageStart)),
+      end: formatInstant(storedInstant(row.outageEnd)),
+      clockStart: formatInstant(storedInstant(row.outageClockStart)),
       unavailableMs: row.outageUnavailableMs,
       incidentIds: row.outageIncidentIds,
     },
-    computation: row.computation as Computation,
+    computation: NoticeComputation.parse(row.computation),
     approvals: approvals.map((approval) => ({
       userId: approval.userId,
-      at: formatInstant(approval.at),
+      at: formatInstant(storedInstant(approval.at)),
     })),
     approvalsRequired: approvalsRequired(
-      row.totalAmount,
+      yen(row.totalAmount),
       ctx.config.policy.dualApprovalFromYen,
     ),
     approvedAt: instantOrNull(row.approvedAt),
@@ -130,8 +132,8 @@ function noticeJsonOf(
     voidedBy: row.voidedBy,
     voidedAt: instantOrNull(row.voidedAt),
     discrepancy: discrepancyJsonOf(discrepancyOfRow(row)),
-    createdAt: formatInstant(row.createdAt),
-    updatedAt: formatInstant(row.updatedAt),
+    createdAt: formatInstant(storedInstant(row.createdAt)),
+    updatedAt: formatInstant(storedInstant(row.updatedAt)),
   };
 }
 
@@ -310,7 +312,7 @@ function notPending(row: CreditNoticeRow, action: string): ServiceError {
 function documentOf(
   ctx: ServiceContext,
   row: CreditNoticeRow,
-  approval?: { number: string; approvedAt: number },
+  approval?: { number: string; approvedAt: Instant },
 ): CreditNoticeDocument {
   const { db } = ctx.store;
   const customer = db
@@ -327,7 +329,9 @@ function documentOf(
     row.correctsNoticeId === null
       ? undefined
       : findNoticeRow(db, row.correctsNoticeId);
-  const approvedAt = approval?.approvedAt ?? row.approvedAt;
+  const approvedAt =
+    approval?.approvedAt ?? orNull(row.approvedAt, storedInstant);
+  const { outage, figures } = noticeFactsOfRow(row);
   return {
     issuer: ctx.config.issuer ?? null,
     number: approval?.number ?? row.number,
@@ -337,23 +341,23 @@ function documentOf(
     customer,
     contractNumber: contract.contractNumber,
     outage: {
-      start: row.outageStart,
-      end: row.outageEnd,
-      clockStart: row.outageClockStart,
-      unavailableMs: row.outageUnavailableMs,
+      start: outage.start,
+      end: outage.end,
+      clockStart: outage.clockStart,
+      unavailableMs: outage.unavailableMs,
     },
-    creditDays: row.creditDays,
-    monthlyFeeBase: row.monthlyFeeBase,
-    amount: row.amount,
-    taxRatePercent: row.taxRatePercent,
-    taxAmount: row.taxAmount,
-    totalAmount: row.totalAmount,
-    rounding: (row.computation as Computation).policy.rounding,
+    creditDays: figures.creditDays,
+    monthlyFeeBase: figures.monthlyFeeBase,
+    amount: figures.amount,
+    taxRatePercent: figures.taxRatePercent,
+    taxAmount: figures.taxAmount,
+    totalAmount: figures.totalAmount,
+    rounding: NoticeComputation.parse(row.computation).policy.rounding,
     corrects:
       corrected?.number != null && corrected.approvedAt !== null
         ? {
             number: corrected.number,
-            noticeDate: businessDateOf(corrected.approvedAt),
+            noticeDate: businessDateOf(storedInstant(corrected.approvedAt)),
           }
         : null,
     voidReason: row.voidReason,
@@ -361,7 +365,7 @@ function documentOf(
 }
 
 /** The next number of the approval's JST year, taken in the caller's transaction: consecutive, no gaps. */
-function nextNoticeNumber(ctx: ServiceContext, approvedAt: number): string {
+function nextNoticeNumber(ctx: ServiceContext, approvedAt: Instant): string {
   const year = numberingYearOf(businessDateOf(approvedAt));
   const { lastNumber } = ctx.store.db
     .insert(creditNoticeNumberSequences)
@@ -465,7 +469,7 @@ export function approveCreditNotice(
       .values({ noticeId: id, userId: ctx.actor.userId, at: ctx.clock() })
       .run();
     const required = approvalsRequired(
-      row.totalAmount,
+      yen(row.totalAmount),
       ctx.config.policy.dualApprovalFromYen,
     );
     if (approvals.length + 1 < required) {

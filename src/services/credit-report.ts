@@ -4,18 +4,34 @@ import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import { contracts, creditNotices, customers } from '../db/schema';
 import {
   addDays,
+  type BusinessDate,
   businessDateOf,
   daysInMonth,
   formatInstant,
+  InvalidTimeValue,
+  parseBusinessDate,
   startOfBusinessDate,
+  storedInstant,
 } from '../domain/time';
+import { invalid } from '../errors';
 import type { CreditReport, CreditReportRow } from '../schemas/credit-notices';
 import { requireRole, type ServiceContext } from './context';
+
+/** The first day of a month `YYYY-MM`; a month outside the accepted years names the field. */
+function firstDayOf(month: string): BusinessDate {
+  try {
+    return parseBusinessDate(`${month}-01`);
+  } catch (error) {
+    if (error instanceof InvalidTimeValue)
+      throw invalid('month', error.message);
+    throw error;
+  }
+}
 
 /** The notices approved in `month` (`YYYY-MM`, JST), by number; voided ones included and marked. */
 export function creditReport(ctx: ServiceContext, month: string): CreditReport {
   requireRole(ctx, 'finance', 'admin');
-  const first = `${month}-01`;
+  const first = firstDayOf(month);
   const [year, monthNumber] = month.split('-').map(Number) as [number, number];
   const from = startOfBusinessDate(first);
   const to = startOfBusinessDate(
@@ -57,8 +73,8 @@ export function creditReport(ctx: ServiceContext, month: string): CreditReport {
       id: notice.id,
       number: notice.number!,
       status: notice.status === 'void' ? 'void' : 'approved',
-      noticeDate: businessDateOf(notice.approvedAt!),
-      approvedAt: formatInstant(notice.approvedAt!),
+      noticeDate: businessDateOf(storedInstant(notice.approvedAt!)),
+      approvedAt: formatInstant(storedInstant(notice.approvedAt!)),
       customerId: notice.customerId,
       customerName,
       contractId: notice.contractId,
@@ -75,7 +91,9 @@ export function creditReport(ctx: ServiceContext, month: string): CreditReport {
           ? null
           : (correctedNumbers.get(notice.correctsNoticeId) ?? null),
       voidedAt:
-        notice.voidedAt === null ? null : formatInstant(notice.voidedAt),
+        notice.voidedAt === null
+          ? null
+          : formatInstant(storedInstant(notice.voidedAt)),
       voidReason: notice.voidReason,
     }),
   );

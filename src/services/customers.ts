@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import { inList } from '../db/in-list';
 import { customers } from '../db/schema';
-import { formatInstant } from '../domain/time';
+import { formatInstant, storedInstant } from '../domain/time';
 import { notFound } from '../errors';
 import type { Customer, CustomerInput } from '../schemas/api';
 import {
@@ -21,7 +21,7 @@ export function customerOf(row: CustomerRow): Customer {
     name: row.name,
     email: row.email,
     address: row.address,
-    createdAt: formatInstant(row.createdAt),
+    createdAt: formatInstant(storedInstant(row.createdAt)),
   };
 }
 

@@ -52,8 +52,9 @@ export function listUnclaimedOutages(
   const found: UnclaimedOutage[] = [];
   portfolioOutages(ctx, asOf, selection, (reading) => {
     const contract = reading.contract.row;
-    for (const outage of outageJsonsOf(reading)) {
-      if (outage.claimStatus !== 'claimable') continue;
+    outageJsonsOf(reading).forEach((outage, index) => {
+      if (outage.claimStatus !== 'claimable') return;
+      const { claimDeadline } = reading.outages[index]!;
       found.push({
         contractId: contract.id,
         contractNumber: contract.contractNumber,
@@ -61,11 +62,9 @@ export function listUnclaimedOutages(
         customerName: customerNames.get(contract.customerId)!,
         outage,
         daysLeft:
-          outage.claimDeadline === null
-            ? null
-            : daysToDeadline(outage.claimDeadline, asOf),
+          claimDeadline === null ? null : daysToDeadline(claimDeadline, asOf),
       });
-    }
+    });
   });
   const rank = (entry: UnclaimedOutage) =>
     entry.daysLeft ?? Number.MAX_SAFE_INTEGER;

@@ -16,7 +16,6 @@ import type { ContractTerms } from '../domain/contract';
 import type { IncidentFacts } from '../domain/incident';
 import type { Outage } from '../domain/outages';
 import type { Policy } from '../domain/policy';
-import type { Instant } from '../domain/time';
 import { LruMap } from '../lib/lru';
 
 /** What a contract's outages derive from. */
@@ -29,7 +28,7 @@ export interface OutageSources {
    * The latest instant the incidents' intervals reach (Infinity while one is open). As of any instant from
    * then on the outages are the same but for their claim status, which depends on the day.
    */
-  settledFrom: Instant;
+  settledFrom: number;
   /** The outages as of an instant at or after `settledFrom`, under `policy`; derived on first need. */
   settled?: { policy: Policy; outages: readonly Outage[] };
 }

@@ -2,7 +2,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { inTransaction, type Store } from '../db/client';
 import { sessions, users } from '../db/schema';
-import type { Instant } from '../domain/time';
+import { addMs, type Instant, storedInstant } from '../domain/time';
 import type { Actor } from './context';
 import { hashToken, newSecret } from './passwords';
 
@@ -21,7 +21,7 @@ export function openSession(
   ttlMs: number,
 ): { id: string; expiresAt: Instant } {
   const id = newSecret('gs');
-  const expiresAt = now + ttlMs;
+  const expiresAt = addMs(now, ttlMs);
   inTransaction(store, () =>
     store.db
       .insert(sessions)
@@ -58,7 +58,12 @@ export function sessionUser(
     .get();
   if (!row) return null;
   const { userId, role, customerId, name, email, expiresAt } = row;
-  return { actor: { userId, role, customerId }, name, email, expiresAt };
+  return {
+    actor: { userId, role, customerId },
+    name,
+    email,
+    expiresAt: storedInstant(expiresAt),
+  };
 }
 
 /** Logout: the session is revoked, so its cookie is worthless even if it was copied. */

@@ -8,7 +8,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { type AppConfig, DEFAULT_TOKEN_TTL_DAYS } from '../config';
 import { inTransaction, type Store } from '../db/client';
 import { users } from '../db/schema';
-import { formatInstant, type Instant, MS_PER_DAY } from '../domain/time';
+import { addMs, formatInstant, type Instant, MS_PER_DAY } from '../domain/time';
 import { ServiceError } from '../errors';
 import type { User } from '../schemas/api';
 import { hashPassword, verifyPassword } from './passwords';
@@ -156,9 +156,12 @@ export function signInForToken(
   credentials: PasswordCredentials,
 ): Promise<IssuedToken> {
   const ttl = (config.tokenTtlDays ?? DEFAULT_TOKEN_TTL_DAYS) * MS_PER_DAY;
-  return authenticatePassword(store, clock, credentials, (user, now) => ({
-    token: issueToken(store, user.id, now, now + ttl),
-    expiresAt: formatInstant(now + ttl),
-    user,
-  }));
+  return authenticatePassword(store, clock, credentials, (user, now) => {
+    const expiresAt = addMs(now, ttl);
+    return {
+      token: issueToken(store, user.id, now, expiresAt),
+      expiresAt: formatInstant(expiresAt),
+      user,
+    };
+  });
 }

@@ -2,7 +2,7 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { inTransaction } from '../db/client';
 import { usageObservations } from '../db/schema';
-import { formatInstant } from '../domain/time';
+import { formatInstant, storedInstant } from '../domain/time';
 import { quoted, ServiceError } from '../errors';
 import type {
   UsageCorrection,
@@ -34,7 +34,7 @@ function observationOf(row: UsageRow): UsageObservation {
     overage,
     flagged: overage > 0,
     recordedBy: row.recordedBy,
-    createdAt: formatInstant(row.createdAt),
+    createdAt: formatInstant(storedInstant(row.createdAt)),
   };
 }
 

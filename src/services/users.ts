@@ -4,7 +4,7 @@ import { inTransaction, type Store } from '../db/client';
 import { inList } from '../db/in-list';
 import { apiTokens, customers, users } from '../db/schema';
 import { tokenHolder } from '../db/tokens';
-import { formatInstant, type Instant } from '../domain/time';
+import { formatInstant, type Instant, storedInstant } from '../domain/time';
 import { invalid, notFound, quoted, ServiceError } from '../errors';
 import type { TokenRevocation, User, UserInput } from '../schemas/api';
 import {
@@ -27,7 +27,7 @@ export function userOf(row: UserRow): User {
     email: row.email,
     role: row.role,
     customerId: row.customerId,
-    createdAt: formatInstant(row.createdAt),
+    createdAt: formatInstant(storedInstant(row.createdAt)),
   };
 }
 

@@ -6,7 +6,7 @@ import { count } from 'drizzle-orm';
 import { contractsTouchedSince } from '../db/incidents';
 import { claims } from '../db/schema';
 import { CLAIM_STATUSES } from '../domain/claim-plan';
-import { addDays, businessDateOf, MS_PER_DAY } from '../domain/time';
+import { addDays, addMs, businessDateOf, MS_PER_DAY } from '../domain/time';
 import type { ServiceContext } from './context';
 import { portfolioOutages } from './contract-outages';
 
@@ -49,7 +49,7 @@ export function countUnclaimedOutagesClosingWithin(
   const lastDeadline = addDays(today, days - 1);
   const contractIds = contractsTouchedSince(
     ctx.store.db,
-    now - LONGEST_OPEN_WINDOW_MS,
+    addMs(now, -LONGEST_OPEN_WINDOW_MS),
   );
   if (contractIds.length === 0) return 0;
   let closing = 0;

@@ -5,7 +5,7 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { inTransaction, type Store } from '../db/client';
 import { webhookAttempts, webhookDeliveries, webhooks } from '../db/schema';
-import { formatInstant } from '../domain/time';
+import { formatInstant, storedInstant } from '../domain/time';
 import type { WebhookEvent, WebhookEventType } from '../domain/webhooks';
 import { notFound } from '../errors';
 import { groupBy } from '../lib/collections';
@@ -48,7 +48,7 @@ function webhookOf(row: WebhookRow): Webhook {
     secretLast4: row.secret.slice(-4),
     active: row.active,
     createdBy: row.createdBy,
-    createdAt: formatInstant(row.createdAt),
+    createdAt: formatInstant(storedInstant(row.createdAt)),
   };
 }
 
@@ -66,7 +66,7 @@ function attemptOutcome(
 function attemptOf(row: AttemptRow): WebhookAttempt {
   return {
     number: row.number,
-    at: formatInstant(row.startedAt),
+    at: formatInstant(storedInstant(row.startedAt)),
     outcome: attemptOutcome(row),
     responseStatus: row.responseStatus,
     error: row.error,
@@ -84,10 +84,14 @@ function deliveryOf(row: DeliveryRow, attempts: AttemptRow[]): WebhookDelivery {
     status: row.status,
     attemptCount: row.attemptCount,
     nextAttemptAt:
-      row.nextAttemptAt === null ? null : formatInstant(row.nextAttemptAt),
+      row.nextAttemptAt === null
+        ? null
+        : formatInstant(storedInstant(row.nextAttemptAt)),
     deliveredAt:
-      row.deliveredAt === null ? null : formatInstant(row.deliveredAt),
-    createdAt: formatInstant(row.createdAt),
+      row.deliveredAt === null
+        ? null
+        : formatInstant(storedInstant(row.deliveredAt)),
+    createdAt: formatInstant(storedInstant(row.createdAt)),
     event: JSON.parse(row.payload),
     attempts: attempts.map(attemptOf),
   };

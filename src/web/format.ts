@@ -1,6 +1,7 @@
 /** How the pages write instants (Japan time), business dates, yen and durations, in the reader's language. */
 import { DateTime } from 'luxon';
 import { type Instant, MS_PER_HOUR, ZONE } from '../domain/time';
+import { InstantText } from '../schemas/common';
 import { type Lang, translate } from './i18n';
 
 const LOCALE: Record<Lang, string> = { ja: 'ja-JP', en: 'en-GB' };
@@ -110,13 +111,22 @@ export function fromLocalInput(value: string): string {
   return `${match[1]}T${match[2]}${match[3] ?? ':00'}+09:00`;
 }
 
-/** A timeline tick in Japan time: the date at midnight, the hour otherwise. */
+/**
+ * An instant a form sends in the API's ISO form (with its offset), parsed as the API parses it; null when
+ * it is not one.
+ */
+export function instantOfField(text: string | undefined): Instant | null {
+  const parsed = InstantText.safeParse(text ?? '');
+  return parsed.success ? parsed.data : null;
+}
+
+/** A timeline tick in Japan time: the date at midnight, the hour otherwise. A place on an axis (epoch ms). */
 export function formatTick(
   lang: Lang,
-  instant: Instant,
+  tick: number,
   startOfDay: boolean,
 ): string {
-  const time = DateTime.fromMillis(instant, { zone: ZONE });
+  const time = DateTime.fromMillis(tick, { zone: ZONE });
   if (startOfDay)
     return time.toFormat(lang === 'ja' ? 'M/d' : 'd LLL', {
       locale: LOCALE[lang],

@@ -29,7 +29,7 @@ import { docsRoutes } from './routes/docs';
 import { financeRoutes } from './routes/finance';
 import { portalRoutes } from './routes/portal';
 import { supportRoutes } from './routes/support';
-import { loadSession, webState } from './session';
+import { loadedWebState, loadSession } from './session';
 import { createViews } from './views';
 
 export interface WebSettings {
@@ -143,9 +143,10 @@ function renderError(
   status: number,
   code: string,
 ) {
-  if (!res.locals.web) return res.status(status).type('text').send(code);
-  const page = new PageContext(web, req, res, webState(res));
-  const lang = webState(res).lang;
+  const state = loadedWebState(res);
+  if (!state) return res.status(status).type('text').send(code);
+  const page = new PageContext(web, req, res, state);
+  const lang = state.lang;
   const known = hasMessage(lang, `errorPage.${code}.title`) ? code : 'other';
   page.render(
     'error',
@@ -153,7 +154,7 @@ function renderError(
       titleKey: `errorPage.${known}.title`,
       status,
       message: translate(lang, `errorPage.${known}.body`),
-      signedIn: Boolean(webState(res).user),
+      signedIn: Boolean(state.user),
     },
     { status },
   );

@@ -1,5 +1,5 @@
 /** How an outage reads on a page: its status in words, why it does not qualify, the days left to claim and their urgency. */
-import type { Instant } from '../domain/time';
+import { type Instant, storedBusinessDate } from '../domain/time';
 import type { Claim } from '../schemas/api';
 import type { OutageJson } from '../schemas/outage';
 import { daysToDeadline } from '../services/deadlines';
@@ -29,7 +29,7 @@ const BADGE: Record<OutageJson['claimStatus'], string> = {
 export function outageView(lang: Lang, outage: OutageJson, now: Instant) {
   const daysLeft =
     outage.claimStatus === 'claimable' && outage.claimDeadline !== null
-      ? daysToDeadline(outage.claimDeadline, now)
+      ? daysToDeadline(storedBusinessDate(outage.claimDeadline), now)
       : null;
   return {
     ...outage,

@@ -5,7 +5,7 @@ import type { Instant } from '../domain/time';
 import { type SessionUser, sessionUser } from '../services/sessions';
 import { DEFAULT_LANG, isLang, type Lang } from './i18n';
 
-/** What the web layer knows about the request, in `res.locals.web`. */
+/** What the web layer knows about the request, read once by `loadSession`. */
 export interface WebState {
   user: SessionUser | null;
   /** The raw session id from a valid cookie (the CSRF tokens are bound to it). */
@@ -15,7 +15,19 @@ export interface WebState {
   lang: Lang;
 }
 
-export const webState = (res: Response): WebState => res.locals.web as WebState;
+// Kept beside the response rather than in the untyped `res.locals`, so that nothing reads it back by a cast.
+const states = new WeakMap<Response, WebState>();
+
+/** The request's web state; undefined before `loadSession` has run (an error in an earlier middleware). */
+export const loadedWebState = (res: Response): WebState | undefined =>
+  states.get(res);
+
+export function webState(res: Response): WebState {
+  const state = states.get(res);
+  if (state === undefined)
+    throw new Error('loadSession reads the session before any page');
+  return state;
+}
 
 /** `__Host-` binds a cookie to this origin over HTTPS; browsers refuse the prefix on plain HTTP. */
 export const cookieName = (req: Request, name: string) =>
@@ -54,7 +66,7 @@ export function setLangCookie(req: Request, res: Response, lang: Lang) {
   });
 }
 
-/** Reads the session and language cookies into `res.locals.web`. */
+/** Reads the session and language cookies into the request's web state. */
 export function loadSession(store: Store, clock: () => Instant) {
   return (req: Request, res: Response, next: NextFunction) => {
     const cookies = (req.cookies ?? {}) as Record<string, string | undefined>;
@@ -68,7 +80,7 @@ export function loadSession(store: Store, clock: () => Instant) {
       sessionEnded: Boolean(raw) && !user,
       lang: isLang(lang) ? lang : DEFAULT_LANG,
     };
-    res.locals.web = state;
+    states.set(res, state);
     next();
   };
 }

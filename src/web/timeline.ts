@@ -20,8 +20,8 @@ export interface TimelineInput {
   awareAt: string;
   rows: { label: string; outages: OutageJson[] }[];
   now: Instant;
-  /** The label under a tick (Japan time), e.g. 1/10 or 12:00. */
-  tickLabel(at: Instant, startOfDay: boolean): string;
+  /** The label under a tick (Japan time, a place on the axis in epoch ms), e.g. 1/10 or 12:00. */
+  tickLabel(tick: number, startOfDay: boolean): string;
 }
 
 interface Bar {

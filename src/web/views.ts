@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
+import { type Instant, storedInstant } from '../domain/time';
 import { TEMPLATES_DIR } from '../paths';
 import {
   formatDate,
@@ -27,6 +28,13 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/**
+ * An instant as a page's model holds it: the API's ISO text, or epoch ms the services made (checked as a
+ * stored value is, since the template system knows no types).
+ */
+const instantOrText = (value: unknown): Instant | string =>
+  typeof value === 'number' ? storedInstant(value) : String(value);
+
 /** The reader's language, from the root context every page is rendered with. */
 const langOf = (options: Handlebars.HelperOptions): Lang =>
   (options.data?.root as { lang?: Lang } | undefined)?.lang ?? 'ja';
@@ -38,7 +46,7 @@ function registerHelpers(hb: typeof Handlebars) {
   hb.registerHelper('dateTime', (value: unknown, options) =>
     value === null || value === undefined || value === ''
       ? ''
-      : formatDateTime(langOf(options), value as string | number),
+      : formatDateTime(langOf(options), instantOrText(value)),
   );
   hb.registerHelper('date', (value: unknown, options) =>
     typeof value === 'string' ? formatDate(langOf(options), value) : '',
@@ -54,7 +62,7 @@ function registerHelpers(hb: typeof Handlebars) {
   );
   hb.registerHelper('localInput', (value: unknown) =>
     typeof value === 'string' || typeof value === 'number'
-      ? toLocalInput(value)
+      ? toLocalInput(instantOrText(value))
       : '',
   );
   hb.registerHelper('number', (value: unknown, options) =>

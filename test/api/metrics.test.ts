@@ -15,6 +15,7 @@ import * as schema from '../../src/db/schema';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { DEFAULT_REGIONS } from '../../src/domain/terms';
 import { createApp } from '../../src/http/app';
+import { systemClock } from '../../src/services/context';
 import { startWebhookWorker } from '../../src/services/webhook-delivery';
 import { enqueueWebhookEvent } from '../../src/services/webhooks';
 import { makeTestApp, seedContract, type TestApp } from '../support/app';
@@ -373,7 +374,7 @@ describe('GET /readyz', () => {
         db: drizzle(sqlite, { schema }),
         close: () => sqlite.close(),
       },
-      clock: Date.now,
+      clock: systemClock,
       config: { policy: DEFAULT_POLICY, regions: [...DEFAULT_REGIONS] },
       logger: pino({ level: 'silent' }),
     });

@@ -13,6 +13,7 @@ import { settingsFromEnv } from '../../src/config';
 import { openStore } from '../../src/db/client';
 import { DEMO_ISSUER, type DemoLogin, seedDemo } from '../../src/demo-data';
 import { createNoticeRenderer } from '../../src/documents/notice-renderer';
+import { instantOf } from '../../src/domain/time';
 import { type RunningServer, startServer } from '../../src/server';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -45,7 +46,7 @@ export async function startWorld(): Promise<World> {
     LOG_LEVEL: 'silent',
   });
   const store = openStore(settings.databasePath);
-  const seededAt = Math.floor(Date.now() / 60_000) * 60_000;
+  const seededAt = instantOf(Math.floor(Date.now() / 60_000) * 60_000);
   const logins = await seedDemo(
     store,
     settings.app,

@@ -8,6 +8,7 @@ import { openStore } from '../../src/db/client';
 import { incidents } from '../../src/db/schema';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { parseInstant } from '../../src/domain/time';
+import { systemClock } from '../../src/services/context';
 import { actorForToken, ensureFirstAdmin } from '../../src/services/users';
 import { makeTestApp, seedContract, type TestApp } from '../support/app';
 import { cliIn } from '../support/cli';
@@ -87,12 +88,12 @@ describe('user create and backup (as processes)', () => {
     expect(existsSync(join(dir, 'typo.db'))).toBe(false);
 
     const store = openStore(database);
-    expect(actorForToken(store, user.token, Date.now())).toEqual({
+    expect(actorForToken(store, user.token, systemClock())).toEqual({
       userId: user.id,
       role: 'support',
       customerId: null,
     });
-    expect(actorForToken(store, `${user.token}x`, Date.now())).toBeNull();
+    expect(actorForToken(store, `${user.token}x`, systemClock())).toBeNull();
     store.close();
   }, 30_000);
 });
@@ -101,7 +102,7 @@ describe('token rotate (as a process)', () => {
   it('rotates the bootstrap token: the old one stops working, the printed one works, audited', () => {
     const database = join(dir, 'rotate.db');
     const store = openStore(database);
-    ensureFirstAdmin(store, Date.now(), 'gk_bootstrap_to_rotate');
+    ensureFirstAdmin(store, systemClock(), 'gk_bootstrap_to_rotate');
     store.close();
 
     const rotated = cli(
@@ -119,9 +120,9 @@ describe('token rotate (as a process)', () => {
 
     const after = openStore(database);
     expect(
-      actorForToken(after, 'gk_bootstrap_to_rotate', Date.now()),
+      actorForToken(after, 'gk_bootstrap_to_rotate', systemClock()),
     ).toBeNull();
-    expect(actorForToken(after, printed.token, Date.now())).toMatchObject({
+    expect(actorForToken(after, printed.token, systemClock())).toMatchObject({
       userId: printed.userId,
       role: 'admin',
     });

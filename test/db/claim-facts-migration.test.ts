@@ -19,7 +19,12 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storedClaimOf } from '../../src/db/claims';
 import * as schema from '../../src/db/schema';
-import { formatInstant, parseInstant } from '../../src/domain/time';
+import {
+  addMs,
+  formatInstant,
+  type Instant,
+  parseInstant,
+} from '../../src/domain/time';
 
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 const BEFORE = '0005_claim_outage_facts';
@@ -46,7 +51,7 @@ const at = (text: string) => parseInstant(text);
 const H = 3_600_000;
 
 /** An Outage as the API wrote it into claims.outage. */
-function outageJson(start: number, end: number | null, clockStart: number) {
+function outageJson(start: Instant, end: Instant | null, clockStart: Instant) {
   const unavailableMs = (end ?? at('2026-01-11T06:00:00+09:00')) - clockStart;
   const creditDays = Math.floor(unavailableMs / (24 * H));
   return {
@@ -90,7 +95,7 @@ describe('migrating claims to explicit outage facts', () => {
     const ended = outageJson(
       start,
       at('2026-01-12T15:00:00+09:00'),
-      start + H / 2,
+      addMs(start, H / 2),
     );
     const ongoing = outageJson(start, null, start);
     const row = (

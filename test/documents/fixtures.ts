@@ -4,8 +4,10 @@
  * on 2026-01-20 as CN-2026-000001. Instants are written in Japan time and read with plain `Date.parse`.
  */
 import type { CreditNoticeDocument } from '../../src/documents/credit-notice-document';
+import { yen } from '../../src/domain/money';
+import { instantOf, parseBusinessDate } from '../../src/domain/time';
 
-export const jst = (local: string) => Date.parse(`${local}+09:00`);
+export const jst = (local: string) => instantOf(Date.parse(`${local}+09:00`));
 
 export const APPROVED_NOTICE: CreditNoticeDocument = {
   issuer: {
@@ -14,7 +16,7 @@ export const APPROVED_NOTICE: CreditNoticeDocument = {
   },
   number: 'CN-2026-000001',
   status: 'approved',
-  noticeDate: '2026-01-20',
+  noticeDate: parseBusinessDate('2026-01-20'),
   billingMonth: '2026-01',
   customer: {
     name: 'Aozora Logistics K.K.',
@@ -28,11 +30,11 @@ export const APPROVED_NOTICE: CreditNoticeDocument = {
     unavailableMs: 52.5 * 3_600_000,
   },
   creditDays: 2,
-  monthlyFeeBase: 100_000,
-  amount: 6_666,
+  monthlyFeeBase: yen(100_000),
+  amount: yen(6_666),
   taxRatePercent: 10,
-  taxAmount: 666,
-  totalAmount: 7_332,
+  taxAmount: yen(666),
+  totalAmount: yen(7_332),
   rounding: 'floor',
   corrects: null,
   voidReason: null,

@@ -19,7 +19,20 @@ import {
   formatRoundingJa,
   formatYen,
 } from '../../src/documents/format';
+import { type Yen, yen } from '../../src/domain/money';
+import {
+  type BusinessDate,
+  type Instant,
+  instantOf,
+  parseBusinessDate,
+} from '../../src/domain/time';
 import { jst } from './fixtures';
+
+/**
+ * A value that never went through its check: only a cast makes one (test/domain/brands.test.ts keeps
+ * casts out of src/), and the formatters still refuse it rather than print a wrong figure or day.
+ */
+const forged = <T>(value: unknown) => value as T;
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -36,20 +49,20 @@ describe('yen', () => {
     [-6_666, '-¥6,666'],
     [Number.MAX_SAFE_INTEGER, '¥9,007,199,254,740,991'],
   ])('%d is %s', (amount, text) => {
-    expect(formatYen(amount)).toBe(text);
+    expect(formatYen(yen(amount))).toBe(text);
   });
 
   it.each([0.5, 6666.1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])(
     'refuses %d, which is not whole yen',
     (amount) => {
-      expect(() => formatYen(amount)).toThrow(RangeError);
+      expect(() => formatYen(forged<Yen>(amount))).toThrow(RangeError);
     },
   );
 
   it('reads back as the same integer, grouped by threes', () => {
     fc.assert(
       fc.property(fc.maxSafeNat(), (amount) => {
-        const text = formatYen(amount);
+        const text = formatYen(yen(amount));
         expect(text).toMatch(/^¥\d{1,3}(,\d{3})*$/);
         expect(Number(text.slice(1).replaceAll(',', ''))).toBe(amount);
       }),
@@ -79,8 +92,8 @@ describe('business dates', () => {
     ['2024-02-29', '2024年2月29日', '29 Feb 2024'],
     ['2026-12-31', '2026年12月31日', '31 Dec 2026'],
   ])('%s is %s / %s', (date, ja, en) => {
-    expect(formatDateJa(date)).toBe(ja);
-    expect(formatDateEn(date)).toBe(en);
+    expect(formatDateJa(parseBusinessDate(date))).toBe(ja);
+    expect(formatDateEn(parseBusinessDate(date))).toBe(en);
   });
 
   it.each([
@@ -91,8 +104,8 @@ describe('business dates', () => {
     '',
     '<script>',
   ])('refuses %j, which is not a date', (date) => {
-    expect(() => formatDateJa(date)).toThrow();
-    expect(() => formatDateEn(date)).toThrow();
+    expect(() => formatDateJa(forged<BusinessDate>(date))).toThrow();
+    expect(() => formatDateEn(forged<BusinessDate>(date))).toThrow();
   });
 });
 
@@ -159,8 +172,8 @@ describe('instants, in Japan time', () => {
       '29 Feb 2024 00:00 JST',
     ],
   ])('%d is %s / %s', (instant, ja, en) => {
-    expect(formatInstantJa(instant)).toBe(ja);
-    expect(formatInstantEn(instant)).toBe(en);
+    expect(formatInstantJa(instantOf(instant))).toBe(ja);
+    expect(formatInstantEn(instantOf(instant))).toBe(en);
   });
 
   it('agrees with the JST calendar of an independent clock (UTC + 9 h)', () => {
@@ -179,15 +192,19 @@ describe('instants, in Japan time', () => {
           const mm = String(shifted.getUTCMinutes()).padStart(2, '0');
           const s = shifted.getUTCSeconds();
           const time = `${hh}:${mm}${s === 0 ? '' : `:${String(s).padStart(2, '0')}`}`;
-          expect(formatInstantJa(instant)).toBe(`${y}年${m}月${d}日 ${time}`);
+          expect(formatInstantJa(instantOf(instant))).toBe(
+            `${y}年${m}月${d}日 ${time}`,
+          );
         },
       ),
     );
   });
 
   it('refuses what is not epoch milliseconds', () => {
-    expect(() => formatInstantJa(Number.NaN)).toThrow(RangeError);
-    expect(() => formatInstantEn(1.5)).toThrow(RangeError);
+    expect(() => formatInstantJa(forged<Instant>(Number.NaN))).toThrow(
+      RangeError,
+    );
+    expect(() => formatInstantEn(forged<Instant>(1.5))).toThrow(RangeError);
   });
 });
 

@@ -16,6 +16,8 @@ import {
   createNoticeRenderer,
   NOTICE_LANGUAGES,
 } from '../../src/documents/notice-renderer';
+import { type Yen, yen } from '../../src/domain/money';
+import { type BusinessDate, parseBusinessDate } from '../../src/domain/time';
 import { NOTICE_TEMPLATES_DIR } from '../../src/paths';
 import { APPROVED_NOTICE, DRAFT_NOTICE, jst } from './fixtures';
 
@@ -137,10 +139,10 @@ describe('a fixed approved notice', () => {
       },
       billingMonth: '2026-03',
       creditDays: 1,
-      monthlyFeeBase: 130_000,
-      amount: 4_334,
-      taxAmount: 433,
-      totalAmount: 4_767,
+      monthlyFeeBase: yen(130_000),
+      amount: yen(4_334),
+      taxAmount: yen(433),
+      totalAmount: yen(4_767),
       rounding: 'ceil',
     };
     const ja = textOf(renderer.renderNoticeHtml(oneDay, 'ja'));
@@ -180,7 +182,10 @@ describe('the states of a notice', () => {
   };
   const correcting: CreditNoticeDocument = {
     ...DRAFT_NOTICE,
-    corrects: { number: 'CN-2026-000001', noticeDate: '2026-01-20' },
+    corrects: {
+      number: 'CN-2026-000001',
+      noticeDate: parseBusinessDate('2026-01-20'),
+    },
   };
   const rejected: CreditNoticeDocument = {
     ...DRAFT_NOTICE,
@@ -251,12 +256,16 @@ describe('the states of a notice', () => {
   });
 
   it('refuses to print a figure of the wrong kind rather than print it wrong', () => {
+    // Values that never went through their checks: only a cast makes them (test/domain/brands.test.ts).
     expect(() =>
-      renderer.renderNoticeHtml({ ...APPROVED_NOTICE, amount: 6666.5 }, 'ja'),
+      renderer.renderNoticeHtml(
+        { ...APPROVED_NOTICE, amount: 6666.5 as Yen },
+        'ja',
+      ),
     ).toThrow(RangeError);
     expect(() =>
       renderer.renderNoticeHtml(
-        { ...APPROVED_NOTICE, noticeDate: '2026-02-30' },
+        { ...APPROVED_NOTICE, noticeDate: '2026-02-30' as BusinessDate },
         'en',
       ),
     ).toThrow(RangeError);
@@ -271,7 +280,10 @@ describe('the states of a notice', () => {
       renderer.renderNoticeHtml(
         {
           ...APPROVED_NOTICE,
-          corrects: { number: 'CN-2026-000001', noticeDate: '"><b>' },
+          corrects: {
+            number: 'CN-2026-000001',
+            noticeDate: '"><b>' as BusinessDate,
+          },
         },
         'en',
       ),
@@ -347,7 +359,10 @@ describe('markup in any value is printed as text', () => {
             number: value(2),
             customer: { name: value(3), address: value(4) },
             contractNumber: value(5),
-            corrects: { number: value(6), noticeDate: '2026-01-20' },
+            corrects: {
+              number: value(6),
+              noticeDate: parseBusinessDate('2026-01-20'),
+            },
             voidReason: value(7),
           };
           const html = renderer.renderNoticeHtml(doc, lang);

@@ -8,7 +8,9 @@ import {
   type StoredNotice,
 } from '../../src/domain/claim-plan';
 import { noticeFactsOf } from '../../src/domain/credit-notices';
+import { yen } from '../../src/domain/money';
 import type { Outage } from '../../src/domain/outages';
+import { instantOf } from '../../src/domain/time';
 
 export const H = 3_600_000;
 const DAY = 24 * H;
@@ -31,16 +33,16 @@ export function outage(spec: {
   const creditDays = Math.floor(unavailableMs / DAY);
   const fee = spec.fee ?? 100_000;
   return {
-    start: spec.start,
-    end: spec.end,
+    start: instantOf(spec.start),
+    end: spec.end === null ? null : instantOf(spec.end),
     ongoing: spec.end === null,
-    clockStart,
+    clockStart: clockStart === null ? null : instantOf(clockStart),
     unavailableMs,
     qualifies,
     creditDays,
-    monthlyFeeBase: fee,
-    creditAmount: Math.floor((creditDays * fee) / 30),
-    thresholdAt: qualifies ? clockStart! + DAY : null,
+    monthlyFeeBase: yen(fee),
+    creditAmount: yen(Math.floor((creditDays * fee) / 30)),
+    thresholdAt: qualifies ? instantOf(clockStart! + DAY) : null,
     claimableFrom: null,
     claimDeadline: null,
     incidentIds: spec.incidentIds ?? ['i1'],
@@ -92,7 +94,7 @@ export function storedClaim(
         : followed.ongoing
           ? 'awaiting-resolution'
           : 'pending-approval'),
-    outage: followedOutageOf(followed, knownUpTo),
+    outage: followedOutageOf(followed, instantOf(knownUpTo)),
     resolution: state.resolution ?? null,
     notice: state.notice ?? null,
   };

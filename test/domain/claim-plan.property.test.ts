@@ -17,6 +17,7 @@ import {
 import { outageOfClaim } from '../../src/domain/claims';
 import { noticeFactsOf } from '../../src/domain/credit-notices';
 import type { Outage } from '../../src/domain/outages';
+import { instantOf } from '../../src/domain/time';
 import {
   H,
   outage,
@@ -145,7 +146,7 @@ const scenarioArb = fc
         }),
       );
     });
-    return { claims, outages: after.outages, asOf: after.asOf };
+    return { claims, outages: after.outages, asOf: instantOf(after.asOf) };
   })
   .chain((scenario) =>
     fc

@@ -10,6 +10,7 @@ import {
 } from '../../src/domain/claim-plan';
 import { discrepancyOf, noticeFactsOf } from '../../src/domain/credit-notices';
 import type { Outage } from '../../src/domain/outages';
+import { instantOf, parseBusinessDate } from '../../src/domain/time';
 import {
   H,
   outage,
@@ -19,7 +20,12 @@ import {
 } from './claim-plan-fixtures';
 
 const plan = (claims: StoredClaim[], outages: Outage[], asOf: number) =>
-  planClaimUpdates({ claims, outages, asOf, taxRatePercent: TAX_PERCENT });
+  planClaimUpdates({
+    claims,
+    outages,
+    asOf: instantOf(asOf),
+    taxRatePercent: TAX_PERCENT,
+  });
 
 describe('planClaimUpdates: time alone', () => {
   it('plans nothing for a claim on an ongoing outage whose running figures grew', () => {
@@ -169,10 +175,13 @@ describe('planClaimUpdates: corrections', () => {
     const before = outage({ start: 0, end: 50 * H });
     const claim = storedClaim(
       'a',
-      { ...before, claimDeadline: '2026-04-12' },
+      { ...before, claimDeadline: parseBusinessDate('2026-04-12') },
       60 * H,
     );
-    const extended = { ...before, claimDeadline: '2026-04-13' };
+    const extended = {
+      ...before,
+      claimDeadline: parseBusinessDate('2026-04-13'),
+    };
     expect(plan([claim], [extended], 70 * H).updates).toMatchObject([
       { reason: 'follows', after: { outage: { claimDeadline: '2026-04-13' } } },
     ]);

@@ -4,11 +4,12 @@ import {
   type ClaimedOutageRef,
   outageOfClaim,
 } from '../../src/domain/claims';
+import { instantOf } from '../../src/domain/time';
 
 const H = 3_600_000;
 const outage = (start: number, end: number | null, qualifies = true) => ({
-  start: start * H,
-  end: end === null ? null : end * H,
+  start: instantOf(start * H),
+  end: end === null ? null : instantOf(end * H),
   qualifies,
 });
 const claim = (
@@ -18,7 +19,7 @@ const claim = (
   decided = false,
 ): ClaimedOutageRef => ({
   id,
-  outageStart: start * H,
+  outageStart: instantOf(start * H),
   lastOutage: { start: start * H, end: end === null ? Infinity : end * H },
   decided,
 });
@@ -34,7 +35,7 @@ describe('outageOfClaim', () => {
     const real = outage(3, 40);
     expect(
       outageOfClaim([blip, real], {
-        outageStart: 0,
+        outageStart: instantOf(0),
         lastOutage: { start: 3 * H, end: 40 * H },
       }),
     ).toBe(real);
@@ -43,10 +44,16 @@ describe('outageOfClaim', () => {
   it('falls back to the outage containing the instant claimed when nothing is known of the last outage', () => {
     const real = outage(0, 30);
     expect(
-      outageOfClaim([real], { outageStart: 5 * H, lastOutage: null }),
+      outageOfClaim([real], {
+        outageStart: instantOf(5 * H),
+        lastOutage: null,
+      }),
     ).toBe(real);
     expect(
-      outageOfClaim([real], { outageStart: 30 * H, lastOutage: null }),
+      outageOfClaim([real], {
+        outageStart: instantOf(30 * H),
+        lastOutage: null,
+      }),
     ).toBeUndefined();
   });
 });

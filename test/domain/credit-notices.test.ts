@@ -14,8 +14,9 @@ import {
   taxAmountOf,
   taxRatePercentOf,
 } from '../../src/domain/credit-notices';
-import { wholePercentOf } from '../../src/domain/money';
+import { wholePercentOf, yen } from '../../src/domain/money';
 import { resolvePolicy } from '../../src/domain/policy';
+import { instantOf } from '../../src/domain/time';
 import { MAX_MONTHLY_FEE, MAX_OPTIONS } from '../../src/schemas/common';
 import { H, outage } from './claim-plan-fixtures';
 
@@ -45,18 +46,18 @@ describe('the consumption tax of a notice', () => {
     [999_999, 99_999],
     [3_333, 333],
   ])('¥%i at 10 %% → ¥%i', (amount, tax) => {
-    expect(taxAmountOf(amount, 10)).toBe(tax);
+    expect(taxAmountOf(yen(amount), 10)).toBe(tax);
   });
 
   it('works at other whole rates too (8 %: ¥6,666 → ¥533)', () => {
-    expect(taxAmountOf(6_666, 8)).toBe(533);
-    expect(taxAmountOf(6_666, 0)).toBe(0);
+    expect(taxAmountOf(yen(6_666), 8)).toBe(533);
+    expect(taxAmountOf(yen(6_666), 0)).toBe(0);
   });
 
   it('is never more than a tenth of the amount at 10 %, and the total is amount + tax', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: LARGEST_AMOUNT }), (amount) => {
-        const tax = taxAmountOf(amount, 10);
+        const tax = taxAmountOf(yen(amount), 10);
         expect(BigInt(tax) * 10n <= BigInt(amount)).toBe(true);
         expect(BigInt(amount) - BigInt(tax) * 10n < 10n).toBe(true);
         expect(Number.isSafeInteger(amount + tax)).toBe(true);
@@ -73,13 +74,15 @@ describe('the consumption tax of a notice', () => {
         fc.integer({ min: 0, max: LARGEST_AMOUNT }),
         fc.integer({ min: 0, max: 100 }),
         (amount, percent) => {
-          expect(taxAmountOf(amount, percent)).toBe(exactTax(amount, percent));
+          expect(taxAmountOf(yen(amount), percent)).toBe(
+            exactTax(amount, percent),
+          );
         },
       ),
       { numRuns: 2_000 },
     );
     for (const percent of [10, 100])
-      expect(taxAmountOf(LARGEST_AMOUNT, percent)).toBe(
+      expect(taxAmountOf(yen(LARGEST_AMOUNT), percent)).toBe(
         exactTax(LARGEST_AMOUNT, percent),
       );
   });
@@ -134,12 +137,12 @@ describe('the tax rate', () => {
 
 describe('the billing month', () => {
   it('is the month of the clock start in Japan time', () => {
-    expect(billingMonthOf(Date.parse('2026-01-31T14:59:59.999Z'))).toBe(
-      '2026-01',
-    );
-    expect(billingMonthOf(Date.parse('2026-01-31T15:00:00.000Z'))).toBe(
-      '2026-02',
-    );
+    expect(
+      billingMonthOf(instantOf(Date.parse('2026-01-31T14:59:59.999Z'))),
+    ).toBe('2026-01');
+    expect(
+      billingMonthOf(instantOf(Date.parse('2026-01-31T15:00:00.000Z'))),
+    ).toBe('2026-02');
   });
 });
 
@@ -152,8 +155,8 @@ describe('numbers and approvals', () => {
   });
 
   it('needs two approvers from dualApprovalFromYen, the total including tax', () => {
-    expect(approvalsRequired(999_999, 1_000_000)).toBe(1);
-    expect(approvalsRequired(1_000_000, 1_000_000)).toBe(2);
+    expect(approvalsRequired(yen(999_999), yen(1_000_000))).toBe(1);
+    expect(approvalsRequired(yen(1_000_000), yen(1_000_000))).toBe(2);
   });
 });
 

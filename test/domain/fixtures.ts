@@ -2,6 +2,10 @@
  * Shared test helpers. Instants are written the way SPEC.md and API.md write them (Japan time) and turned
  * into epoch milliseconds with plain `Date.parse`, never with the code under test. Calendar arithmetic used
  * for expected values is done on UTC `Date`s, independently of Luxon and of src/domain/time.ts.
+ *
+ * The rules core takes only checked values (Instant, BusinessDate, Yen); tests write plain numbers and
+ * text (`Written<T>`), which these helpers pass through the checks (`instantOf`, `parseBusinessDate`,
+ * `yen`), as the edges do.
  */
 import type {
   ContractTerms,
@@ -14,32 +18,72 @@ import type {
   IncidentScope,
   Severity,
 } from '../../src/domain/incident';
+import { type Yen, yen } from '../../src/domain/money';
 import { deriveOutages, type Outage } from '../../src/domain/outages';
 import { type PolicyInput, resolvePolicy } from '../../src/domain/policy';
+import {
+  type BusinessDate,
+  type Instant,
+  instantOf,
+  parseBusinessDate,
+} from '../../src/domain/time';
+
+/** A value of the rules core as a test writes it: instants as epoch ms, dates as text, yen as numbers. */
+export type Written<T> = T extends Instant
+  ? number
+  : T extends BusinessDate
+    ? string
+    : T extends Yen
+      ? number
+      : T extends readonly (infer Item)[]
+        ? readonly Written<Item>[]
+        : T extends object
+          ? { [K in keyof T]: Written<T[K]> }
+          : T;
+
+/** Epoch milliseconds a test computed, checked. */
+export const instant = (ms: number): Instant => instantOf(ms);
+
+/** A business date written `YYYY-MM-DD`, checked. */
+export const date = (text: string): BusinessDate => parseBusinessDate(text);
+/** A business date or null. */
+export const dateOrNull = (text: string | null): BusinessDate | null =>
+  text === null ? null : date(text);
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
 /** `2026-01-10T10:30` (or with seconds / milliseconds) read as Japan time (UTC+9, no DST). */
-export function jst(local: string): number {
+export function jst(local: string): Instant {
   const full = /T\d{2}:\d{2}$/.test(local) ? `${local}:00` : local;
   const value = Date.parse(`${full}+09:00`);
   if (Number.isNaN(value)) throw new Error(`bad test instant ${local}`);
-  return value;
+  return instantOf(value);
 }
 
 /** An instant written as UTC ISO text, e.g. as API.md shows it. */
-export function utc(text: string): number {
+export function utc(text: string): Instant {
   const value = Date.parse(text);
   if (Number.isNaN(value) || !text.endsWith('Z'))
     throw new Error(`bad test instant ${text}`);
-  return value;
+  return instantOf(value);
 }
 
+/** A multi-region option as written, checked. */
+export const optionOf = (
+  option: Written<MultiRegionOption>,
+): MultiRegionOption => ({
+  kind: option.kind,
+  regions: option.regions,
+  monthlyFee: yen(option.monthlyFee),
+  billingStartDate: dateOrNull(option.billingStartDate),
+  endDate: dateOrNull(option.endDate),
+});
+
 export function contractTerms(
-  overrides: Partial<ContractTerms> = {},
+  overrides: Partial<Written<ContractTerms>> = {},
 ): ContractTerms {
-  return {
+  const terms: Written<ContractTerms> = {
     id: null,
     billingStartDate: '2025-04-01',
     terminationEffectiveDate: null,
@@ -49,11 +93,23 @@ export function contractTerms(
     options: [],
     ...overrides,
   };
+  return {
+    id: terms.id,
+    billingStartDate: date(terms.billingStartDate),
+    terminationEffectiveDate: dateOrNull(terms.terminationEffectiveDate),
+    monthlyFee: yen(terms.monthlyFee),
+    feeChanges: terms.feeChanges.map((change) => ({
+      effectiveDate: date(change.effectiveDate),
+      monthlyFee: yen(change.monthlyFee),
+    })),
+    region: terms.region,
+    options: terms.options.map(optionOf),
+  };
 }
 
 export function multiRegion(
-  overrides: Partial<MultiRegionOption> = {},
-): MultiRegionOption {
+  overrides: Partial<Written<MultiRegionOption>> = {},
+): Written<MultiRegionOption> {
   return {
     kind: 'multi-region',
     regions: ['jp-west'],
@@ -99,7 +155,7 @@ export function incident(
 export function outagesOf(input: {
   incidents: IncidentFacts[];
   asOf: string;
-  contract?: Partial<ContractTerms>;
+  contract?: Partial<Written<ContractTerms>>;
   policy?: PolicyInput;
 }): Outage[] {
   return deriveOutages({
@@ -135,11 +191,11 @@ export function apiExampleOutage(): Outage {
     unavailableMs: 189_000_000,
     qualifies: true,
     creditDays: 2,
-    monthlyFeeBase: 100_000,
-    creditAmount: 6666,
+    monthlyFeeBase: yen(100_000),
+    creditAmount: yen(6666),
     thresholdAt: utc('2026-01-11T01:30:00.000Z'),
-    claimableFrom: '2026-01-12',
-    claimDeadline: '2026-04-12',
+    claimableFrom: date('2026-01-12'),
+    claimDeadline: date('2026-04-12'),
     incidentIds: ['INC-1', 'INC-2'],
     claimStatus: 'claimable',
   };

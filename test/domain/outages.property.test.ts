@@ -19,8 +19,10 @@ import {
 } from '../../src/domain/outages';
 import { resolvePolicy } from '../../src/domain/policy';
 import {
+  contractTerms,
   DAY,
   HOUR,
+  instant,
   jst,
   multiRegion,
   plusDays,
@@ -34,7 +36,7 @@ const SLOT = 30 * 60_000;
 const jitter = fc.constantFrom(0, 0, 0, 1);
 const instantArb = fc
   .tuple(fc.integer({ min: 0, max: 14 * 48 }), jitter)
-  .map(([k, j]) => T0 + k * SLOT + j);
+  .map(([k, j]) => instant(T0 + k * SLOT + j));
 const lengthArb = fc
   .tuple(fc.integer({ min: 0, max: 3 * 48 }), fc.constantFrom(0, 0, 1, -1))
   .map(([k, j]) => Math.max(1, k * SLOT + j));
@@ -42,7 +44,7 @@ const intervalArb: fc.Arbitrary<DownInterval> = fc
   .tuple(instantArb, fc.option(lengthArb, { nil: null, freq: 8 }))
   .map(([start, length]) => ({
     start,
-    end: length === null ? null : start + length,
+    end: length === null ? null : instant(start + length),
   }));
 
 const causeArb: fc.Arbitrary<Cause> = fc.oneof(
@@ -102,53 +104,58 @@ const incidentsOf = (
         id: `INC-${index}`,
         ...rest,
         intervals,
-        awareAt:
+        awareAt: instant(
           Math.min(...intervals.map((interval) => interval.start)) + awareDelay,
+        ),
       })),
     );
 const incidentsArb = incidentsOf(6, 3);
 /** Up to 400 intervals: more pieces than deriveOutages' initial buffers hold, many equal starts. */
 const manyIncidentsArb = incidentsOf(50, 8);
 
-const contractArb: fc.Arbitrary<ContractTerms> = fc.record({
-  id: fc.constantFrom('C-1', null),
-  billingStartDate: fc.constantFrom('2025-04-01', '2026-01-03'),
-  terminationEffectiveDate: fc.constantFrom(
-    null,
-    null,
-    '2026-01-09',
-    '2026-01-20',
-  ),
-  monthlyFee: fc.constantFrom(100_000, 123_457, 29),
-  feeChanges: fc.constantFrom(
-    [],
-    [{ effectiveDate: '2026-01-06', monthlyFee: 130_000 }],
-  ),
-  region: fc.constant('jp-east'),
-  options: fc.constantFrom(
-    [],
-    [multiRegion()],
-    [multiRegion({ billingStartDate: '2026-01-05', endDate: '2026-01-10' })],
-    [
-      multiRegion({
-        regions: ['jp-west', 'jp-north'],
-        monthlyFee: 30_000,
-        billingStartDate: '2026-01-07',
-      }),
-    ],
-  ),
-});
+const contractArb: fc.Arbitrary<ContractTerms> = fc
+  .record({
+    id: fc.constantFrom('C-1', null),
+    billingStartDate: fc.constantFrom('2025-04-01', '2026-01-03'),
+    terminationEffectiveDate: fc.constantFrom(
+      null,
+      null,
+      '2026-01-09',
+      '2026-01-20',
+    ),
+    monthlyFee: fc.constantFrom(100_000, 123_457, 29),
+    feeChanges: fc.constantFrom(
+      [],
+      [{ effectiveDate: '2026-01-06', monthlyFee: 130_000 }],
+    ),
+    region: fc.constant('jp-east'),
+    options: fc.constantFrom(
+      [],
+      [multiRegion()],
+      [multiRegion({ billingStartDate: '2026-01-05', endDate: '2026-01-10' })],
+      [
+        multiRegion({
+          regions: ['jp-west', 'jp-north'],
+          monthlyFee: 30_000,
+          billingStartDate: '2026-01-07',
+        }),
+      ],
+    ),
+  })
+  .map(contractTerms);
 
 const asOfArb = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
       .tuple(fc.integer({ min: 0, max: 17 * 48 }), jitter)
-      .map(([k, j]) => T0 + k * SLOT + j),
+      .map(([k, j]) => instant(T0 + k * SLOT + j)),
   },
   {
     weight: 1,
-    arbitrary: fc.integer({ min: 0, max: 200 }).map((days) => T0 + days * DAY),
+    arbitrary: fc
+      .integer({ min: 0, max: 200 })
+      .map((days) => instant(T0 + days * DAY)),
   },
 );
 
@@ -279,7 +286,7 @@ describe('deriveOutages properties', () => {
           if (interval.end === null) return; // already open-ended: nothing to extend
           const extended: DownInterval = {
             start: interval.start,
-            end: extension === null ? null : interval.end + extension,
+            end: extension === null ? null : instant(interval.end + extension),
           };
           const longer: OutageInput = {
             ...input,
@@ -531,7 +538,7 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
    */
   const gridInstant = fc
     .integer({ min: 0, max: 14 * 48 })
-    .map((k) => T0 + k * SLOT);
+    .map((k) => instant(T0 + k * SLOT));
   const gridInterval: fc.Arbitrary<DownInterval> = fc
     .tuple(
       gridInstant,
@@ -539,7 +546,7 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
     )
     .map(([start, slots]) => ({
       start,
-      end: slots === null ? null : start + slots * SLOT,
+      end: slots === null ? null : instant(start + slots * SLOT),
     }));
   const gridIncidents: fc.Arbitrary<IncidentFacts[]> = fc
     .array(
@@ -572,15 +579,18 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
         id: `INC-${index}`,
         ...rest,
         intervals,
-        awareAt:
+        awareAt: instant(
           Math.min(...intervals.map((interval) => interval.start)) +
-          awareSlots * SLOT,
+            awareSlots * SLOT,
+        ),
       })),
     );
   const gridInput: fc.Arbitrary<OutageInput> = fc.record({
     contract: contractArb,
     incidents: gridIncidents,
-    asOf: fc.integer({ min: 0, max: 20 * 48 }).map((k) => T0 + k * SLOT),
+    asOf: fc
+      .integer({ min: 0, max: 20 * 48 })
+      .map((k) => instant(T0 + k * SLOT)),
     policy: policyArb.map((policy) =>
       resolvePolicy({ ...policy, mergeGapMs: 0 }),
     ),
@@ -746,8 +756,8 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
       fc.integer({ min: 1, max: 3 }),
     )
     .map(([k, slots]) => ({
-      start: T0 + k * SLOT,
-      end: T0 + (k + slots) * SLOT,
+      start: instant(T0 + k * SLOT),
+      end: instant(T0 + (k + slots) * SLOT),
     }));
   const denseIncident = (
     id: string,
@@ -769,9 +779,10 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
         severity,
         scope,
         intervals,
-        awareAt:
+        awareAt: instant(
           Math.min(...intervals.map((interval) => interval.start)) +
-          awareSlots * SLOT,
+            awareSlots * SLOT,
+        ),
       }));
   const regionalScope = (regions: string[]) => ({
     regions,
@@ -780,7 +791,7 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
   });
   const denseInput: fc.Arbitrary<OutageInput> = fc.record({
     contract: fc
-      .constantFrom<ContractTerms['options'][]>(
+      .constantFrom(
         [multiRegion()],
         [
           multiRegion({
@@ -790,22 +801,24 @@ describe('deriveOutages against a brute-force model of rules 1–5 on a half-hou
         ],
         [],
       )
-      .map((options) => ({
-        id: 'C-1',
-        billingStartDate: '2025-04-01',
-        terminationEffectiveDate: null,
-        monthlyFee: 100_000,
-        feeChanges: [],
-        region: 'jp-east',
-        options,
-      })),
+      .map((options) =>
+        contractTerms({
+          id: 'C-1',
+          billingStartDate: '2025-04-01',
+          terminationEffectiveDate: null,
+          monthlyFee: 100_000,
+          feeChanges: [],
+          region: 'jp-east',
+          options,
+        }),
+      ),
     incidents: fc.tuple(
       denseIncident('EAST', regionalScope(['jp-east']), 1500),
       denseIncident('WEST', regionalScope(['jp-west']), 1500),
       denseIncident('BOTH', regionalScope(['jp-east', 'jp-west']), 150),
       denseIncident('NAMED', null, 400),
     ),
-    asOf: fc.constant(T0 + DENSE_SLOTS * SLOT),
+    asOf: fc.constant(instant(T0 + DENSE_SLOTS * SLOT)),
     policy: fc
       .boolean()
       .map((multiRegionFailover) => resolvePolicy({ multiRegionFailover })),

@@ -12,6 +12,7 @@ import {
   down,
   HOUR,
   incident,
+  instant,
   jst,
   multiRegion,
   outagesOf,
@@ -711,7 +712,7 @@ describe('rule 4: merging', () => {
   ])(
     'gap of %i ms with mergeGapMs %i → %i outage(s)',
     (gap, mergeGapMs, count) => {
-      const bStart = jst('2026-01-10T12:00') + gap;
+      const bStart = instant(jst('2026-01-10T12:00') + gap);
       const a = plain('A', '2026-01-10T00:00', '2026-01-10T12:00');
       const b: IncidentFacts = {
         id: 'B',
@@ -863,7 +864,7 @@ describe('rule 6: exactly 24 h qualifies', () => {
       const start = jst('2026-01-10T10:30');
       const a = incident('A', {
         awareAt: '2026-01-10T10:30',
-        intervals: [{ start, end: start + length }],
+        intervals: [{ start, end: instant(start + length) }],
       });
       const outage = only(outagesOf({ incidents: [a], asOf: ASOF }));
       expect(outage.unavailableMs).toBe(length);
@@ -901,7 +902,7 @@ describe('rule 7: amount = floor(creditDays × monthlyFeeBase / 30), rounded onc
         intervals: [
           {
             start: jst('2026-01-01T00:00'),
-            end: jst('2026-01-01T00:00') + days * DAY + HOUR,
+            end: instant(jst('2026-01-01T00:00') + days * DAY + HOUR),
           },
         ],
       });
@@ -1104,11 +1105,11 @@ describe('many intervals (hundreds of pieces, spans of decades)', () => {
     const base = jst('2026-01-01T00:00');
     const intervals: DownInterval[] = [];
     for (let i = 0; i < 400; i++) {
-      const day = base + i * DAY;
+      const day = instant(base + i * DAY);
       intervals.push(
-        { start: day, end: day + 13 * HOUR },
-        { start: day + 13 * HOUR, end: day + 20 * HOUR },
-        { start: day + 20 * HOUR + 1, end: day + 22 * HOUR },
+        { start: day, end: instant(day + 13 * HOUR) },
+        { start: instant(day + 13 * HOUR), end: instant(day + 20 * HOUR) },
+        { start: instant(day + 20 * HOUR + 1), end: instant(day + 22 * HOUR) },
       );
     }
     const make = (list: typeof intervals): IncidentFacts => ({
@@ -1154,13 +1155,13 @@ describe('many intervals (hundreds of pieces, spans of decades)', () => {
     const base = jst('1990-01-01T00:00');
     const incidents: IncidentFacts[] = [];
     for (let i = 2999; i >= 0; i--) {
-      const start = base + i * 10 * DAY;
+      const start = instant(base + i * 10 * DAY);
       incidents.push({
         id: `I${i}`,
         cause: 'provider',
         severity: 'total',
         awareAt: start,
-        intervals: [{ start, end: start + 25 * HOUR }],
+        intervals: [{ start, end: instant(start + 25 * HOUR) }],
         scope: null,
       });
     }
@@ -1189,11 +1190,11 @@ describe('many intervals (hundreds of pieces, spans of decades)', () => {
       id: `B${i}`,
       cause: 'provider',
       severity: 'total',
-      awareAt: jst('2025-06-01T00:00') + i * DAY,
+      awareAt: instant(jst('2025-06-01T00:00') + i * DAY),
       intervals: [
         {
-          start: jst('2025-06-01T00:00') + i * DAY,
-          end: jst('2025-06-01T00:00') + i * DAY + HOUR,
+          start: instant(jst('2025-06-01T00:00') + i * DAY),
+          end: instant(jst('2025-06-01T00:00') + i * DAY + HOUR),
         },
       ],
       scope: null,

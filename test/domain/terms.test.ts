@@ -8,6 +8,7 @@ import {
   relationOf,
   SEVERITIES,
 } from '../../src/domain/incident';
+import { yen } from '../../src/domain/money';
 import { DEFAULT_POLICY, resolvePolicy } from '../../src/domain/policy';
 import {
   cancelContract,
@@ -15,7 +16,7 @@ import {
   earlyTerminationCharge,
   minimumPeriodEnd,
 } from '../../src/domain/terms';
-import { contractTerms, multiRegion } from './fixtures';
+import { contractTerms, date, dateOrNull, multiRegion } from './fixtures';
 
 const proration = { earlyTerminationProration: 'periodDays' } as const;
 
@@ -27,7 +28,7 @@ describe('Art. 1 minimum period: monthsPeriodEnd(billingStartDate, 1), the start
     ['2024-01-30', '2024-02-29'], // leap year
     ['2026-12-20', '2027-01-19'],
   ])('billing start %s → minimum period ends %s', (start, end) => {
-    expect(minimumPeriodEnd(start)).toBe(end);
+    expect(minimumPeriodEnd(date(start))).toBe(end);
   });
 });
 
@@ -42,7 +43,9 @@ describe('Art. 8 cancellation: the later of notice + 30 days and the requested d
   ])(
     'notice %s, requested %s → effective %s',
     (notice, requested, effective) => {
-      expect(cancellationEffectiveDate(notice, requested)).toBe(effective);
+      expect(
+        cancellationEffectiveDate(date(notice), dateOrNull(requested)),
+      ).toBe(effective);
     },
   );
 });
@@ -62,8 +65,8 @@ describe('Art. 10 / Annex 2 early-termination charge', () => {
     (billingStartDate, effective, fee, charge) => {
       expect(
         earlyTerminationCharge(
-          { billingStartDate, monthlyFee: fee },
-          effective,
+          { billingStartDate: date(billingStartDate), monthlyFee: yen(fee) },
+          date(effective),
           proration,
         ),
       ).toBe(charge);
@@ -80,8 +83,11 @@ describe('Art. 10 / Annex 2 early-termination charge', () => {
     (billingStartDate, effective) => {
       expect(
         earlyTerminationCharge(
-          { billingStartDate, monthlyFee: 100_000 },
-          effective,
+          {
+            billingStartDate: date(billingStartDate),
+            monthlyFee: yen(100_000),
+          },
+          date(effective),
           proration,
         ),
       ).toBe(0);
@@ -99,7 +105,7 @@ describe('Art. 10 / Annex 2 early-termination charge', () => {
     expect(
       cancelContract(
         contract,
-        { noticeReceivedDate: '2026-01-01', requestedDate: null },
+        { noticeReceivedDate: date('2026-01-01'), requestedDate: null },
         proration,
       ),
     ).toEqual({
@@ -118,7 +124,10 @@ describe('Art. 10 / Annex 2 early-termination charge', () => {
     expect(
       cancelContract(
         contract,
-        { noticeReceivedDate: '2026-01-01', requestedDate: '2026-03-01' },
+        {
+          noticeReceivedDate: date('2026-01-01'),
+          requestedDate: date('2026-03-01'),
+        },
         proration,
       ),
     ).toEqual({
@@ -150,9 +159,9 @@ describe('rule 7 fee base: basic fee after effective-dated changes, plus active 
     ['2026-02-28', 120_000],
     ['2026-03-01', 150_000],
     ['2030-01-01', 150_000],
-  ])('basic fee on %s is %i (changes listed out of order)', (date, fee) => {
-    expect(basicFeeOn(contract, date)).toBe(fee);
-    expect(monthlyFeeBaseOn(contract, date)).toBe(fee);
+  ])('basic fee on %s is %i (changes listed out of order)', (day, fee) => {
+    expect(basicFeeOn(contract, date(day))).toBe(fee);
+    expect(monthlyFeeBaseOn(contract, date(day))).toBe(fee);
   });
 
   const withOption = contractTerms({
@@ -171,9 +180,9 @@ describe('rule 7 fee base: basic fee after effective-dated changes, plus active 
     ['2026-01-10', 120_000],
     ['2026-01-31', 120_000], // end date inclusive
     ['2026-02-01', 100_000],
-  ])('with an option 2026-01-01..01-31, the base on %s is %i', (date, base) => {
-    expect(monthlyFeeBaseOn(withOption, date)).toBe(base);
-    expect(basicFeeOn(withOption, date)).toBe(100_000);
+  ])('with an option 2026-01-01..01-31, the base on %s is %i', (day, base) => {
+    expect(monthlyFeeBaseOn(withOption, date(day))).toBe(base);
+    expect(basicFeeOn(withOption, date(day))).toBe(100_000);
   });
 
   it('an option with neither billing start nor end always counts; two options both count', () => {
@@ -183,7 +192,7 @@ describe('rule 7 fee base: basic fee after effective-dated changes, plus active 
         multiRegion({ regions: ['jp-north'], monthlyFee: 7_000 }),
       ],
     });
-    expect(monthlyFeeBaseOn(contract2, '1999-01-01')).toBe(127_000);
+    expect(monthlyFeeBaseOn(contract2, date('1999-01-01'))).toBe(127_000);
   });
 });
 

@@ -7,6 +7,8 @@ import { type ServerSettings, settingsFromEnv } from '../../src/config';
 import { openStore } from '../../src/db/client';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { DEFAULT_REGIONS } from '../../src/domain/terms';
+import { instantOf } from '../../src/domain/time';
+import { ContractInput } from '../../src/schemas/api';
 import { startServer } from '../../src/server';
 import { createClaim } from '../../src/services/claims';
 import type { ServiceContext } from '../../src/services/context';
@@ -32,7 +34,7 @@ const ISSUER_ENV = {
  */
 function seed(databasePath: string): { token: string; noticeIds: string[] } {
   const store = openStore(databasePath);
-  const now = Date.now() - HOUR;
+  const now = instantOf(Date.now() - HOUR);
   const admin = ensureFirstAdmin(store, now, 'gk_numbering_admin');
   if (admin.kind === 'exists') throw new Error('not a fresh database');
   const ctx: ServiceContext = {
@@ -42,29 +44,32 @@ function seed(databasePath: string): { token: string; noticeIds: string[] } {
     actor: { userId: admin.user.id, role: 'admin', customerId: null },
   };
   const customer = createCustomer(ctx, { name: 'Numbering K.K.' });
-  const contract = createContract(ctx, {
-    customerId: customer.id,
-    contractNumber: 'NUM-1',
-    licenses: 100,
-    concurrentDevices: 2000,
-    servers: 1,
-    region: 'jp-east',
-    redundancy: false,
-    billingStartDate: '2024-01-01',
-    monthlyFee: 30_000,
-    options: [],
-  });
+  const contract = createContract(
+    ctx,
+    ContractInput.parse({
+      customerId: customer.id,
+      contractNumber: 'NUM-1',
+      licenses: 100,
+      concurrentDevices: 2000,
+      servers: 1,
+      region: 'jp-east',
+      redundancy: false,
+      billingStartDate: '2024-01-01',
+      monthlyFee: 30_000,
+      options: [],
+    }),
+  );
   const first = Math.floor(now / HOUR) * HOUR - (NOTICES + 2) * 25 * HOUR;
   const intervals = Array.from({ length: NOTICES }, (_, i) => ({
-    start: first + i * 25 * HOUR,
-    end: first + i * 25 * HOUR + 24 * HOUR,
+    start: instantOf(first + i * 25 * HOUR),
+    end: instantOf(first + i * 25 * HOUR + 24 * HOUR),
   }));
   createIncident(ctx, {
     title: 'Flapping gateway',
     cause: 'provider',
     severity: 'total',
     scope: { regions: [], contractIds: [contract.id], excludeContractIds: [] },
-    awareAt: first,
+    awareAt: instantOf(first),
     intervals,
   });
   const noticeIds = intervals.map(

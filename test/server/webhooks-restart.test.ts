@@ -10,7 +10,7 @@ import { type ServerSettings, settingsFromEnv } from '../../src/config';
 import { inTransaction } from '../../src/db/client';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { DEFAULT_REGIONS } from '../../src/domain/terms';
-import { parseInstant } from '../../src/domain/time';
+import { addMs, parseInstant } from '../../src/domain/time';
 import { type RunningServer, startServer } from '../../src/server';
 import { enqueueWebhookEvent } from '../../src/services/webhooks';
 import {
@@ -141,9 +141,9 @@ describe('webhook deliveries across a restart', () => {
 
     const second = await start();
     expect(await second.webhooks.deliverDue()).toBe(0); // the backoff holds across the restart
-    now += 30_000;
+    now = addMs(now, 30_000);
     expect(await second.webhooks.deliverDue()).toBe(1);
-    now += 24 * 3_600_000;
+    now = addMs(now, 24 * 3_600_000);
     expect(await second.webhooks.deliverDue()).toBe(0);
 
     expect(
@@ -175,7 +175,7 @@ describe('webhook deliveries across a restart', () => {
     expect(await pass).toBe(1);
 
     const second = await start();
-    now += 30_000;
+    now = addMs(now, 30_000);
     expect(await second.webhooks.deliverDue()).toBe(1);
     const listed = await api(second, `/webhooks/${webhookId}/deliveries`);
     expect(listed.body[0]).toMatchObject({

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/db/client';
 import { users } from '../../src/db/schema';
+import { instantOf } from '../../src/domain/time';
 import { signInForToken } from '../../src/services/sign-in';
 import { actorForToken, ensureFirstAdmin } from '../../src/services/users';
 
@@ -8,12 +9,12 @@ let store: Store;
 afterEach(() => store?.close());
 
 const config = { tokenTtlDays: 30 };
-const at = (now: number) => () => now;
+const at = (now: number) => () => instantOf(now);
 
 describe('the first admin', () => {
   it('without SLA_BOOTSTRAP_TOKEN gets a one-time password, hashed with scrypt, that logs in exactly once', async () => {
     store = openStore(':memory:');
-    const first = await ensureFirstAdmin(store, 0, undefined);
+    const first = await ensureFirstAdmin(store, instantOf(0), undefined);
     expect(first.kind).toBe('password');
     if (first.kind !== 'password') return;
     const row = store.db.select().from(users).get()!;
@@ -32,14 +33,18 @@ describe('the first admin', () => {
       }),
     ).rejects.toThrow(/wrong password/);
     const { token } = await signInForToken(store, at(1), config, credentials);
-    expect(actorForToken(store, token, 2)).toMatchObject({ role: 'admin' });
+    expect(actorForToken(store, token, instantOf(2))).toMatchObject({
+      role: 'admin',
+    });
     // Exchanged once: the same password is refused from now on, and the token it gave still works.
     await expect(
       signInForToken(store, at(3), config, credentials),
     ).rejects.toThrow(/wrong password/);
     expect(store.db.select().from(users).get()!.passwordHash).toBeNull();
-    expect(actorForToken(store, token, 4)).toMatchObject({ role: 'admin' });
-    expect(await ensureFirstAdmin(store, 5, undefined)).toEqual({
+    expect(actorForToken(store, token, instantOf(4))).toMatchObject({
+      role: 'admin',
+    });
+    expect(await ensureFirstAdmin(store, instantOf(5), undefined)).toEqual({
       kind: 'exists',
     });
     expect(store.db.select().from(users).all()).toHaveLength(1);
@@ -47,7 +52,7 @@ describe('the first admin', () => {
 
   it('gives exactly one token when two exchanges of the one-time password race', async () => {
     store = openStore(':memory:');
-    const first = await ensureFirstAdmin(store, 0, undefined);
+    const first = await ensureFirstAdmin(store, instantOf(0), undefined);
     if (first.kind !== 'password') throw new Error(first.kind);
     const credentials = {
       email: 'admin@gengaku.local',
@@ -68,11 +73,15 @@ describe('the first admin', () => {
 
   it('with SLA_BOOTSTRAP_TOKEN authenticates with that token, and only while no admin exists', () => {
     store = openStore(':memory:');
-    expect(ensureFirstAdmin(store, 0, 'gk_bootstrap').kind).toBe('token');
-    expect(actorForToken(store, 'gk_bootstrap', 1)).toMatchObject({
+    expect(ensureFirstAdmin(store, instantOf(0), 'gk_bootstrap').kind).toBe(
+      'token',
+    );
+    expect(actorForToken(store, 'gk_bootstrap', instantOf(1))).toMatchObject({
       role: 'admin',
     });
-    expect(ensureFirstAdmin(store, 1, 'gk_other')).toEqual({ kind: 'exists' });
-    expect(actorForToken(store, 'gk_other', 2)).toBeNull();
+    expect(ensureFirstAdmin(store, instantOf(1), 'gk_other')).toEqual({
+      kind: 'exists',
+    });
+    expect(actorForToken(store, 'gk_other', instantOf(2))).toBeNull();
   });
 });

@@ -14,6 +14,7 @@ import type { AppConfig } from '../../src/config';
 import { openStore, type Store } from '../../src/db/client';
 import { DEFAULT_POLICY } from '../../src/domain/policy';
 import { parseInstant } from '../../src/domain/time';
+import { ContractInput, FeeChangeInput } from '../../src/schemas/api';
 import type { ServiceContext } from '../../src/services/context';
 import { addFeeChange, createContract } from '../../src/services/contracts';
 import { createCustomer } from '../../src/services/customers';
@@ -65,18 +66,21 @@ const adminOf = (store: Store): ServiceContext => ({
 function contractOn(store: Store): string {
   const ctx = adminOf(store);
   const customer = createCustomer(ctx, { name: 'Shared K.K.' });
-  return createContract(ctx, {
-    customerId: customer.id,
-    contractNumber: 'SHARED-1',
-    licenses: 100,
-    concurrentDevices: 2000,
-    servers: 1,
-    region: 'jp-east',
-    redundancy: false,
-    billingStartDate: '2025-04-01',
-    monthlyFee: 100_000,
-    options: [],
-  }).id;
+  return createContract(
+    ctx,
+    ContractInput.parse({
+      customerId: customer.id,
+      contractNumber: 'SHARED-1',
+      licenses: 100,
+      concurrentDevices: 2000,
+      servers: 1,
+      region: 'jp-east',
+      redundancy: false,
+      billingStartDate: '2025-04-01',
+      monthlyFee: 100_000,
+      options: [],
+    }),
+  ).id;
 }
 
 /** Each outage's start and credit, read on `store` (twice: the second read from its cache). */
@@ -130,10 +134,14 @@ describe('a commit on another connection', () => {
     expect(outagesOn(reader, contractId)).toEqual([
       ['2026-01-09T15:00:00.000Z', 6666],
     ]);
-    addFeeChange(adminOf(writer), contractId, {
-      effectiveDate: '2026-01-01',
-      monthlyFee: 300_000,
-    });
+    addFeeChange(
+      adminOf(writer),
+      contractId,
+      FeeChangeInput.parse({
+        effectiveDate: '2026-01-01',
+        monthlyFee: 300_000,
+      }),
+    );
     expect(outagesOn(reader, contractId)).toEqual([
       ['2026-01-09T15:00:00.000Z', 20000],
     ]);
@@ -163,18 +171,21 @@ describe('a commit on another connection', () => {
     };
     expect(listedOn(reader)).toEqual([['East down', 1]]);
     const ctx = adminOf(writer);
-    createContract(ctx, {
-      customerId: createCustomer(ctx, { name: 'Second K.K.' }).id,
-      contractNumber: 'SHARED-2',
-      licenses: 100,
-      concurrentDevices: 2000,
-      servers: 1,
-      region: 'jp-east',
-      redundancy: false,
-      billingStartDate: '2025-04-01',
-      monthlyFee: 100_000,
-      options: [],
-    });
+    createContract(
+      ctx,
+      ContractInput.parse({
+        customerId: createCustomer(ctx, { name: 'Second K.K.' }).id,
+        contractNumber: 'SHARED-2',
+        licenses: 100,
+        concurrentDevices: 2000,
+        servers: 1,
+        region: 'jp-east',
+        redundancy: false,
+        billingStartDate: '2025-04-01',
+        monthlyFee: 100_000,
+        options: [],
+      }),
+    );
     expect(listedOn(reader)).toEqual([['East down', 2]]);
     patchIncident(adminOf(writer), incident.id, {
       title: 'East fibre cut',

@@ -25,7 +25,12 @@ import {
   MS_PER_HOUR,
   parseInstant,
 } from '../../src/domain/time';
-import { ContractInput, IncidentInput } from '../../src/schemas/api';
+import {
+  ContractInput,
+  FeeChangeInput,
+  IncidentInput,
+  IncidentPatch,
+} from '../../src/schemas/api';
 import { createClaim } from '../../src/services/claims';
 import type { ServiceContext } from '../../src/services/context';
 import {
@@ -43,6 +48,7 @@ import {
 import { createCustomer } from '../../src/services/customers';
 import { createIncident, patchIncident } from '../../src/services/incidents';
 import { ensureFirstAdmin } from '../../src/services/users';
+import { instant } from '../domain/fixtures';
 
 const NOW = parseInstant('2026-02-01T00:00:00+09:00');
 const TODAY = businessDateOf(NOW);
@@ -122,7 +128,7 @@ function admin(s: Store): ServiceContext {
   };
 }
 
-const iso = (instant: Instant) => formatInstant(instant);
+const iso = (ms: number) => formatInstant(instant(ms));
 
 type World = typeof worldArb extends fc.Arbitrary<infer W> ? W : never;
 
@@ -166,10 +172,14 @@ function build(ctx: ServiceContext, world: World): string[] {
   });
   for (const { contract, spec } of ids) {
     if (spec.feeChangeDaysAgo !== null)
-      addFeeChange(ctx, contract.id, {
-        effectiveDate: addDays(TODAY, -spec.feeChangeDaysAgo),
-        monthlyFee: 250_000,
-      });
+      addFeeChange(
+        ctx,
+        contract.id,
+        FeeChangeInput.parse({
+          effectiveDate: addDays(TODAY, -spec.feeChangeDaysAgo),
+          monthlyFee: 250_000,
+        }),
+      );
     if (
       spec.option?.cancelDaysAgo != null &&
       contract.options.length > 0 &&
@@ -246,17 +256,26 @@ function logIncidents(
             : Math.max(start + 1, Math.min(NOW, interval.end + shift));
         return { start, end };
       });
-      patchIncident(ctx, created.id, {
-        reason: 'shifted',
-        intervals: shifted,
-        awareAt: Math.min(
-          NOW,
-          Math.max(
-            awareAt + shift,
-            ...shifted.map((interval) => interval.start),
+      patchIncident(
+        ctx,
+        created.id,
+        IncidentPatch.parse({
+          reason: 'shifted',
+          intervals: shifted.map((interval) => ({
+            start: iso(interval.start),
+            end: interval.end === null ? null : iso(interval.end),
+          })),
+          awareAt: iso(
+            Math.min(
+              NOW,
+              Math.max(
+                awareAt + shift,
+                ...shifted.map((interval) => interval.start),
+              ),
+            ),
           ),
-        ),
-      });
+        }),
+      );
       readBetween();
     }
   }
@@ -298,7 +317,7 @@ describe('the read model', () => {
         const contractIds = build(ctx, world);
         const asOfs = [
           NOW,
-          ...world.readsAgo.map((h) => NOW - h * MS_PER_HOUR),
+          ...world.readsAgo.map((h) => instant(NOW - h * MS_PER_HOUR)),
         ];
         // Reads between the writes fill the cache, which each write must keep right.
         logIncidents(ctx, world, contractIds, () => {
@@ -322,7 +341,7 @@ describe('the read model', () => {
                 undefined,
               );
             }
-        for (const asOf of [...asOfs, NOW + 30 * MS_PER_DAY])
+        for (const asOf of [...asOfs, instant(NOW + 30 * MS_PER_DAY)])
           expectAllTheSame(ctx, contractIds, asOf);
       }),
       { numRuns: 40 },

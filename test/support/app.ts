@@ -6,10 +6,14 @@ import { DEFAULT_TOKEN_TTL_DAYS, type NoticeIssuer } from '../../src/config';
 import { openStore, type Store } from '../../src/db/client';
 import { createNoticeRenderer } from '../../src/documents/notice-renderer';
 import { createPdfRenderer } from '../../src/documents/pdf';
-import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy';
+import {
+  DEFAULT_POLICY,
+  type PolicyInput,
+  resolvePolicy,
+} from '../../src/domain/policy';
 import type { Role } from '../../src/domain/roles';
 import { DEFAULT_REGIONS } from '../../src/domain/terms';
-import { parseInstant } from '../../src/domain/time';
+import { type Instant, instantOf, parseInstant } from '../../src/domain/time';
 import { createApp } from '../../src/http/app';
 import {
   createNoticePrinting,
@@ -22,7 +26,7 @@ export interface TestApp {
   store: Store;
   /** Sets the server's clock, e.g. `setNow('2026-02-01T00:00:00+09:00')`. */
   setNow(instant: string | number): void;
-  now(): number;
+  now(): Instant;
   tokens: Record<Exclude<Role, 'customer'>, string>;
   /** GET/POST/PATCH/DELETE as a role (or with a raw token). */
   as(who: Exclude<Role, 'customer'> | { token: string }): {
@@ -57,7 +61,7 @@ export const ADMIN_TOKEN = 'gk_test_admin_token';
 export function makeTestApp(
   options: {
     now?: string;
-    policy?: Partial<Policy>;
+    policy?: PolicyInput;
     /** null: no issuer configured. */
     issuer?: NoticeIssuer | null;
     chromiumPath?: string;
@@ -69,7 +73,7 @@ export function makeTestApp(
   let now = parseInstant(options.now ?? '2026-02-01T00:00:00+09:00');
   const clock = () => now;
   const config = {
-    policy: { ...DEFAULT_POLICY, ...options.policy },
+    policy: resolvePolicy({ ...DEFAULT_POLICY, ...options.policy }),
     regions: [...DEFAULT_REGIONS],
     ...(options.issuer === null
       ? {}
@@ -126,7 +130,10 @@ export function makeTestApp(
     app,
     store,
     setNow: (instant) => {
-      now = typeof instant === 'number' ? instant : parseInstant(instant);
+      now =
+        typeof instant === 'number'
+          ? instantOf(instant)
+          : parseInstant(instant);
     },
     now: clock,
     tokens,

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { instantOf } from '../../src/domain/time';
 import { TEMPLATES_DIR } from '../../src/paths';
 import type { OutageJson } from '../../src/schemas/outage';
 import {
@@ -104,9 +105,9 @@ describe('formats', () => {
         fc.integer({ min: 0, max: 4_102_444_800_000 / 60_000 }),
         (minutes) => {
           const instant = minutes * 60_000;
-          expect(Date.parse(fromLocalInput(toLocalInput(instant)))).toBe(
-            instant,
-          );
+          expect(
+            Date.parse(fromLocalInput(toLocalInput(instantOf(instant)))),
+          ).toBe(instant);
         },
       ),
     );
@@ -205,7 +206,7 @@ describe('how a preview reads', () => {
 
 describe('the timeline', () => {
   it('places bars in time order inside the plot, the awareness mark and the 24-hour threshold where they belong', () => {
-    const now = Date.parse('2026-01-12T00:00:00.000Z');
+    const now = instantOf(Date.parse('2026-01-12T00:00:00.000Z'));
     const timeline = timelineOf({
       intervals: [{ start: '2026-01-10T00:00:00.000Z', end: null }],
       awareAt: '2026-01-10T06:00:00.000Z',

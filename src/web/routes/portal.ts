@@ -19,6 +19,7 @@ import {
 } from '../../services/credit-notices';
 import { listUnclaimedOutages } from '../../services/deadlines';
 import { contractPageData } from '../contract-page';
+import { instantOfField } from '../format';
 import { sendNoticeDocument } from '../notice-document';
 import { noticeRow, noticeStatusView } from '../notice-view';
 import { BANNER_DAYS, claimView, outageView } from '../outage-view';
@@ -137,11 +138,11 @@ export function portalRoutes(router: Router, deps: WebDeps) {
     '/portal/contracts/:id/claims',
     page(deps, CUSTOMER, (p) => {
       const id = p.req.params.id as string;
-      const outageStart = Date.parse(p.field('outageStart') ?? '');
+      const outageStart = instantOfField(p.field('outageStart'));
       // An unknown contract (or another customer's) is a 404 page, like the API's; the rest is said on the page.
       getContract(p.ctx, id);
       try {
-        if (Number.isNaN(outageStart))
+        if (outageStart === null)
           throw new ServiceError(
             'validation-failed',
             'outageStart: is required',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { CAUSES } from '../../domain/incident';
 import {
+  type BusinessDate,
   endOfBusinessDate,
   parseBusinessDate,
   startOfBusinessDate,
@@ -34,7 +35,12 @@ import {
 } from '../../services/incidents';
 import { contractOutages } from '../../services/outages';
 import { contractPageData } from '../contract-page';
-import { formatTick, fromLocalInput, toLocalInput } from '../format';
+import {
+  formatTick,
+  fromLocalInput,
+  instantOfField,
+  toLocalInput,
+} from '../format';
 import {
   EMPTY_INCIDENT_FORM,
   fingerprintOf,
@@ -151,8 +157,8 @@ function incidentFilter(page: PageContext) {
     else errors.push({ path: 'cause', message: 'unknown cause' });
   }
   for (const [name, apply] of [
-    ['from', (date: string) => (filter.from = startOfBusinessDate(date))],
-    ['to', (date: string) => (filter.to = endOfBusinessDate(date))],
+    ['from', (date: BusinessDate) => (filter.from = startOfBusinessDate(date))],
+    ['to', (date: BusinessDate) => (filter.to = endOfBusinessDate(date))],
   ] as const) {
     const value = page.query(name);
     if (value === undefined) continue;
@@ -447,13 +453,15 @@ function parseClaimFields(
   receivedAtLocal: string,
   errors: FieldError[],
 ) {
-  const start = Date.parse(outageStart);
-  const receivedAt = Date.parse(fromLocalInput(receivedAtLocal));
-  if (Number.isNaN(start))
+  const start = instantOfField(outageStart);
+  const receivedAt = instantOfField(fromLocalInput(receivedAtLocal));
+  if (start === null)
     errors.push({ path: 'outageStart', message: 'is required' });
-  if (Number.isNaN(receivedAt))
+  if (receivedAt === null)
     errors.push({ path: 'receivedAt', message: 'must be a date and time' });
-  return errors.length > 0 ? null : { outageStart: start, receivedAt };
+  return start === null || receivedAt === null
+    ? null
+    : { outageStart: start, receivedAt };
 }
 
 function renderIncident(
