@@ -6,7 +6,7 @@
  * Without Chromium, `renderPdf` throws `pdf-unavailable` (503); HTML needs none of this.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ServiceError } from '../errors';
 
 /** Chromium's switches for a headless server: no sandbox (it runs as a service user or root in CI), no GPU, no calls home. */
@@ -44,6 +44,9 @@ export function createPdfRenderer({
         `PDF rendering needs Chromium, which is not at ${executablePath}: ${INSTALL_HINT}`,
       );
     try {
+      // Loaded on the first PDF: playwright-core takes about a third of a second to load, which every
+      // start would otherwise pay before /healthz answers.
+      const { chromium } = await import('playwright-core');
       return await chromium.launch({
         executablePath,
         args: [...CHROMIUM_ARGS],
