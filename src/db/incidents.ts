@@ -235,6 +235,38 @@ function scopeValues(
 type MutableFacts = IncidentFacts & { intervals: DownInterval[] };
 type MutableLoggedFacts = LoggedIncidentFacts & { intervals: DownInterval[] };
 
+/** Rows of one interval each, an incident's together and in order: each incident's first row with its intervals. */
+function byIncident<Row extends FactsIntervalRow>(
+  rows: Iterable<Row>,
+): { row: Row; intervals: DownInterval[] }[] {
+  const incidents: { row: Row; intervals: DownInterval[] }[] = [];
+  let last: { row: Row; intervals: DownInterval[] } | undefined;
+  for (const row of rows) {
+    if (last?.row.id !== row.id) {
+      last = { row, intervals: [] };
+      incidents.push(last);
+    }
+    last.intervals.push({
+      start: storedInstant(row.start),
+      end: orNull(row.end, storedInstant),
+    });
+  }
+  return incidents;
+}
+
+/** An incident's facts from its row and intervals, its scope still to be given (`withScopes`). */
+const factsOf = (
+  row: FactsIntervalRow,
+  intervals: DownInterval[],
+): MutableFacts => ({
+  id: row.id,
+  cause: row.cause,
+  severity: row.severity,
+  awareAt: storedInstant(row.awareAt),
+  intervals,
+  scope: null,
+});
+
 /** Gives each incident its scope, from its scope rows. */
 function withScopes(
   incidents: readonly MutableFacts[],
@@ -270,31 +302,15 @@ export function incidentFactsBearingOn(
     ),
   ];
   const { bearing, scopes } = statements(db);
-  const incidents: MutableFacts[] = [];
-  let last: MutableFacts | undefined;
-  for (const row of bearing.iterate({
-    contract: terms.id!,
-    regions: JSON.stringify(regions),
-    from: span.from,
-    until: span.until,
-    ...QUALIFYING_PARAMS,
-  })) {
-    if (last?.id !== row.id) {
-      last = {
-        id: row.id,
-        cause: row.cause,
-        severity: row.severity,
-        awareAt: storedInstant(row.awareAt),
-        intervals: [],
-        scope: null,
-      };
-      incidents.push(last);
-    }
-    last.intervals.push({
-      start: storedInstant(row.start),
-      end: orNull(row.end, storedInstant),
-    });
-  }
+  const incidents = byIncident(
+    bearing.iterate({
+      contract: terms.id!,
+      regions: JSON.stringify(regions),
+      from: span.from,
+      until: span.until,
+      ...QUALIFYING_PARAMS,
+    }),
+  ).map(({ row, intervals }) => factsOf(row, intervals));
   if (incidents.length > 0)
     withScopes(
       incidents,
@@ -435,9 +451,7 @@ export function* incidentsNamingContracts(
 /** Every qualifying incident that names a region, with its whole scope, in the order logged. */
 export function regionalIncidents(db: Db): LoggedIncidentFacts[] {
   const regional = `select incident_id from incident_scope where kind = 'region'`;
-  const incidents: MutableLoggedFacts[] = [];
-  let last: MutableLoggedFacts | undefined;
-  for (const row of db.$client
+  const rows = db.$client
     .prepare<
       [typeof QUALIFYING_PARAMS],
       FactsIntervalRow & { createdAt: number }
@@ -448,24 +462,13 @@ export function regionalIncidents(db: Db): LoggedIncidentFacts[] {
         where i.id in (${regional}) and ${QUALIFYING}
         order by i.created_at, i.id, v.position`,
     )
-    .iterate(QUALIFYING_PARAMS)) {
-    if (last?.id !== row.id) {
-      last = {
-        id: row.id,
-        cause: row.cause,
-        severity: row.severity,
-        awareAt: storedInstant(row.awareAt),
-        intervals: [],
-        scope: null,
-        createdAt: storedInstant(row.createdAt),
-      };
-      incidents.push(last);
-    }
-    last.intervals.push({
-      start: storedInstant(row.start),
-      end: orNull(row.end, storedInstant),
-    });
-  }
+    .iterate(QUALIFYING_PARAMS);
+  const incidents: MutableLoggedFacts[] = byIncident(rows).map(
+    ({ row, intervals }) => ({
+      ...factsOf(row, intervals),
+      createdAt: storedInstant(row.createdAt),
+    }),
+  );
   withScopes(
     incidents,
     db.$client
