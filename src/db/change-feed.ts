@@ -10,9 +10,11 @@
  * - Commits by other connections (a second server process on the same file, the CLI) are seen through
  *   `PRAGMA data_version`, which moves when another connection commits; `catchUp()` asks it, and reports
  *   `everything` when it moved.
+ *
+ * The triggers are made when the store opens (`openStore`), outside any transaction: made inside one
+ * that rolls back, they would vanish with it and the caches would never hear of a write again.
  */
 import type Database from 'better-sqlite3';
-import type { Store } from './client';
 
 /** A region, a contract named, or a contract excluded: one row of an incident's scope. */
 export interface ScopeEntry {
@@ -95,17 +97,36 @@ export interface SourceFeed {
   /** Reports `everything` to the listeners if another connection committed since last asked. */
   catchUp(): void;
   subscribe(listener: SourceListener): void;
+  /**
+   * How many changes have been reported so far. A cache keeps what it read only if this did not move
+   * while it read: a `catchUp` in the middle may have reported (and so spent) another process's commit
+   * that the first part of the read did not see.
+   */
+  readonly reported: number;
 }
 
 class Feed implements SourceFeed {
   private readonly listeners = new Set<SourceListener>();
   private readonly dataVersion: Database.Statement<[], number>;
   private lastDataVersion: number;
-  private installed = false;
   /** A listener failed on a change: the next catch-up reports everything. */
   private lostTrack = false;
+  reported = 0;
 
-  constructor(private readonly sqlite: Database.Database) {
+  constructor(sqlite: Database.Database) {
+    if (sqlite.inTransaction)
+      throw new Error(
+        'the change feed is installed when the store opens, outside any transaction',
+      );
+    sqlite.function(
+      FUNCTION,
+      { varargs: true, deterministic: false },
+      (...args: unknown[]) => {
+        this.report(changeOf(args));
+        return null;
+      },
+    );
+    sqlite.exec(triggersSql());
     this.dataVersion = sqlite
       .prepare<[], number>('pragma data_version')
       .pluck();
@@ -114,17 +135,6 @@ class Feed implements SourceFeed {
 
   subscribe(listener: SourceListener): void {
     this.listeners.add(listener);
-    if (this.installed) return;
-    this.installed = true;
-    this.sqlite.function(
-      FUNCTION,
-      { varargs: true, deterministic: false },
-      (...args: unknown[]) => {
-        this.report(changeOf(args));
-        return null;
-      },
-    );
-    this.sqlite.exec(triggersSql());
   }
 
   catchUp(): void {
@@ -136,6 +146,7 @@ class Feed implements SourceFeed {
   }
 
   private report(change: SourceChange): void {
+    this.reported++;
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -149,8 +160,8 @@ class Feed implements SourceFeed {
 
 const feeds = new WeakMap<Database.Database, Feed>();
 
-/** The feed of a store's connection: one per connection, its triggers installed with the first listener. */
-export function sourceFeedOf(store: Pick<Store, 'sqlite'>): SourceFeed {
+/** The feed of a store's connection: one per connection, its triggers installed when first asked for. */
+export function sourceFeedOf(store: { sqlite: Database.Database }): SourceFeed {
   let feed = feeds.get(store.sqlite);
   if (feed === undefined) {
     feed = new Feed(store.sqlite);

@@ -8,6 +8,7 @@ import {
 } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { MIGRATIONS_DIR } from '../paths';
+import { sourceFeedOf } from './change-feed';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & {
@@ -31,6 +32,7 @@ export function openStore(path: string): Store {
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  sourceFeedOf({ sqlite });
   return { db, sqlite, close: () => sqlite.close() };
 }
 

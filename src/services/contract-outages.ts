@@ -163,7 +163,9 @@ function sourcesOf(
     };
   };
   if (!kept) return read();
-  return cache.keep(contractId, ctx.store.sqlite.transaction(read).deferred());
+  return cache.readAndKeep(contractId, () =>
+    ctx.store.sqlite.transaction(read).deferred(),
+  );
 }
 
 /** Rules 2–9 over the sources, recording the time it takes. */

@@ -3,7 +3,7 @@
  * counted) and kept for the incidents listed most recently, until the incident is written, or any
  * contract or option (which changes the counts): the change feed (`db/change-feed.ts`) reports every
  * such write, and commits by other processes. As with the read model's cache, nothing read while a
- * transaction is open is kept.
+ * transaction is open is kept, nor anything read while a change was reported.
  */
 import { sourceFeedOf } from '../db/change-feed';
 import type { Store } from '../db/client';
@@ -37,14 +37,18 @@ export function incidentSummariesOf(
         created.clear();
     });
   }
-  sourceFeedOf(store).catchUp();
+  const feed = sourceFeedOf(store);
+  feed.catchUp();
   const found = ids.map((id) => summaries.get(id));
   const missing = ids.filter((_, i) => found[i] === undefined);
   if (missing.length === 0) return found as IncidentSummary[];
+  const reportedBefore = feed.reported;
   const made = new Map(
     make(missing).map((summary) => [summary.id, Object.freeze(summary)]),
   );
-  const keep = !store.sqlite.inTransaction;
+  // `make` reads in several statements, and catches up itself (the region index): another process's
+  // commit seen in the middle may be missing from what it read first.
+  const keep = !store.sqlite.inTransaction && feed.reported === reportedBefore;
   return ids.flatMap((id, i) => {
     const summary = found[i] ?? made.get(id);
     if (summary === undefined) return [];

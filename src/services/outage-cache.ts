@@ -81,7 +81,7 @@ export class OutageCache {
    * Keeps `sources`, read outside any transaction, dropping the least recently used beyond capacity.
    * Gives them back as kept: incidents already kept for another contract are shared.
    */
-  keep(contractId: string, sources: OutageSources): OutageSources {
+  private keep(contractId: string, sources: OutageSources): OutageSources {
     if (!this.canKeep() || this.capacity <= 0) return sources;
     this.entries.delete(contractId);
     const kept: OutageSources = {
@@ -107,6 +107,19 @@ export class OutageCache {
       incidentIds: new Set(sources.incidents.map((incident) => incident.id)),
     });
     return kept;
+  }
+
+  /**
+   * The sources `read` gives (read in one snapshot), kept unless a change was reported while it read:
+   * then they may predate it, and are used this once.
+   */
+  readAndKeep(contractId: string, read: () => OutageSources): OutageSources {
+    const feed = sourceFeedOf(this.store);
+    const reportedBefore = feed.reported;
+    const sources = read();
+    return feed.reported === reportedBefore
+      ? this.keep(contractId, sources)
+      : sources;
   }
 
   get size(): number {

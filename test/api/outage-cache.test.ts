@@ -319,6 +319,47 @@ describe('what the cache must never keep', () => {
     expect(await outagesOf(contractId)).toEqual([]);
   });
 
+  it('a refused first write takes nothing with it: the writes after it still show', async () => {
+    const { contractId } = await seedContract(t);
+    const triggers = () =>
+      t.store.sqlite
+        .prepare(
+          "select count(*) from sqlite_temp_master where type = 'trigger'",
+        )
+        .pluck()
+        .get();
+    const installed = triggers();
+    expect(installed).toBeGreaterThan(0);
+    // Refused inside its transaction, before anything was read through the cache: it rolls back.
+    await t
+      .as('support')
+      .post(
+        '/incidents',
+        incident(
+          { contractIds: ['no-such-contract'] },
+          '2026-01-10T00:00:00+09:00',
+          '2026-01-12T00:00:00+09:00',
+        ),
+      )
+      .expect(422);
+    expect(triggers()).toBe(installed);
+    expect(await filled(contractId)).toEqual([]);
+    await t
+      .as('support')
+      .post(
+        '/incidents',
+        incident(
+          { contractIds: [contractId] },
+          '2026-01-10T00:00:00+09:00',
+          '2026-01-12T00:00:00+09:00',
+        ),
+      )
+      .expect(201);
+    expect((await outagesOf(contractId)).map(brief)).toEqual([
+      ['2026-01-09T15:00:00.000Z', '2026-01-11T15:00:00.000Z', 6666],
+    ]);
+  });
+
   it('more contracts than it may hold: the least recently read are dropped', async () => {
     const contracts = [];
     for (let i = 0; i < 3; i++) contracts.push(await seedContract(t));

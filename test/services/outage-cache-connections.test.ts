@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { importIncidents } from '../../src/cli/import-incidents';
 import type { AppConfig } from '../../src/config';
 import { openStore, type Store } from '../../src/db/client';
@@ -25,6 +25,25 @@ import {
 } from '../../src/services/incidents';
 import { contractOutages } from '../../src/services/outages';
 import { createUser, ensureFirstAdmin } from '../../src/services/users';
+
+/** Runs once, right after the next read of stored incidents: another connection committing mid-read. */
+const afterNextIncidentRead = vi.hoisted(() => ({
+  run: undefined as (() => void) | undefined,
+}));
+vi.mock('../../src/db/incidents', async (importOriginal) => {
+  const original =
+    await importOriginal<typeof import('../../src/db/incidents')>();
+  return {
+    ...original,
+    findIncidents: (...args: Parameters<typeof original.findIncidents>) => {
+      const found = original.findIncidents(...args);
+      const run = afterNextIncidentRead.run;
+      afterNextIncidentRead.run = undefined;
+      run?.();
+      return found;
+    },
+  };
+});
 
 const NOW = parseInstant('2026-02-01T00:00:00+09:00');
 const config: AppConfig = {
@@ -192,5 +211,31 @@ describe('a commit on another connection', () => {
       reason: 'the cause is known',
     });
     expect(listedOn(reader)).toEqual([['East fibre cut', 2]]);
+  });
+
+  it('a commit there in the middle of making the incident list here is not kept out of date', () => {
+    const incident = createIncident(adminOf(reader), {
+      title: 'v1',
+      cause: 'provider',
+      severity: 'total',
+      scope: { regions: ['jp-east'], contractIds: [], excludeContractIds: [] },
+      awareAt: parseInstant('2026-01-10T00:00:00+09:00'),
+      intervals: [
+        { start: parseInstant('2026-01-10T00:00:00+09:00'), end: null },
+      ],
+    });
+    afterNextIncidentRead.run = () =>
+      patchIncident(adminOf(writer), incident.id, {
+        title: 'v2',
+        reason: 'renamed while the other process read',
+      });
+    const titles = () =>
+      listIncidents(adminOf(reader), { limit: 100 }).items.map(
+        (row) => row.title,
+      );
+    // The read it happened in may show either; every read after it shows the commit.
+    titles();
+    expect(titles()).toEqual(['v2']);
+    expect(titles()).toEqual(['v2']);
   });
 });
