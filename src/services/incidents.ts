@@ -87,6 +87,14 @@ const affectedIdsOf = (
   incident: Pick<IncidentFacts, 'scope'>,
 ): string[] => affectedBy(index, incident).map((entry) => entry.id);
 
+/** The refusal of an input with `errors`, each named in the detail too. */
+const validationFailed = (errors: FieldError[]) =>
+  new ServiceError(
+    'validation-failed',
+    errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+    errors,
+  );
+
 export function incidentOf(
   incident: StoredIncident,
   affectedContractIds: string[],
@@ -157,12 +165,7 @@ function checkAgainstStore(
           'must not be in the future: leave it out while the service is still down',
       });
   });
-  if (errors.length > 0)
-    throw new ServiceError(
-      'validation-failed',
-      errors.map((error) => `${error.path}: ${error.message}`).join('; '),
-      errors,
-    );
+  if (errors.length > 0) throw validationFailed(errors);
 }
 
 function writeIncidentParts(
@@ -779,14 +782,7 @@ function correctedInput(
     intervals: current.intervals,
     ...rawOf(changes),
   });
-  if (!merged.success) {
-    const errors = fieldErrorsOf(merged.error);
-    throw new ServiceError(
-      'validation-failed',
-      errors.map((error) => `${error.path}: ${error.message}`).join('; '),
-      errors,
-    );
-  }
+  if (!merged.success) throw validationFailed(fieldErrorsOf(merged.error));
   checkAgainstStore(ctx, merged.data, index);
   return merged.data;
 }
