@@ -308,11 +308,10 @@ function notPending(row: CreditNoticeRow, action: string): ServiceError {
   );
 }
 
-/** What a notice prints, as approved (`approval` given) or as it stands (a draft, rejected, or void). */
+/** What a notice prints, as it stands (issued, a draft, rejected, or void). */
 function documentOf(
   ctx: ServiceContext,
   row: CreditNoticeRow,
-  approval?: { number: string; approvedAt: Instant },
 ): CreditNoticeDocument {
   const { db } = ctx.store;
   const customer = db
@@ -329,13 +328,12 @@ function documentOf(
     row.correctsNoticeId === null
       ? undefined
       : findNoticeRow(db, row.correctsNoticeId);
-  const approvedAt =
-    approval?.approvedAt ?? orNull(row.approvedAt, storedInstant);
+  const approvedAt = orNull(row.approvedAt, storedInstant);
   const { outage, figures } = noticeFactsOfRow(row);
   return {
     issuer: ctx.config.issuer ?? null,
-    number: approval?.number ?? row.number,
-    status: approval === undefined ? row.status : 'approved',
+    number: row.number,
+    status: row.status,
     noticeDate: approvedAt === null ? null : businessDateOf(approvedAt),
     billingMonth: row.billingMonth,
     customer,
