@@ -173,14 +173,19 @@ const noticeJson = (
   row: CreditNoticeRow,
 ): CreditNotice => noticeJsonsOf(ctx, [row])[0]!;
 
-/** The notice if the actor may see it: a customer only its own issued ones; otherwise "not found". */
+/** Whether the actor may see a notice: a customer only its own issued ones. */
+const maySee = (
+  ctx: ServiceContext,
+  row: Pick<CreditNoticeRow, 'customerId' | 'status'>,
+) =>
+  canSeeCustomer(ctx.actor, row.customerId) &&
+  (ctx.actor.role !== 'customer' || ISSUED.includes(row.status));
+
+/** The notice if the actor may see it; otherwise "not found". */
 function visibleNotice(ctx: ServiceContext, id: string): CreditNoticeRow {
   const row = findNoticeRow(ctx.store.db, id);
-  const visible =
-    row !== undefined &&
-    canSeeCustomer(ctx.actor, row.customerId) &&
-    (ctx.actor.role !== 'customer' || ISSUED.includes(row.status));
-  if (!visible) throw notFound('credit notice', id);
+  if (row === undefined || !maySee(ctx, row))
+    throw notFound('credit notice', id);
   return row;
 }
 
@@ -272,11 +277,7 @@ export function noticeSummariesOf(
     .from(creditNotices)
     .where(inArray(creditNotices.id, [...ids]))
     .all()
-    .filter(
-      (row) =>
-        canSeeCustomer(ctx.actor, row.customerId) &&
-        (ctx.actor.role !== 'customer' || ISSUED.includes(row.status)),
-    );
+    .filter((row) => maySee(ctx, row));
   return new Map(
     rows.map((row) => [row.id, { status: row.status, number: row.number }]),
   );
