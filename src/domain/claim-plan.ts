@@ -202,10 +202,7 @@ const sameIds = (a: readonly string[], b: readonly string[]) => {
  * Whether the outage a claim follows is still the one stored: its facts are unchanged. While it goes on,
  * the running figures grow by the minute and are not facts; once it has ended, they are final and count.
  */
-export function sameOutageFacts(
-  stored: FollowedOutage,
-  outage: Outage,
-): boolean {
+function sameOutageFacts(stored: FollowedOutage, outage: Outage): boolean {
   const facts =
     stored.start === outage.start &&
     stored.end === outage.end &&

@@ -204,8 +204,20 @@ const claimKey = ({ claim }: { claim: ClaimRow }) => [
 interface ClaimListRow {
   claim: ClaimRow;
   customerId: string;
-  notice: typeof creditNotices.$inferSelect | null;
+  notice: NoticeRow | null;
 }
+
+/** The claims joined with what `claimOf` needs besides the claim: its contract's customer and its notice. */
+const claimListRows = (ctx: ServiceContext) =>
+  ctx.store.db
+    .select({
+      claim: claims,
+      customerId: contracts.customerId,
+      notice: creditNotices,
+    })
+    .from(claims)
+    .innerJoin(contracts, eq(contracts.id, claims.contractId))
+    .leftJoin(creditNotices, eq(creditNotices.id, claims.creditNoticeId));
 
 const CLAIMS_BY_FILING = new KeysetOrder<ClaimListRow>(
   'claims',
@@ -249,15 +261,7 @@ export function listClaims(
   return order.page(
     filter,
     ({ after, orderBy, limit }) =>
-      ctx.store.db
-        .select({
-          claim: claims,
-          customerId: contracts.customerId,
-          notice: creditNotices,
-        })
-        .from(claims)
-        .innerJoin(contracts, eq(contracts.id, claims.contractId))
-        .leftJoin(creditNotices, eq(creditNotices.id, claims.creditNoticeId))
+      claimListRows(ctx)
         .where(and(claimsWhere(ctx, filter), after))
         .orderBy(...orderBy)
         .limit(limit)
@@ -296,17 +300,7 @@ export function claimTotals(
 }
 
 export function getClaim(ctx: ServiceContext, id: string): Claim {
-  const found = ctx.store.db
-    .select({
-      claim: claims,
-      customerId: contracts.customerId,
-      notice: creditNotices,
-    })
-    .from(claims)
-    .innerJoin(contracts, eq(contracts.id, claims.contractId))
-    .leftJoin(creditNotices, eq(creditNotices.id, claims.creditNoticeId))
-    .where(eq(claims.id, id))
-    .get();
+  const found = claimListRows(ctx).where(eq(claims.id, id)).get();
   if (!found || !canSeeCustomer(ctx.actor, found.customerId))
     throw notFound('claim', id);
   return claimOf(found.claim, found.customerId, found.notice);

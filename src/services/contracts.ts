@@ -94,10 +94,7 @@ function cancellationOf({ row, options }: ContractRecord): Cancellation | null {
   };
 }
 
-export function contractOf(
-  record: ContractRecord,
-  today: BusinessDate,
-): Contract {
+function contractOf(record: ContractRecord, today: BusinessDate): Contract {
   const { row } = record;
   const terms = termsOf(record);
   return {

@@ -173,14 +173,19 @@ const noticeJson = (
   row: CreditNoticeRow,
 ): CreditNotice => noticeJsonsOf(ctx, [row])[0]!;
 
-/** The notice if the actor may see it: a customer only its own issued ones; otherwise "not found". */
+/** Whether the actor may see a notice: a customer only its own issued ones. */
+const maySee = (
+  ctx: ServiceContext,
+  row: Pick<CreditNoticeRow, 'customerId' | 'status'>,
+) =>
+  canSeeCustomer(ctx.actor, row.customerId) &&
+  (ctx.actor.role !== 'customer' || ISSUED.includes(row.status));
+
+/** The notice if the actor may see it; otherwise "not found". */
 function visibleNotice(ctx: ServiceContext, id: string): CreditNoticeRow {
   const row = findNoticeRow(ctx.store.db, id);
-  const visible =
-    row !== undefined &&
-    canSeeCustomer(ctx.actor, row.customerId) &&
-    (ctx.actor.role !== 'customer' || ISSUED.includes(row.status));
-  if (!visible) throw notFound('credit notice', id);
+  if (row === undefined || !maySee(ctx, row))
+    throw notFound('credit notice', id);
   return row;
 }
 
@@ -272,11 +277,7 @@ export function noticeSummariesOf(
     .from(creditNotices)
     .where(inArray(creditNotices.id, [...ids]))
     .all()
-    .filter(
-      (row) =>
-        canSeeCustomer(ctx.actor, row.customerId) &&
-        (ctx.actor.role !== 'customer' || ISSUED.includes(row.status)),
-    );
+    .filter((row) => maySee(ctx, row));
   return new Map(
     rows.map((row) => [row.id, { status: row.status, number: row.number }]),
   );
@@ -308,11 +309,10 @@ function notPending(row: CreditNoticeRow, action: string): ServiceError {
   );
 }
 
-/** What a notice prints, as approved (`approval` given) or as it stands (a draft, rejected, or void). */
+/** What a notice prints, as it stands (issued, a draft, rejected, or void). */
 function documentOf(
   ctx: ServiceContext,
   row: CreditNoticeRow,
-  approval?: { number: string; approvedAt: Instant },
 ): CreditNoticeDocument {
   const { db } = ctx.store;
   const customer = db
@@ -329,13 +329,12 @@ function documentOf(
     row.correctsNoticeId === null
       ? undefined
       : findNoticeRow(db, row.correctsNoticeId);
-  const approvedAt =
-    approval?.approvedAt ?? orNull(row.approvedAt, storedInstant);
+  const approvedAt = orNull(row.approvedAt, storedInstant);
   const { outage, figures } = noticeFactsOfRow(row);
   return {
     issuer: ctx.config.issuer ?? null,
-    number: approval?.number ?? row.number,
-    status: approval === undefined ? row.status : 'approved',
+    number: row.number,
+    status: row.status,
     noticeDate: approvedAt === null ? null : businessDateOf(approvedAt),
     billingMonth: row.billingMonth,
     customer,

@@ -11,7 +11,7 @@ import { LruMap } from '../lib/lru';
 import type { IncidentSummary } from '../schemas/api';
 
 /** How many incidents' rows are kept: the first pages of the list, many times over. */
-export const KEPT_INCIDENT_SUMMARIES = 5_000;
+const KEPT_INCIDENT_SUMMARIES = 5_000;
 
 const kept = new WeakMap<Store['sqlite'], LruMap<string, IncidentSummary>>();
 

@@ -44,7 +44,7 @@ import type {
   IncidentSummary,
 } from '../schemas/api';
 import { IncidentInput as IncidentInputSchema } from '../schemas/api';
-import { fieldErrorsOf } from '../schemas/common';
+import { type FieldError, fieldErrorsOf } from '../schemas/common';
 import { discrepancyJsonOf } from '../schemas/credit-notices';
 import {
   newId,
@@ -80,6 +80,20 @@ function affectedBy(
 ): ScopeIndexEntry[] {
   return index.filter((entry) => isInScope(incident, entry.terms));
 }
+
+/** The ids of the contracts in `incident`'s scope (rule 2), by contract number. */
+const affectedIdsOf = (
+  index: readonly ScopeIndexEntry[],
+  incident: Pick<IncidentFacts, 'scope'>,
+): string[] => affectedBy(index, incident).map((entry) => entry.id);
+
+/** The refusal of an input with `errors`, each named in the detail too. */
+const validationFailed = (errors: FieldError[]) =>
+  new ServiceError(
+    'validation-failed',
+    errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+    errors,
+  );
 
 export function incidentOf(
   incident: StoredIncident,
@@ -118,23 +132,15 @@ function checkAgainstStore(
   index: readonly ScopeIndexEntry[],
 ) {
   const known = new Set(index.map((entry) => entry.id));
-  const errors: { path: string; message: string }[] = [];
-  input.scope.contractIds.forEach((id, i) => {
-    if (!known.has(id)) {
-      errors.push({
-        path: `scope.contractIds[${i}]`,
-        message: `contract ${id} does not exist`,
-      });
-    }
-  });
-  input.scope.excludeContractIds.forEach((id, i) => {
-    if (!known.has(id)) {
-      errors.push({
-        path: `scope.excludeContractIds[${i}]`,
-        message: `contract ${id} does not exist`,
-      });
-    }
-  });
+  const errors: FieldError[] = [];
+  for (const field of ['contractIds', 'excludeContractIds'] as const)
+    input.scope[field].forEach((id, i) => {
+      if (!known.has(id))
+        errors.push({
+          path: `scope.${field}[${i}]`,
+          message: `contract ${id} does not exist`,
+        });
+    });
   input.scope.regions.forEach((region, i) => {
     if (!ctx.config.regions.includes(region)) {
       errors.push({
@@ -159,12 +165,7 @@ function checkAgainstStore(
           'must not be in the future: leave it out while the service is still down',
       });
   });
-  if (errors.length > 0)
-    throw new ServiceError(
-      'validation-failed',
-      errors.map((error) => `${error.path}: ${error.message}`).join('; '),
-      errors,
-    );
+  if (errors.length > 0) throw validationFailed(errors);
 }
 
 function writeIncidentParts(
@@ -235,7 +236,7 @@ export function createIncident(
       .run();
     writeIncidentParts(ctx, id, input);
     const stored = getStored(ctx, id);
-    const affected = affectedBy(index, stored).map((entry) => entry.id);
+    const affected = affectedIdsOf(index, stored);
     const incident = incidentOf(stored, affected);
     recordAudit(ctx, {
       action: 'incident.created',
@@ -319,7 +320,7 @@ function previewOf(
   draft: IncidentFacts,
   alsoContractIds: readonly string[] = [],
 ): IncidentPreview {
-  const affected = affectedBy(index, draft).map((entry) => entry.id);
+  const affected = affectedIdsOf(index, draft);
   const shown = new Set([...affected, ...alsoContractIds]);
   const asOf = ctx.clock();
   return {
@@ -367,7 +368,7 @@ export function previewCorrection(
     ctx,
     index,
     draftOf(input, id),
-    affectedBy(index, stored).map((entry) => entry.id),
+    affectedIdsOf(index, stored),
   );
 }
 
@@ -594,10 +595,7 @@ function hasAnyOf(
 export function getIncident(ctx: ServiceContext, id: string): Incident {
   requireRole(ctx, 'support', 'admin', 'finance');
   const stored = getStored(ctx, id);
-  return incidentOf(
-    stored,
-    affectedBy(scopeIndex(ctx), stored).map((entry) => entry.id),
-  );
+  return incidentOf(stored, affectedIdsOf(scopeIndex(ctx), stored));
 }
 
 /**
@@ -669,10 +667,7 @@ export function patchIncident(
   return inTransaction(ctx.store, () => {
     const stored = getStored(ctx, id);
     const index = scopeIndex(ctx);
-    const before = incidentOf(
-      stored,
-      affectedBy(index, stored).map((entry) => entry.id),
-    );
+    const before = incidentOf(stored, affectedIdsOf(index, stored));
     const { reason, ...changes } = patch;
     const input = correctedInput(ctx, stored, index, changes);
     // A retried correction, or one that changes nothing, leaves the incident (and its version) as it is,
@@ -707,10 +702,7 @@ export function patchIncident(
       .run();
     writeIncidentParts(ctx, id, input);
     const updated = getStored(ctx, id);
-    const after = incidentOf(
-      updated,
-      affectedBy(index, updated).map((entry) => entry.id),
-    );
+    const after = incidentOf(updated, affectedIdsOf(index, updated));
     recordAudit(ctx, {
       action: 'incident.corrected',
       entityType: 'incident',
@@ -790,14 +782,7 @@ function correctedInput(
     intervals: current.intervals,
     ...rawOf(changes),
   });
-  if (!merged.success) {
-    const errors = fieldErrorsOf(merged.error);
-    throw new ServiceError(
-      'validation-failed',
-      errors.map((error) => `${error.path}: ${error.message}`).join('; '),
-      errors,
-    );
-  }
+  if (!merged.success) throw validationFailed(fieldErrorsOf(merged.error));
   checkAgainstStore(ctx, merged.data, index);
   return merged.data;
 }

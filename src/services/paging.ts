@@ -260,18 +260,7 @@ export class TableOrder<T extends SQLiteTable> extends KeysetOrder<
     where: SQL | undefined,
     items: (keys: Partial<T['$inferSelect']>[]) => Item[],
   ): Page<Item> {
-    return this.page(
-      request,
-      ({ after, orderBy, limit }) =>
-        db
-          .select(this.keyColumns)
-          .from(this.table as SQLiteTable)
-          .where(and(where, after))
-          .orderBy(...orderBy)
-          .limit(limit)
-          .all() as T['$inferSelect'][],
-      items,
-    );
+    return this.pageSelecting(db, request, where, this.keyColumns, items);
   }
 
   /** One page of the rows that match `where`. */
@@ -281,11 +270,27 @@ export class TableOrder<T extends SQLiteTable> extends KeysetOrder<
     where: SQL | undefined,
     items: (rows: T['$inferSelect'][]) => Item[],
   ): Page<Item> {
+    return this.pageSelecting(
+      db,
+      request,
+      where,
+      getTableColumns(this.table),
+      items,
+    );
+  }
+
+  private pageSelecting<Item>(
+    db: Db,
+    request: PageRequest,
+    where: SQL | undefined,
+    columns: Record<string, SQLiteColumn>,
+    items: (rows: T['$inferSelect'][]) => Item[],
+  ): Page<Item> {
     return this.page(
       request,
       ({ after, orderBy, limit }) =>
         db
-          .select()
+          .select(columns)
           .from(this.table as SQLiteTable)
           .where(and(where, after))
           .orderBy(...orderBy)

@@ -48,7 +48,7 @@ export interface WebhookWorker {
   stop(): Promise<void>;
 }
 
-export const WEBHOOK_TIMEOUT_MS = 10_000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
 /** Bound on what is kept of a receiver's answer. */
 export const WEBHOOK_SNIPPET_BYTES = 1024;
 /** Beyond the timeout, how long a claimed attempt may go unrecorded before another worker takes the row. */
@@ -168,7 +168,7 @@ function describeFailure(error: unknown, timeoutMs: number): string {
 }
 
 /** One POST of the event, signed with the time of sending. */
-export async function attemptDelivery(
+async function attemptDelivery(
   claim: ClaimedAttempt,
   options: { fetch: WebhookFetch; clock: () => Instant; timeoutMs: number },
 ): Promise<AttemptResult> {
