@@ -23,7 +23,12 @@ import {
 } from '../services/notice-printing';
 import { checkToken } from '../services/users';
 import { type WebSettings, webRouter } from '../web';
-import { type AnyEndpoint, type EndpointServer, Reply } from './endpoint';
+import {
+  type AnyEndpoint,
+  bearerToken,
+  type EndpointServer,
+  Reply,
+} from './endpoint';
 import { createMetrics, labelRoute } from './metrics';
 import { openApiDocument } from './openapi';
 import { INTERNAL_PROBLEM, problemOf, sendProblem } from './problem';
@@ -57,11 +62,6 @@ const API_BASE = '/api/v1';
 
 /** The largest body any endpoint reads. */
 const BODY_LIMIT = '1mb';
-
-function bearerToken(req: Request): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-  return match?.[1];
-}
 
 const TOKEN_REFUSALS = {
   unknown: 'the token is unknown',
