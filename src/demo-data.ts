@@ -15,6 +15,7 @@ import {
   FeeChangeInput,
   IncidentInput,
   IncidentPatch,
+  type UserInput,
 } from './schemas/api';
 import { createClaim } from './services/claims';
 import type { ServiceContext } from './services/context';
@@ -64,8 +65,6 @@ export async function seedDemo(
     actor: { userId, role, customerId },
   });
   const root = as(admin.user.id, 'admin');
-  const logins: DemoLogin[] = [];
-
   const aozora = createCustomer(root, {
     name: 'Aozora Logistics K.K.',
     email: 'it@aozora-logistics.example',
@@ -158,69 +157,52 @@ export async function seedDemo(
     FeeChangeInput.parse({ effectiveDate: '2026-10-01', monthlyFee: 200000 }),
   );
 
+  /** A user who logs in with a password, and the login the demo prints for them. */
+  const demoUser = async (input: UserInput & { password: string }) => {
+    const user = await createUser(root, input);
+    const login: DemoLogin = {
+      role: input.role,
+      email: user.email,
+      password: input.password,
+      token: user.token,
+    };
+    return { ...user, login };
+  };
+
   // The first admin holds the API token only; this one logs in to the pages.
-  const manager = await createUser(root, {
+  const manager = await demoUser({
     name: 'Yamada Aya (admin)',
     email: 'manager@gengaku.local',
     role: 'admin',
     password: 'demo-admin-pass',
   });
-  const support = await createUser(root, {
+  const support = await demoUser({
     name: 'Sato Haruka (support)',
     email: 'support@gengaku.local',
     role: 'support',
     password: 'demo-support-pass',
   });
-  const finance = await createUser(root, {
+  const finance = await demoUser({
     name: 'Ito Kenji (finance)',
     email: 'finance@gengaku.local',
     role: 'finance',
     password: 'demo-finance-pass',
   });
-  const secondFinance = await createUser(root, {
+  const secondFinance = await demoUser({
     name: 'Tanaka Yui (finance)',
     email: 'finance2@gengaku.local',
     role: 'finance',
     password: 'demo-finance2-pass',
   });
-  const customer = await createUser(root, {
+  const customer = await demoUser({
     name: 'Aozora IT desk',
     email: 'customer@gengaku.local',
     role: 'customer',
     customerId: aozora.id,
     password: 'demo-customer-pass',
   });
-  logins.push(
-    {
-      role: 'admin',
-      email: manager.email,
-      password: 'demo-admin-pass',
-      token: manager.token,
-    },
-    {
-      role: 'support',
-      email: support.email,
-      password: 'demo-support-pass',
-      token: support.token,
-    },
-    {
-      role: 'finance',
-      email: finance.email,
-      password: 'demo-finance-pass',
-      token: finance.token,
-    },
-    {
-      role: 'customer',
-      email: customer.email,
-      password: 'demo-customer-pass',
-      token: customer.token,
-    },
-    {
-      role: 'finance',
-      email: secondFinance.email,
-      password: 'demo-finance2-pass',
-      token: secondFinance.token,
-    },
+  const logins = [manager, support, finance, customer, secondFinance].map(
+    (user) => user.login,
   );
 
   const desk = as(support.id, 'support');

@@ -14,6 +14,7 @@ import {
   storedBusinessDate,
   storedInstant,
 } from '../domain/time';
+import { groupBy } from '../lib/collections';
 import { orNull } from '../lib/nullable';
 import type { Db } from './client';
 import { type ContractSelection, selectedContract } from './contracts';
@@ -172,18 +173,15 @@ export function claimRowsInTheRunningOf(
   db: Db,
   selection: ContractSelection,
 ): Map<string, ClaimRow[]> {
-  const byContract = new Map<string, ClaimRow[]>();
-  for (const row of db
-    .select()
-    .from(claims)
-    .where(and(selectedContract(claims.contractId, selection), inTheRunning))
-    .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
-    .all()) {
-    const list = byContract.get(row.contractId);
-    if (list === undefined) byContract.set(row.contractId, [row]);
-    else list.push(row);
-  }
-  return byContract;
+  return groupBy(
+    db
+      .select()
+      .from(claims)
+      .where(and(selectedContract(claims.contractId, selection), inTheRunning))
+      .orderBy(asc(claims.createdAt), sql`"claims"."rowid"`)
+      .all(),
+    (row) => row.contractId,
+  );
 }
 
 /** Those of `contractIds` that have claims in the running. */

@@ -4,6 +4,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { ContractTerms } from '../domain/contract';
 import { yen } from '../domain/money';
 import { storedBusinessDate } from '../domain/time';
+import { groupBy } from '../lib/collections';
 import { orNull } from '../lib/nullable';
 import type { Db } from './client';
 import { inList } from './in-list';
@@ -13,6 +14,8 @@ import { contractFeeChanges, contractOptions, contracts } from './schema';
 export type ContractRow = typeof contracts.$inferSelect;
 export type FeeChangeRow = typeof contractFeeChanges.$inferSelect;
 export type OptionRow = typeof contractOptions.$inferSelect;
+
+const byContract = (row: { contractId: string }) => row.contractId;
 
 export interface ContractRecord {
   row: ContractRow;
@@ -39,8 +42,8 @@ export function loadContractRecords(
     .where(inArray(contractOptions.contractId, ids))
     .orderBy(asc(contractOptions.billingStartDate))
     .all();
-  const feeChangesOf = groupByContract(feeChanges);
-  const optionsOf = groupByContract(options);
+  const feeChangesOf = groupBy(feeChanges, byContract);
+  const optionsOf = groupBy(options, byContract);
   return rows.map((row) => ({
     row,
     feeChanges: feeChangesOf.get(row.id) ?? [],
@@ -163,37 +166,27 @@ export function contractRecordsOf(
     .where(selectedContract(contracts.id, selection))
     .orderBy(asc(contracts.id))
     .all();
-  const feeChanges = groupByContract(
+  const feeChanges = groupBy(
     db
       .select()
       .from(contractFeeChanges)
       .where(selectedContract(contractFeeChanges.contractId, selection))
       .orderBy(asc(contractFeeChanges.effectiveDate))
       .all(),
+    byContract,
   );
-  const options = groupByContract(
+  const options = groupBy(
     db
       .select()
       .from(contractOptions)
       .where(selectedContract(contractOptions.contractId, selection))
       .orderBy(asc(contractOptions.billingStartDate))
       .all(),
+    byContract,
   );
   return rows.map((row) => ({
     row,
     feeChanges: feeChanges.get(row.id) ?? [],
     options: options.get(row.id) ?? [],
   }));
-}
-
-function groupByContract<R extends { contractId: string }>(
-  rows: readonly R[],
-): Map<string, R[]> {
-  const byContract = new Map<string, R[]>();
-  for (const row of rows) {
-    const list = byContract.get(row.contractId);
-    if (list === undefined) byContract.set(row.contractId, [row]);
-    else list.push(row);
-  }
-  return byContract;
 }

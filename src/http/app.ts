@@ -23,7 +23,12 @@ import {
 } from '../services/notice-printing';
 import { checkToken } from '../services/users';
 import { type WebSettings, webRouter } from '../web';
-import { type AnyEndpoint, type EndpointServer, Reply } from './endpoint';
+import {
+  type AnyEndpoint,
+  bearerToken,
+  type EndpointServer,
+  Reply,
+} from './endpoint';
 import { createMetrics, labelRoute } from './metrics';
 import { openApiDocument } from './openapi';
 import { INTERNAL_PROBLEM, problemOf, sendProblem } from './problem';
@@ -52,13 +57,11 @@ export interface AppDeps {
   web?: Partial<WebSettings>;
 }
 
+/** Where the endpoint table is mounted. */
+const API_BASE = '/api/v1';
+
 /** The largest body any endpoint reads. */
 const BODY_LIMIT = '1mb';
-
-function bearerToken(req: Request): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-  return match?.[1];
-}
 
 const TOKEN_REFUSALS = {
   unknown: 'the token is unknown',
@@ -161,10 +164,11 @@ function mount(
   server: EndpointServer,
   endpoint: AnyEndpoint,
 ) {
+  const route = `${API_BASE}${endpoint.path}`;
   router[endpoint.method](
     endpoint.path,
     async (req: Request, res: Response) => {
-      labelRoute(res, `${req.baseUrl}${endpoint.path}`);
+      labelRoute(res, route);
       const token = bearerToken(req);
       const ctx = endpoint.public ? null : contextFor(deps, token);
       // A role the endpoint does not serve is refused before its body is read: 403, never a 422 about fields it may not send.
@@ -184,7 +188,13 @@ function mount(
           bearerToken: token,
           clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
           accepts: (types) => req.accepts(types),
-          url: new URL(req.originalUrl, `${req.protocol}://${req.get('host')}`),
+          // Only a list with a next page reads it: parsed then, not on every request.
+          get url() {
+            return new URL(
+              req.originalUrl,
+              `${req.protocol}://${req.get('host')}`,
+            );
+          },
         },
         server,
       );
@@ -356,7 +366,7 @@ export function createApp(deps: AppDeps): express.Express {
       ),
     ),
   );
-  app.use('/api/v1', api);
+  app.use(API_BASE, api);
   app.use(webRouter({ ...deps, printing: server.printing }));
 
   app.use((req, _res, next) =>

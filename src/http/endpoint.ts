@@ -1,5 +1,6 @@
 /** One definition per endpoint: Express registers it and the OpenAPI document describes it, from the same schemas. */
 
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
@@ -23,6 +24,12 @@ export interface EndpointRequest<B, Q> {
   url: URL;
   /** The first of `types` the request's Accept header takes, by its preference; false when none. */
   accepts(types: string[]): string | false;
+}
+
+/** The token of `Authorization: Bearer <token>`; undefined without one. */
+export function bearerToken(req: Request): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  return match?.[1];
 }
 
 /** What the running server lends a handler besides the use cases. */

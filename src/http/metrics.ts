@@ -19,6 +19,7 @@ import {
   countUnclaimedOutagesClosingWithin,
 } from '../services/watchlist';
 import { countFailingWebhookDeliveries } from '../services/webhooks';
+import { bearerToken } from './endpoint';
 
 type ReadContext = Pick<ServiceContext, 'store' | 'clock' | 'config'>;
 
@@ -167,8 +168,8 @@ export function createMetrics(deps: {
         );
         return;
       }
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-      if (!match || !timingSafeEqual(sha256(match[1]!), expected)) {
+      const token = bearerToken(req);
+      if (token === undefined || !timingSafeEqual(sha256(token), expected)) {
         next(
           new ServiceError(
             'unauthenticated',

@@ -152,7 +152,6 @@ export const endpoints: AnyEndpoint[] = [
     status: 204,
     handle: (ctx, { bearerToken }) => {
       revokeToken(authed(ctx), bearerToken!);
-      return new Reply(undefined, { status: 204 });
     },
   }),
   endpoint({

@@ -9,23 +9,14 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { settingsFromEnv } from '../../src/config';
+import { DEFAULT_CHROMIUM_PATH, settingsFromEnv } from '../../src/config';
 import { openStore } from '../../src/db/client';
 import { DEMO_ISSUER, type DemoLogin, seedDemo } from '../../src/demo-data';
 import { createNoticeRenderer } from '../../src/documents/notice-renderer';
+import { CHROMIUM_ARGS } from '../../src/documents/pdf';
 import { instantOf } from '../../src/domain/time';
 import { type RunningServer, startServer } from '../../src/server';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 export const RESULTS = join(process.cwd(), 'test-results');
 
 export interface World {
@@ -91,7 +82,7 @@ export async function browse(
 ): Promise<Browsing> {
   const profile = mkdtempSync(join(tmpdir(), 'gengaku-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: DEFAULT_CHROMIUM_PATH,
     headless: true,
     args: [
       ...CHROMIUM_ARGS,

@@ -8,14 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type {
-  CreditNoticeDocument,
-  NoticeDocumentStatus,
-} from '../../src/documents/credit-notice-document';
+import type { CreditNoticeDocument } from '../../src/documents/credit-notice-document';
 import {
   createNoticeRenderer,
   NOTICE_LANGUAGES,
 } from '../../src/documents/notice-renderer';
+import type { NoticeStatus } from '../../src/domain/credit-notices';
 import { type Yen, yen } from '../../src/domain/money';
 import { type BusinessDate, parseBusinessDate } from '../../src/domain/time';
 import { NOTICE_TEMPLATES_DIR } from '../../src/paths';
@@ -342,7 +340,7 @@ describe('markup in any value is printed as text', () => {
           minLength: FIELDS.length,
           maxLength: FIELDS.length,
         }),
-        fc.constantFrom<NoticeDocumentStatus>(
+        fc.constantFrom<NoticeStatus>(
           'pending-approval',
           'approved',
           'rejected',
