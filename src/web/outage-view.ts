@@ -7,8 +7,12 @@ import type { Lang } from './i18n';
 import { translate } from './i18n';
 
 /** A deadline within this many days is announced in a banner (and coloured). */
-export const BANNER_DAYS = 14;
+const BANNER_DAYS = 14;
 const URGENT_DAYS = 7;
+
+/** An unclaimed outage whose claim window closes within BANNER_DAYS: the banner names it. */
+export const closesSoon = ({ daysLeft }: { daysLeft: number | null }) =>
+  daysLeft !== null && daysLeft <= BANNER_DAYS;
 
 export type Urgency = 'urgent' | 'soon' | 'ok' | 'none';
 

@@ -40,7 +40,7 @@ import { userNamesOf } from '../../services/users';
 import { hasMessage, type Lang } from '../i18n';
 import { sendNoticeDocument } from '../notice-document';
 import { computationOf, noticeRow, noticeStatusView } from '../notice-view';
-import { BANNER_DAYS, outageView } from '../outage-view';
+import { closesSoon, outageView } from '../outage-view';
 import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
 import { listPage } from '../paging';
 
@@ -270,9 +270,7 @@ export function financeRoutes(router: Router, deps: WebDeps) {
           shown.pager.firstHref === null ? shown.items[0]?.id : undefined,
         issuerMissing: p.deps.config.issuer === undefined,
         unclaimedTotal: deadlines.length,
-        closingSoon: deadlines.filter(
-          (entry) => entry.daysLeft !== null && entry.daysLeft <= BANNER_DAYS,
-        ).length,
+        closingSoon: deadlines.filter(closesSoon).length,
         pager: shown.pager,
       });
     }),
