@@ -12,7 +12,7 @@ import {
 } from '../../domain/credit-notices';
 import { businessDateOf, ZONE } from '../../domain/time';
 import { ServiceError } from '../../errors';
-import { type FieldError, fieldErrorsOf } from '../../schemas/common';
+import { fieldErrorsOf } from '../../schemas/common';
 import {
   type CreditNotice,
   CreditReportQuery,
@@ -41,7 +41,13 @@ import { hasMessage, type Lang } from '../i18n';
 import { sendNoticeDocument } from '../notice-document';
 import { computationOf, noticeRow, noticeStatusView } from '../notice-view';
 import { closesSoon, outageView } from '../outage-view';
-import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
+import {
+  fieldErrorsFor,
+  type PageContext,
+  page,
+  parseWith,
+  type WebDeps,
+} from '../page';
 import { listPage } from '../paging';
 
 const FINANCE = ['finance', 'admin'] as const;
@@ -188,18 +194,6 @@ function renderNotice(p: PageContext, id: string, form: NoticeFormState = {}) {
   );
 }
 
-/** A reason typed in a form, parsed with the API's schema; its refusal is said beside the field. */
-function reasonOf(
-  p: PageContext,
-): { reason: string; errors: null } | { reason: null; errors: FieldError[] } {
-  const parsed = NoticeReasonInput.safeParse({
-    reason: p.field('reason') ?? '',
-  });
-  return parsed.success
-    ? { reason: parsed.data.reason, errors: null }
-    : { reason: null, errors: fieldErrorsOf(parsed.error) };
-}
-
 /** A use case's refusal on the review page; a notice that does not exist stays a 404 page. */
 function refusalOf(error: unknown): ServiceError {
   if (!(error instanceof ServiceError) || error.code === 'not-found')
@@ -220,14 +214,14 @@ function reasonAction(
   return page(deps, DECIDERS, (p) => {
     const id = p.req.params.id as string;
     const reason = p.field('reason') ?? '';
-    const parsed = reasonOf(p);
+    const parsed = parseWith(NoticeReasonInput, { reason });
     if (parsed.errors)
       return renderNotice(p, id, {
         [form]: { reason, errors: fieldErrorsFor(p.lang, parsed.errors) },
         status: 422,
       });
     try {
-      decide(p.ctx, id, parsed.reason);
+      decide(p.ctx, id, parsed.data.reason);
       p.redirect(`/finance/notices/${id}`, done);
     } catch (error) {
       const refused = refusalOf(error);
@@ -345,8 +339,8 @@ export function financeRoutes(router: Router, deps: WebDeps) {
     '/finance/report',
     page(deps, FINANCE, (p) => {
       const typed = reportMonth(p);
-      const parsed = CreditReportQuery.safeParse({ month: typed });
-      if (!parsed.success)
+      const parsed = parseWith(CreditReportQuery, { month: typed });
+      if (parsed.errors)
         return p.render(
           'finance/report',
           {
@@ -354,7 +348,7 @@ export function financeRoutes(router: Router, deps: WebDeps) {
             selectedMonth: typed,
             errors: fieldErrorsFor(
               p.lang,
-              fieldErrorsOf(parsed.error).map((error) => ({
+              parsed.errors.map((error) => ({
                 ...error,
                 path: 'month',
               })),
