@@ -37,7 +37,7 @@ import { incidentTitlesOf } from '../../services/incidents';
 import { approveAndPrint } from '../../services/notice-printing';
 import { DerivedOrder } from '../../services/paging';
 import { userNamesOf } from '../../services/users';
-import { hasMessage, type Lang } from '../i18n';
+import { hasMessage, isLang, LANGS, type Lang } from '../i18n';
 import { sendNoticeDocument } from '../notice-document';
 import { computationOf, noticeRow, noticeStatusView } from '../notice-view';
 import { closesSoon, outageView } from '../outage-view';
@@ -112,8 +112,10 @@ interface NoticeFormState {
 }
 
 /** The document's language in the review: the `doc` query's, else the page's. */
-const documentLang = (p: PageContext): Lang =>
-  p.query('doc') === 'en' ? 'en' : p.query('doc') === 'ja' ? 'ja' : p.lang;
+const documentLang = (p: PageContext): Lang => {
+  const doc = p.query('doc');
+  return isLang(doc) ? doc : p.lang;
+};
 
 /** The review of one notice: its document beside its computation, its approvals, and what can be done now. */
 function renderNotice(p: PageContext, id: string, form: NoticeFormState = {}) {
@@ -181,7 +183,7 @@ function renderNotice(p: PageContext, id: string, form: NoticeFormState = {}) {
       isVoid: notice.status === 'void',
       isRejected: notice.status === 'rejected',
       docLang,
-      documentLangs: (['ja', 'en'] as const).map((lang) => ({
+      documentLangs: LANGS.map((lang) => ({
         lang,
         label: p.t(`review.documentIn.${lang}`),
         href: `/finance/notices/${notice.id}?doc=${lang}`,

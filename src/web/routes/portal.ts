@@ -23,6 +23,7 @@ import {
 } from '../../services/deadlines';
 import { contractPageData } from '../contract-page';
 import { instantOfField } from '../format';
+import { LANGS } from '../i18n';
 import { sendNoticeDocument } from '../notice-document';
 import { noticeRow, noticeStatusView } from '../notice-view';
 import { claimView, closesSoon, outageView } from '../outage-view';
@@ -206,7 +207,7 @@ export function portalRoutes(router: Router, deps: WebDeps) {
           contractNumber: numbers.get(notice.contractId) ?? notice.contractId,
           correctsNumber: numberOf(notice.correctsNoticeId),
           correctedByNumber: numberOf(notice.correctedByNoticeId),
-          documents: (['ja', 'en'] as const).map((lang) => ({
+          documents: LANGS.map((lang) => ({
             lang,
             label: p.t(`myNotices.documentIn.${lang}`),
             html: `/portal/notices/${notice.id}/document?lang=${lang}&format=html`,
