@@ -16,7 +16,7 @@ export const closesSoon = ({ daysLeft }: { daysLeft: number | null }) =>
 
 export type Urgency = 'urgent' | 'soon' | 'ok' | 'none';
 
-export function urgencyOf(daysLeft: number | null): Urgency {
+function urgencyOf(daysLeft: number | null): Urgency {
   if (daysLeft === null) return 'none';
   if (daysLeft <= URGENT_DAYS) return 'urgent';
   if (daysLeft <= BANNER_DAYS) return 'soon';
@@ -56,7 +56,6 @@ export function outageView(lang: Lang, outage: OutageJson, now: Instant) {
     claimable: outage.claimStatus === 'claimable',
   };
 }
-export type OutageView = ReturnType<typeof outageView>;
 
 const CLAIM_BADGE: Record<Claim['status'], string> = {
   'awaiting-resolution': 'warn',
