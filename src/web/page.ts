@@ -1,6 +1,5 @@
 /** What every page handler gets: the signed-in user's service context, rendering with the shared parts, redirects. */
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
@@ -20,7 +19,6 @@ export interface WebDeps {
   store: Store;
   clock: () => Instant;
   config: AppConfig;
-  logger: Logger;
   printing: NoticePrinting;
   views: Views;
   csrf: CsrfProtection;
