@@ -8,7 +8,7 @@ import { doubleCsrf } from 'csrf-csrf';
 import type { NextFunction, Request, Response } from 'express';
 import { baseCookie, cookieName, webState } from './session';
 
-export const CSRF_FIELD = '_csrf';
+const CSRF_FIELD = '_csrf';
 
 export class CsrfRefused extends Error {}
 

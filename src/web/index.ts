@@ -14,7 +14,6 @@ import express, {
   type Router,
 } from 'express';
 import helmet from 'helmet';
-import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
 import type { Instant } from '../domain/time';
@@ -70,7 +69,6 @@ export function webRouter(deps: {
   store: Store;
   clock: () => Instant;
   config: AppConfig;
-  logger: Logger;
   /** The notice templates and PDF printer the API uses too. */
   printing: NoticePrinting;
   web?: Partial<WebSettings>;
@@ -79,7 +77,6 @@ export function webRouter(deps: {
     store: deps.store,
     clock: deps.clock,
     config: deps.config,
-    logger: deps.logger,
     printing: deps.printing,
     views: createViews(),
     csrf: csrfProtection(deps.web?.csrfSecret),

@@ -15,7 +15,7 @@ import type { PageContext } from './page';
  * `<style>` blocks apply (allowed by their hashes, so no other style can be slipped in), and only our pages
  * may frame it.
  */
-export function noticeDocumentPolicy(html: string): string {
+function noticeDocumentPolicy(html: string): string {
   const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
     (match) =>
       `'sha256-${createHash('sha256').update(match[1]!, 'utf8').digest('base64')}'`,

@@ -7,12 +7,16 @@ import type { Lang } from './i18n';
 import { translate } from './i18n';
 
 /** A deadline within this many days is announced in a banner (and coloured). */
-export const BANNER_DAYS = 14;
+const BANNER_DAYS = 14;
 const URGENT_DAYS = 7;
+
+/** An unclaimed outage whose claim window closes within BANNER_DAYS: the banner names it. */
+export const closesSoon = ({ daysLeft }: { daysLeft: number | null }) =>
+  daysLeft !== null && daysLeft <= BANNER_DAYS;
 
 export type Urgency = 'urgent' | 'soon' | 'ok' | 'none';
 
-export function urgencyOf(daysLeft: number | null): Urgency {
+function urgencyOf(daysLeft: number | null): Urgency {
   if (daysLeft === null) return 'none';
   if (daysLeft <= URGENT_DAYS) return 'urgent';
   if (daysLeft <= BANNER_DAYS) return 'soon';
@@ -52,7 +56,6 @@ export function outageView(lang: Lang, outage: OutageJson, now: Instant) {
     claimable: outage.claimStatus === 'claimable',
   };
 }
-export type OutageView = ReturnType<typeof outageView>;
 
 const CLAIM_BADGE: Record<Claim['status'], string> = {
   'awaiting-resolution': 'warn',

@@ -1,12 +1,12 @@
 /** What every page handler gets: the signed-in user's service context, rendering with the shared parts, redirects. */
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from 'pino';
+import type { z } from 'zod';
 import type { AppConfig } from '../config';
 import type { Store } from '../db/client';
 import type { Role } from '../domain/roles';
 import type { Instant } from '../domain/time';
 import { ServiceError } from '../errors';
-import type { FieldError } from '../schemas/common';
+import { type FieldError, fieldErrorsOf } from '../schemas/common';
 import type { ServiceContext } from '../services/context';
 import type { NoticePrinting } from '../services/notice-printing';
 import type { SessionUser } from '../services/sessions';
@@ -19,7 +19,6 @@ export interface WebDeps {
   store: Store;
   clock: () => Instant;
   config: AppConfig;
-  logger: Logger;
   printing: NoticePrinting;
   views: Views;
   csrf: CsrfProtection;
@@ -89,6 +88,17 @@ export function fieldErrorsFor(
       : text;
   }
   return byPath;
+}
+
+/** Parses a form with the API's own schema; refusals come back as field errors. */
+export function parseWith<T>(
+  schema: z.ZodType<T>,
+  raw: unknown,
+): { data: T; errors: null } | { data: null; errors: FieldError[] } {
+  const parsed = schema.safeParse(raw);
+  return parsed.success
+    ? { data: parsed.data, errors: null }
+    : { data: null, errors: fieldErrorsOf(parsed.error) };
 }
 
 export class PageContext {

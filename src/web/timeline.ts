@@ -7,7 +7,7 @@ import { THRESHOLD_MS } from '../domain/outages';
 import { type Instant, MS_PER_DAY, MS_PER_HOUR } from '../domain/time';
 import type { OutageJson } from '../schemas/outage';
 
-export const WIDTH = 960;
+const WIDTH = 960;
 const LABEL_WIDTH = 150;
 const RIGHT_PAD = 16;
 const ROW_HEIGHT = 34;

@@ -9,7 +9,7 @@ import { CONCURRENT_DEVICE_CHOICES } from '../../domain/terms';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 import { ServiceError } from '../../errors';
 import { ContractInput, CustomerInput, UserInput } from '../../schemas/api';
-import { type FieldError, fieldErrorsOf } from '../../schemas/common';
+import type { FieldError } from '../../schemas/common';
 import { WebhookInput } from '../../schemas/webhooks';
 import { createContract } from '../../services/contracts';
 import {
@@ -29,27 +29,16 @@ import {
   listWebhookDeliveries,
   listWebhooks,
 } from '../../services/webhooks';
-import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
+import {
+  fieldErrorsFor,
+  type PageContext,
+  page,
+  parseWith,
+  type WebDeps,
+} from '../page';
 import { everyItem, listPage } from '../paging';
 
 const ADMIN = ['admin'] as const;
-
-/** Parses a form with the API's own schema; refusals come back as field errors. */
-function parseWith<T>(
-  schema: {
-    safeParse(
-      value: unknown,
-    ):
-      | { success: true; data: T }
-      | { success: false; error: import('zod').ZodError };
-  },
-  raw: unknown,
-): { data: T; errors: null } | { data: null; errors: FieldError[] } {
-  const parsed = schema.safeParse(raw);
-  return parsed.success
-    ? { data: parsed.data, errors: null }
-    : { data: null, errors: fieldErrorsOf(parsed.error) };
-}
 
 /** A number typed in a form: digits (and thousands separators) only; anything else goes on as text for the schema to refuse. */
 const numberField = (value: string | undefined) => {

@@ -12,7 +12,7 @@ import {
 } from '../../domain/credit-notices';
 import { businessDateOf, ZONE } from '../../domain/time';
 import { ServiceError } from '../../errors';
-import { type FieldError, fieldErrorsOf } from '../../schemas/common';
+import { fieldErrorsOf } from '../../schemas/common';
 import {
   type CreditNotice,
   CreditReportQuery,
@@ -37,11 +37,17 @@ import { incidentTitlesOf } from '../../services/incidents';
 import { approveAndPrint } from '../../services/notice-printing';
 import { DerivedOrder } from '../../services/paging';
 import { userNamesOf } from '../../services/users';
-import { hasMessage, type Lang } from '../i18n';
+import { hasMessage, isLang, LANGS, type Lang } from '../i18n';
 import { sendNoticeDocument } from '../notice-document';
 import { computationOf, noticeRow, noticeStatusView } from '../notice-view';
-import { BANNER_DAYS, outageView } from '../outage-view';
-import { fieldErrorsFor, type PageContext, page, type WebDeps } from '../page';
+import { closesSoon, outageView } from '../outage-view';
+import {
+  fieldErrorsFor,
+  type PageContext,
+  page,
+  parseWith,
+  type WebDeps,
+} from '../page';
 import { listPage } from '../paging';
 
 const FINANCE = ['finance', 'admin'] as const;
@@ -106,8 +112,10 @@ interface NoticeFormState {
 }
 
 /** The document's language in the review: the `doc` query's, else the page's. */
-const documentLang = (p: PageContext): Lang =>
-  p.query('doc') === 'en' ? 'en' : p.query('doc') === 'ja' ? 'ja' : p.lang;
+const documentLang = (p: PageContext): Lang => {
+  const doc = p.query('doc');
+  return isLang(doc) ? doc : p.lang;
+};
 
 /** The review of one notice: its document beside its computation, its approvals, and what can be done now. */
 function renderNotice(p: PageContext, id: string, form: NoticeFormState = {}) {
@@ -175,7 +183,7 @@ function renderNotice(p: PageContext, id: string, form: NoticeFormState = {}) {
       isVoid: notice.status === 'void',
       isRejected: notice.status === 'rejected',
       docLang,
-      documentLangs: (['ja', 'en'] as const).map((lang) => ({
+      documentLangs: LANGS.map((lang) => ({
         lang,
         label: p.t(`review.documentIn.${lang}`),
         href: `/finance/notices/${notice.id}?doc=${lang}`,
@@ -186,18 +194,6 @@ function renderNotice(p: PageContext, id: string, form: NoticeFormState = {}) {
     },
     { status: form.status },
   );
-}
-
-/** A reason typed in a form, parsed with the API's schema; its refusal is said beside the field. */
-function reasonOf(
-  p: PageContext,
-): { reason: string; errors: null } | { reason: null; errors: FieldError[] } {
-  const parsed = NoticeReasonInput.safeParse({
-    reason: p.field('reason') ?? '',
-  });
-  return parsed.success
-    ? { reason: parsed.data.reason, errors: null }
-    : { reason: null, errors: fieldErrorsOf(parsed.error) };
 }
 
 /** A use case's refusal on the review page; a notice that does not exist stays a 404 page. */
@@ -220,14 +216,14 @@ function reasonAction(
   return page(deps, DECIDERS, (p) => {
     const id = p.req.params.id as string;
     const reason = p.field('reason') ?? '';
-    const parsed = reasonOf(p);
+    const parsed = parseWith(NoticeReasonInput, { reason });
     if (parsed.errors)
       return renderNotice(p, id, {
         [form]: { reason, errors: fieldErrorsFor(p.lang, parsed.errors) },
         status: 422,
       });
     try {
-      decide(p.ctx, id, parsed.reason);
+      decide(p.ctx, id, parsed.data.reason);
       p.redirect(`/finance/notices/${id}`, done);
     } catch (error) {
       const refused = refusalOf(error);
@@ -270,9 +266,7 @@ export function financeRoutes(router: Router, deps: WebDeps) {
           shown.pager.firstHref === null ? shown.items[0]?.id : undefined,
         issuerMissing: p.deps.config.issuer === undefined,
         unclaimedTotal: deadlines.length,
-        closingSoon: deadlines.filter(
-          (entry) => entry.daysLeft !== null && entry.daysLeft <= BANNER_DAYS,
-        ).length,
+        closingSoon: deadlines.filter(closesSoon).length,
         pager: shown.pager,
       });
     }),
@@ -347,8 +341,8 @@ export function financeRoutes(router: Router, deps: WebDeps) {
     '/finance/report',
     page(deps, FINANCE, (p) => {
       const typed = reportMonth(p);
-      const parsed = CreditReportQuery.safeParse({ month: typed });
-      if (!parsed.success)
+      const parsed = parseWith(CreditReportQuery, { month: typed });
+      if (parsed.errors)
         return p.render(
           'finance/report',
           {
@@ -356,7 +350,7 @@ export function financeRoutes(router: Router, deps: WebDeps) {
             selectedMonth: typed,
             errors: fieldErrorsFor(
               p.lang,
-              fieldErrorsOf(parsed.error).map((error) => ({
+              parsed.errors.map((error) => ({
                 ...error,
                 path: 'month',
               })),

@@ -17,25 +17,28 @@ import {
   listCreditNotices,
   noticeSummariesOf,
 } from '../../services/credit-notices';
-import { listUnclaimedOutages } from '../../services/deadlines';
+import {
+  listUnclaimedOutages,
+  type UnclaimedOutage,
+} from '../../services/deadlines';
 import { contractPageData } from '../contract-page';
 import { instantOfField } from '../format';
+import { LANGS } from '../i18n';
 import { sendNoticeDocument } from '../notice-document';
 import { noticeRow, noticeStatusView } from '../notice-view';
-import { BANNER_DAYS, claimView, outageView } from '../outage-view';
+import { claimView, closesSoon, outageView } from '../outage-view';
 import { type PageContext, page, type WebDeps } from '../page';
 import { listPage } from '../paging';
 
 const CUSTOMER = ['customer'] as const;
 
-/** The outages whose claim window closes within BANNER_DAYS, soonest first: the banner on every portal page. */
-function closingSoon(p: PageContext) {
-  return listUnclaimedOutages(p.ctx)
-    .filter((entry) => entry.daysLeft !== null && entry.daysLeft <= BANNER_DAYS)
-    .map((entry) => ({
-      ...entry,
-      outage: outageView(p.lang, entry.outage, p.deps.clock()),
-    }));
+/** Of the unclaimed outages, those whose claim window closes soon, soonest first: the banner on the portal's pages. */
+function closingSoon(p: PageContext, unclaimed: readonly UnclaimedOutage[]) {
+  const now = p.deps.clock();
+  return unclaimed.filter(closesSoon).map((entry) => ({
+    ...entry,
+    outage: outageView(p.lang, entry.outage, now),
+  }));
 }
 
 /** Claims as rows, each with its contract's number and, once issued, its credit notice's number. */
@@ -83,7 +86,7 @@ function renderContract(
         ...outage,
         idempotencyKey: randomUUID(),
       })),
-      closing: closingSoon(p),
+      closing: closingSoon(p, listUnclaimedOutages(p.ctx)),
       problem: extra.problem,
     },
     { status: extra.status },
@@ -115,7 +118,7 @@ export function portalRoutes(router: Router, deps: WebDeps) {
         })),
         total: countContracts(p.ctx),
         pager: shown.pager,
-        closing: closingSoon(p),
+        closing: closingSoon(p, unclaimed),
         claimableTotal: unclaimed.length,
         recentClaims: claimRows(p, recent.items),
         claimsTotal: Object.values(claims).reduce(
@@ -204,7 +207,7 @@ export function portalRoutes(router: Router, deps: WebDeps) {
           contractNumber: numbers.get(notice.contractId) ?? notice.contractId,
           correctsNumber: numberOf(notice.correctsNoticeId),
           correctedByNumber: numberOf(notice.correctedByNoticeId),
-          documents: (['ja', 'en'] as const).map((lang) => ({
+          documents: LANGS.map((lang) => ({
             lang,
             label: p.t(`myNotices.documentIn.${lang}`),
             html: `/portal/notices/${notice.id}/document?lang=${lang}&format=html`,

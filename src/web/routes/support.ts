@@ -375,7 +375,7 @@ export function supportRoutes(router: Router, deps: WebDeps) {
       );
       p.render('support/contracts', {
         titleKey: 'contracts.title',
-        q: p.query('q') ?? '',
+        q: search ?? '',
         contracts: shown.items.map((contract) => ({
           ...contract,
           customerName: customers.get(contract.customerId) ?? '',
@@ -399,6 +399,12 @@ export function supportRoutes(router: Router, deps: WebDeps) {
       const id = p.req.params.id as string;
       const outageStart = p.field('outageStart') ?? '';
       const receivedAt = p.field('receivedAt');
+      // The form as posted, shown again beside its outage when it comes back refused.
+      const claimForm = {
+        outageStart,
+        receivedAt: receivedAt ?? '',
+        note: p.field('note') ?? '',
+      };
       getContract(p.ctx, id);
       const errors: FieldError[] = [];
       if (receivedAt === undefined)
@@ -409,11 +415,7 @@ export function supportRoutes(router: Router, deps: WebDeps) {
           : parseClaimFields(outageStart, receivedAt!, errors);
       if (!parsed) {
         renderSupportContract(p, id, {
-          claimForm: {
-            outageStart,
-            receivedAt: receivedAt ?? '',
-            note: p.field('note') ?? '',
-          },
+          claimForm,
           errors,
           status: 422,
         });
@@ -434,11 +436,7 @@ export function supportRoutes(router: Router, deps: WebDeps) {
       } catch (error) {
         if (!(error instanceof ServiceError)) throw error;
         renderSupportContract(p, id, {
-          claimForm: {
-            outageStart,
-            receivedAt: receivedAt ?? '',
-            note: p.field('note') ?? '',
-          },
+          claimForm,
           errors: error.errors ?? [],
           problem: p.problem(error),
           status: error.status,
@@ -489,6 +487,7 @@ function renderIncident(
   ]);
   const numberOf = (contractId: string) =>
     numbers.get(contractId) ?? contractId;
+  const now = p.deps.clock();
   const rows = affected.items.map(({ contractId, contractNumber }) => {
     const outages = contractOutages(
       p.ctx,
@@ -498,12 +497,9 @@ function renderIncident(
     return {
       contractId,
       contractNumber,
-      outages: outages.map((outage) =>
-        outageView(p.lang, outage, p.deps.clock()),
-      ),
+      outages: outages.map((outage) => outageView(p.lang, outage, now)),
     };
   });
-  const now = p.deps.clock();
   const timeline = timelineOf({
     intervals: incident.intervals,
     awareAt: incident.awareAt,
