@@ -14,6 +14,8 @@ export interface NoticeIssuer {
 export const REGISTRATION_NUMBER = /^T\d{13}$/;
 /** How long a token from `POST /auth/tokens` lives when SLA_TOKEN_TTL_DAYS is not set. */
 export const DEFAULT_TOKEN_TTL_DAYS = 30;
+/** How long a web sign-in lasts unless `SLA_SESSION_TTL_HOURS` says otherwise. */
+export const DEFAULT_SESSION_TTL_HOURS = 12;
 
 /** How many contracts' outage sources the read model keeps when OUTAGE_CACHE_CONTRACTS does not say. */
 export const DEFAULT_OUTAGE_CACHE_CONTRACTS = 5_000;
@@ -104,7 +106,9 @@ export function settingsFromEnv(
     throw new Error(
       `SLA_TOKEN_TTL_DAYS must be a whole number of days from 1 to ${MAX_TOKEN_TTL_DAYS}, got ${env.SLA_TOKEN_TTL_DAYS}`,
     );
-  const sessionHours = Number(env.SLA_SESSION_TTL_HOURS ?? 12);
+  const sessionHours = Number(
+    env.SLA_SESSION_TTL_HOURS ?? DEFAULT_SESSION_TTL_HOURS,
+  );
   if (
     !Number.isFinite(sessionHours) ||
     sessionHours <= 0 ||

@@ -72,6 +72,14 @@ export function quoted(id: string): string {
 export const notFound = (what: string, id: string) =>
   new ServiceError('not-found', `${what} ${quoted(id)} does not exist`);
 
+/** The refusal of an input with `errors`, each named in the detail too. */
+export const validationFailed = (errors: FieldError[]): ServiceError =>
+  new ServiceError(
+    'validation-failed',
+    errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+    errors,
+  );
+
 export function invalid(path: string, message: string): ServiceError {
   return new ServiceError('validation-failed', `${path}: ${message}`, [
     { path, message },

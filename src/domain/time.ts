@@ -51,7 +51,7 @@ const outOfRange = (lastYear = LAST_YEAR) =>
   new InvalidTimeValue(`must fall in the years ${FIRST_YEAR} to ${lastYear}`);
 
 const JST_OFFSET_MINUTES = 9 * 60;
-const JST_OFFSET_MS = JST_OFFSET_MINUTES * 60_000;
+export const JST_OFFSET_MS = JST_OFFSET_MINUTES * 60_000;
 
 /**
  * Throws unless the runtime's time-zone data put `zoneName` at `offsetMinutes` on 1 January and 1 July

@@ -14,7 +14,7 @@ import { readiness } from '../db/migrations';
 import { createNoticeRenderer } from '../documents/notice-renderer';
 import { createPdfRenderer } from '../documents/pdf';
 import type { Instant } from '../domain/time';
-import { invalid, quoted, ServiceError } from '../errors';
+import { invalid, quoted, ServiceError, validationFailed } from '../errors';
 import { fieldErrorsOf } from '../schemas/common';
 import { requireRole, type ServiceContext } from '../services/context';
 import {
@@ -98,11 +98,7 @@ function parseWith<T>(
     result.error,
     where === 'query' ? ['query'] : [],
   );
-  throw new ServiceError(
-    'validation-failed',
-    errors.map((error) => `${error.path}: ${error.message}`).join('; '),
-    errors,
-  );
+  throw validationFailed(errors);
 }
 
 const readText = express.text({

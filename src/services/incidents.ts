@@ -35,7 +35,7 @@ import {
   isQualifying,
 } from '../domain/incident';
 import { formatInstant, type Instant } from '../domain/time';
-import { notFound, ServiceError } from '../errors';
+import { notFound, ServiceError, validationFailed } from '../errors';
 import type {
   Incident,
   IncidentInput,
@@ -86,14 +86,6 @@ const affectedIdsOf = (
   index: readonly ScopeIndexEntry[],
   incident: Pick<IncidentFacts, 'scope'>,
 ): string[] => affectedBy(index, incident).map((entry) => entry.id);
-
-/** The refusal of an input with `errors`, each named in the detail too. */
-const validationFailed = (errors: FieldError[]) =>
-  new ServiceError(
-    'validation-failed',
-    errors.map((error) => `${error.path}: ${error.message}`).join('; '),
-    errors,
-  );
 
 export function incidentOf(
   incident: StoredIncident,

@@ -14,9 +14,9 @@ import express, {
   type Router,
 } from 'express';
 import helmet from 'helmet';
-import type { AppConfig } from '../config';
+import { type AppConfig, DEFAULT_SESSION_TTL_HOURS } from '../config';
 import type { Store } from '../db/client';
-import type { Instant } from '../domain/time';
+import { type Instant, MS_PER_HOUR } from '../domain/time';
 import { ServiceError } from '../errors';
 import type { NoticePrinting } from '../services/notice-printing';
 import { CsrfRefused, csrfProtection } from './csrf';
@@ -38,7 +38,7 @@ export interface WebSettings {
   csrfSecret?: string;
 }
 
-export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
+export const DEFAULT_SESSION_TTL_MS = DEFAULT_SESSION_TTL_HOURS * MS_PER_HOUR;
 
 const require = createRequire(import.meta.url);
 const ASSETS = fileURLToPath(new URL('./assets', import.meta.url));

@@ -4,7 +4,12 @@
  * figures themselves come from the use cases.
  */
 import { THRESHOLD_MS } from '../domain/outages';
-import { type Instant, MS_PER_DAY, MS_PER_HOUR } from '../domain/time';
+import {
+  type Instant,
+  JST_OFFSET_MS,
+  MS_PER_DAY,
+  MS_PER_HOUR,
+} from '../domain/time';
 import type { OutageJson } from '../schemas/outage';
 
 const WIDTH = 960;
@@ -13,7 +18,6 @@ const RIGHT_PAD = 16;
 const ROW_HEIGHT = 34;
 const TOP = 28;
 const BAR_HEIGHT = 14;
-const JST_OFFSET_MS = 9 * MS_PER_HOUR;
 
 export interface TimelineInput {
   intervals: { start: string; end: string | null }[];
